@@ -1,0 +1,30 @@
+# Two commands do all the set-up on a machine with only Python 3.11+:
+#   make run    start the dashboard on the sample data (http://localhost:8501)
+#   make test   run every test (installs Debian's chromium for the browser tests if missing)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test venv demo bench clean
+
+$(BIN)/pmo: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/pmo
+
+venv: $(BIN)/pmo
+
+run: venv
+	$(BIN)/pmo serve --port $(PORT)
+
+test: venv
+	@command -v chromium >/dev/null 2>&1 || ./.ci/install-chromium
+	$(BIN)/pytest -q
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

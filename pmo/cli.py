@@ -1,0 +1,225 @@
+"""The `pmo` command: ingest exports, query the store, serve the dashboard, manage versions.
+
+Exit codes: 0 success; 2 a problem with the input or the store (one clear line per problem on
+stderr, the store unchanged); 3 the store is busy with another writer (retry).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from pmo import config
+from pmo.store import Store, StoreBusy, StoreError, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = ROOT / "sample_data"
+SAMPLE_SUFFIXES = {".csv", ".xlsx", ".tsv", ".parquet", ".txt"}
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-20") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pmo", description="PMO analytics: exports in, dashboard out.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.add_argument("--data-dir", help="store directory (default $PMO_DATA_DIR or ./data)")
+        return sp
+
+    sp = add("ingest", "detect, validate and publish export files as a new store version")
+    sp.add_argument("paths", nargs="+", type=Path)
+    sp.add_argument("--as-of", type=_date, help="the date the export describes (default: a date it carries, else today)")
+    sp.add_argument("--source", help="force the tool instead of detecting it (e.g. jira, msproject)")
+    sp = add("sql", "run one read-only SELECT over the views")
+    sp.add_argument("query")
+    sp.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sp = add("serve", "start the dashboard")
+    sp.add_argument("--port", type=int, default=8501)
+    sp.add_argument("--host", default="localhost")
+    add("demo", "load sample_data/ into an empty store")
+    add("rebuild", "recreate the current version from the kept raw files alone")
+    add("history", "list versions and ingests")
+    sp = add("rollback", "serve an earlier version again (as a new version)")
+    sp.add_argument("version", type=int)
+    add("check", "data-quality report for the whole store")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    store = open_store(args.data_dir)
+    try:
+        return COMMANDS[args.command](store, args)
+    except StoreBusy as exc:
+        _err(str(exc))
+        return 3
+    except StoreError as exc:
+        _err(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        _err("interrupted; the store is unchanged.")
+        return 130
+
+
+def _err(msg: str) -> None:
+    print(f"pmo: {msg}", file=sys.stderr)
+
+
+def cmd_ingest(store: Store, args) -> int:
+    from pmo.ingest import IngestFailed, ingest_files
+
+    try:
+        outcomes = ingest_files(store, [Path(p) for p in args.paths], as_of=args.as_of, tool=args.source)
+    except IngestFailed as exc:
+        for problem in exc.problems:
+            _err(problem)
+        _err("nothing was stored; the store is unchanged.")
+        return 2
+    for o in outcomes:
+        print(o.summary())
+        for note in o.notes:
+            print(f"  note: {note}")
+        for r in o.rejects[:5]:
+            where = f"row {r.row}" + (f", column {r.column}" if r.column else "")
+            print(f"  rejected {where}: {r.reason}" + (f" ('{r.value}')" if r.value else ""))
+        if len(o.rejects) > 5:
+            print(f"  ... {len(o.rejects) - 5:,} more rejected rows: pmo sql \"select * from rejected_rows\"")
+    return 0
+
+
+def cmd_sql(store: Store, args) -> int:
+    from pmo import db
+    from pmo.safe_sql import UnsafeSQL, run_user_sql
+
+    cfg = config.load(store.root)
+    try:
+        df, more = run_user_sql(db.connect(store).con, args.query,
+                                row_cap=cfg["security"]["sql_row_cap"],
+                                timeout_s=cfg["security"]["sql_timeout_seconds"])
+    except UnsafeSQL as exc:
+        _err(f"query refused: {exc}")
+        return 2
+    if args.format == "csv":
+        sys.stdout.write(df.write_csv())
+    elif args.format == "json":
+        print(json.dumps(df.to_dicts(), default=str, indent=1))
+    else:
+        import polars as pl
+        with pl.Config(tbl_rows=50, tbl_cols=20, fmt_str_lengths=40, tbl_hide_dataframe_shape=True):
+            print(df)
+    if more:
+        _err(f"output cut at {df.height:,} rows (sql_row_cap).")
+    return 0
+
+
+def cmd_serve(store: Store, args) -> int:
+    env = dict(os.environ, PMO_DATA_DIR=str(store.root.resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+           "--server.port", str(args.port), "--server.address", args.host]
+    return subprocess.call(cmd, env=env, cwd=ROOT)
+
+
+def sample_files() -> list[Path]:
+    return sorted(p for p in SAMPLE_DIR.rglob("*") if p.suffix.lower() in SAMPLE_SUFFIXES
+                  and p.is_file() and not p.name.startswith("."))
+
+
+def load_demo(store: Store) -> list:
+    """Ingest every sample export in one version. Raises IngestFailed / StoreBusy."""
+    from pmo.ingest import ingest_files
+    return ingest_files(store, sample_files(), user="demo")
+
+
+def cmd_demo(store: Store, args) -> int:
+    from pmo.ingest import IngestFailed
+
+    if not store.is_empty():
+        _err(f"the store {store.root} already holds data (version {store.current_version()}); "
+             "`pmo demo` only fills an empty store. Use another --data-dir.")
+        return 2
+    try:
+        outcomes = load_demo(store)
+    except IngestFailed as exc:
+        for problem in exc.problems:
+            _err(problem)
+        return 2
+    for o in outcomes:
+        print(o.summary())
+    return 0
+
+
+def cmd_rebuild(store: Store, args) -> int:
+    from pmo.ingest import IngestFailed, rebuild
+
+    try:
+        v = rebuild(store)
+    except IngestFailed as exc:
+        for problem in exc.problems:
+            _err(problem)
+        return 2
+    print(f"rebuilt version {v} from the kept raw files")
+    return 0
+
+
+def cmd_rollback(store: Store, args) -> int:
+    from pmo.ingest import IngestFailed, rollback
+
+    try:
+        v = rollback(store, args.version)
+    except IngestFailed as exc:
+        for problem in exc.problems:
+            _err(problem)
+        return 2
+    print(f"version {v} now serves what version {args.version} served")
+    return 0
+
+
+def cmd_history(store: Store, args) -> int:
+    if store.is_empty():
+        print(f"the store {store.root} is empty; run `pmo demo` or `pmo ingest FILE`.")
+        return 0
+    current = store.current_version()
+    print("versions:")
+    for v in store.versions():
+        m = store.manifest(v)
+        mark = "*" if v == current else " "
+        print(f" {mark} {v:>4}  {m.get('created_at', '')}  {m.get('action', ''):<9} {m.get('user', '')}: {m.get('note', '')}")
+    print("ingests:")
+    active = set(store.manifest().get("active", []))
+    for i in store.manifest()["ingests"]:
+        mark = "*" if i["ingest_id"] in active else " "
+        print(f" {mark} {i['ingest_id']:>4}  {i['ingested_at']}  {i['tool']:<15} {i['file_name']}  "
+              f"as of {i['as_of']}  read {i['rows_read']:,} accepted {i['rows_accepted']:,} "
+              f"rejected {i['rows_rejected']:,}  by {i['user']}  sha256 {i['sha256'][:12]}")
+    print("(* = serving now)")
+    return 0
+
+
+def cmd_check(store: Store, args) -> int:
+    from pmo import db, quality
+
+    report = quality.store_report(db.connect(store).con)
+    print(quality.format_report(report))
+    return 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest, "sql": cmd_sql, "serve": cmd_serve, "demo": cmd_demo,
+    "rebuild": cmd_rebuild, "history": cmd_history, "rollback": cmd_rollback, "check": cmd_check,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

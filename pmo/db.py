@@ -1,0 +1,182 @@
+"""A DuckDB connection over one store version: the canonical views, hardened for user SQL.
+
+Layers (as in dbt / Evidence): `seg_<table>` reads the version's Parquet segments as imported;
+the canonical views (`projects`, `tasks`, ...) resolve project aliases and convert money to the
+reporting currency through `fx_rates`; the analytic views (`project_health`, `budget_variance`,
+`salary_positions`) come from `queries/views/*.sql`, one file each.
+
+After the views exist the connection is locked down: no file access outside the store's
+segments, no extensions, configuration frozen. Each version gets its own connection, so a
+reader never sees two versions at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pmo import config, schema
+from pmo.sql import QUERY_DIR, load_text
+from pmo.store import Store
+
+VIEW_DIR = QUERY_DIR / "views"
+
+# Canonical views on top of the raw segments. Money columns are converted with the latest rate
+# valid at the row's date (`asof join`), falling back to the earliest known rate; a currency with
+# no rate at all gives NULL, which the pages report instead of mixing currencies.
+CANONICAL_SQL = """
+create or replace view fx_rates as
+    select currency, rate_to_reporting, valid_from from seg_fx_rates
+    union all by name
+    select $reporting as currency, 1.0 as rate_to_reporting, date '1900-01-01' as valid_from;
+
+create or replace view _fx as
+    select currency, rate_to_reporting, valid_from from (
+        select *, row_number() over (partition by currency, valid_from order by rate_to_reporting) as n
+        from fx_rates) where n = 1;
+
+create or replace view _fx_first as
+    select currency, arg_min(rate_to_reporting, valid_from) as rate from _fx group by currency;
+
+create or replace view _project_alias as
+    select distinct alias, project_id from (
+        select unnest(coalesce(external_ids, [])) as alias, project_id from seg_projects)
+    where alias is not null and alias <> project_id;
+
+create or replace view projects as
+    with ranked as (
+        select p.*, row_number() over (
+            partition by p.project_id order by (p.source like 'jira:%'), p.as_of desc) as _n
+        from seg_projects p
+    )
+    select r.* exclude (_n, budget, budget_original, _ingest_id),
+           r.budget_original * coalesce(fx.rate_to_reporting, ff.rate) as budget,
+           coalesce(r.budget_original, r.budget) as budget_original
+    from ranked r
+    asof left join _fx fx on fx.currency = coalesce(r.currency, $reporting) and r.as_of >= fx.valid_from
+    left join _fx_first ff on ff.currency = coalesce(r.currency, $reporting)
+    where r._n = 1;
+
+create or replace view status_snapshots as
+    select s.* exclude (project_id, _ingest_id), coalesce(a.project_id, s.project_id) as project_id
+    from seg_status_snapshots s left join _project_alias a on a.alias = s.project_id;
+
+create or replace view tasks as
+    select t.* exclude (project_id, _ingest_id), coalesce(a.project_id, t.project_id) as project_id
+    from seg_tasks t left join _project_alias a on a.alias = t.project_id;
+
+create or replace view risks as
+    select r.* exclude (project_id, _ingest_id), coalesce(a.project_id, r.project_id) as project_id
+    from seg_risks r left join _project_alias a on a.alias = r.project_id;
+
+create or replace view financials as
+    select f.* exclude (project_id, amount, currency, _ingest_id),
+           coalesce(a.project_id, f.project_id) as project_id,
+           coalesce(f.currency, $reporting) as currency,
+           f.amount_original * coalesce(fx.rate_to_reporting, ff.rate) as amount
+    from seg_financials f
+    left join _project_alias a on a.alias = f.project_id
+    asof left join _fx fx on fx.currency = coalesce(f.currency, $reporting) and f.period >= fx.valid_from
+    left join _fx_first ff on ff.currency = coalesce(f.currency, $reporting);
+
+create or replace view salaries as
+    select s.* exclude (base_salary, _ingest_id),
+           s.base_salary_original * coalesce(fx.rate_to_reporting, ff.rate) as base_salary
+    from seg_salaries s
+    asof left join _fx fx on fx.currency = coalesce(s.currency, $reporting) and s.as_of >= fx.valid_from
+    left join _fx_first ff on ff.currency = coalesce(s.currency, $reporting);
+
+create or replace view salary_benchmarks as
+    select * exclude (_ingest_id) from seg_salary_benchmarks;
+"""
+
+@dataclass
+class Connected:
+    con: duckdb.DuckDBPyConnection
+    version: int
+    root: Path
+
+
+def segment_schema(table: str) -> dict:
+    return {**schema.TABLES[table], schema.INGEST_ID: pl.Int64}
+
+
+def connect(store: Store, version: int | None = None, *, harden: bool = True) -> Connected:
+    """An in-memory DuckDB connection whose views read `version` (default: current) of `store`."""
+    cfg = config.load(store.root)
+    manifest = store.manifest(version)
+    con = duckdb.connect(":memory:")
+    sec = cfg.get("security", {})
+    con.execute(f"set memory_limit = '{sec.get('memory_limit', '4GB')}'")
+    con.execute(f"set threads = {int(sec.get('threads', 2))}")
+    segs = store.segments(manifest)
+    for table in schema.TABLES:
+        files = [str(store.path(s.file)) for s in segs.get(table, [])]
+        cols = segment_schema(table)
+        if files:
+            select = ", ".join(_cast(c, t) for c, t in cols.items())
+            # Views cannot take parameters; the paths are the store's own (uuid names), quoted.
+            con.execute(f"create view seg_{table} as select {select} "
+                        f"from read_parquet({_list(files)}, union_by_name = true)")
+        else:
+            _table_from_frame(con, f"seg_{table}", pl.DataFrame(schema=cols))
+    reporting = cfg["general"]["reporting_currency"]
+    for stmt in CANONICAL_SQL.split(";\n"):
+        if stmt.strip():
+            con.execute(stmt.replace("$reporting", _quote(reporting)))
+    _register_log(con, store, manifest)
+    for path in sorted(VIEW_DIR.glob("*.sql")):
+        con.execute(f"create or replace view {path.stem} as {_strip_header(load_text(path))}")
+    if harden:
+        lock_down(con, store)
+    return Connected(con, manifest["version"], store.root)
+
+
+def _cast(col: str, dtype) -> str:
+    duck = {pl.String: "varchar", pl.Float64: "double", pl.Date: "date", pl.Boolean: "boolean",
+            pl.Int64: "bigint"}
+    if isinstance(dtype, pl.List):
+        return f'try_cast("{col}" as varchar[]) as "{col}"'
+    return f'try_cast("{col}" as {duck[dtype]}) as "{col}"' if dtype in duck else f'"{col}"'
+
+
+def _quote(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _table_from_frame(con: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame) -> None:
+    """A real table (not a registered frame): cursors share tables, not registrations."""
+    con.register("_frame", df)
+    con.execute(f"create table {name} as select * from _frame")
+    con.unregister("_frame")
+
+
+def _list(paths: list[str]) -> str:
+    return "[" + ", ".join(_quote(p) for p in paths) + "]"
+
+
+def _strip_header(sql: str) -> str:
+    return sql.strip().rstrip(";")
+
+
+def _register_log(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict) -> None:
+    """`ingests`, `rejected_rows` and `versions` views from the manifest and the rejects files."""
+    _table_from_frame(con, "ingests", store.ingests(manifest))
+    files = [str(store.path(i["rejects_file"])) for i in manifest["ingests"] if i.get("rejects_file")]
+    if files:
+        con.execute(f"create view rejected_rows as select * from read_parquet({_list(files)})")
+    else:
+        _table_from_frame(con, "rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))
+
+
+def lock_down(con: duckdb.DuckDBPyConnection, store: Store) -> None:
+    """No file access outside the store's segments, no extensions, settings frozen."""
+    allowed = [str(store.path("segments").resolve()) + "/", str(store.path("rejects").resolve()) + "/"]
+    con.execute("set allowed_directories = $d", {"d": allowed})
+    con.execute("set enable_external_access = false")
+    con.execute("set autoinstall_known_extensions = false")
+    con.execute("set autoload_known_extensions = false")
+    con.execute("set lock_configuration = true")

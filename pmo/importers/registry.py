@@ -1,0 +1,125 @@
+"""Find the importer for a file: every module in this package, every sheet, every candidate header row.
+
+Detection is by header fingerprint only (never by file name), so a renamed export still goes to
+the right importer. When nothing matches, the error names the closest tools and the columns they
+missed, which is what an analyst needs to fix the export or write a mapping file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+from pmo.importers.base import ImportError_, RawTable, norm
+from pmo.readers import Grid, read_grids
+
+_NOT_IMPORTERS = {"base", "registry"}
+
+
+@cache
+def modules() -> dict[str, ModuleType]:
+    """Every importer module in this package, by TOOL id."""
+    found: dict[str, ModuleType] = {}
+    package = importlib.import_module("pmo.importers")
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name in _NOT_IMPORTERS or info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"pmo.importers.{info.name}")
+        if hasattr(mod, "FINGERPRINT") and hasattr(mod, "parse"):
+            found[mod.TOOL] = mod
+    return found
+
+
+@dataclass
+class Match:
+    tool: str
+    module: ModuleType
+    score: float
+    grid: Grid
+    header_index: int
+
+    def table(self) -> RawTable:
+        if self.grid.typed is not None:
+            df = self.grid.typed
+            header = list(df.columns)
+            data = df.with_row_index("_row", offset=2)
+        else:
+            header, data = self.grid.load(self.header_index)
+        names = _unique_names(header)
+        data = data.rename(dict(zip([c for c in data.columns if c != "_row"], names, strict=False)))
+        return RawTable(self.grid.file_name, self.grid.sheet, [h or "" for h in header], data,
+                        self.header_index + 1, dict(self.grid.meta))
+
+
+def _unique_names(header: list[str | None]) -> list[str]:
+    """'Labels', 'Labels', 'Labels' -> 'Labels', 'Labels#2', 'Labels#3'; blanks -> 'column N'."""
+    seen: dict[str, int] = {}
+    names = []
+    for i, h in enumerate(header):
+        base = (h or f"column {i + 1}").replace("#", "＃")
+        key = norm(base)
+        seen[key] = seen.get(key, 0) + 1
+        names.append(base if seen[key] == 1 else f"{base}#{seen[key]}")
+    return names
+
+
+def _best_in_grid(grid: Grid, only: str | None) -> list[Match]:
+    matches = []
+    for tool, mod in modules().items():
+        if only and tool != only:
+            continue
+        accept = getattr(mod, "accept_sheet", None)
+        if accept is not None and grid.meta.get("format") == "xlsx" and not accept(grid.sheet):
+            continue
+        best = None
+        for i, row in enumerate(grid.head):
+            header = [c or "" for c in row]
+            score = mod.FINGERPRINT.score(header)
+            if score > 0 and (best is None or score > best.score):
+                best = Match(tool, mod, score, grid, i)
+        if best:
+            matches.append(best)
+    return matches
+
+
+def detect(path: Path, display_name: str | None = None, tool: str | None = None) -> list[Match]:
+    """The importer and header row for every sheet of `path` that some importer recognises.
+
+    Raises ImportError_ naming the closest tools when no sheet matches.
+    """
+    name = display_name or path.name
+    if tool and tool not in modules():
+        known = ", ".join(sorted(modules()))
+        raise ImportError_(f"{name}: unknown --source '{tool}'. Known tools: {known}.")
+    grids = read_grids(path, name)
+    found: list[Match] = []
+    for grid in grids:
+        matches = _best_in_grid(grid, tool)
+        if matches:
+            found.append(max(matches, key=lambda m: m.score))
+    if found:
+        return found
+    raise ImportError_(unrecognised_message(name, grids, tool))
+
+
+def unrecognised_message(name: str, grids: list[Grid], tool: str | None) -> str:
+    """'No known export layout' with the closest tools and what each missed."""
+    header = max((row for g in grids for row in g.head[:10]), key=lambda r: sum(1 for c in r if c), default=[])
+    header = [c or "" for c in header]
+    ranked = []
+    for t, mod in modules().items():
+        if tool and t != tool:
+            continue
+        fp = mod.FINGERPRINT
+        found = len(fp.strong) - len(fp.missing(header))
+        ranked.append((found / len(fp.strong), t, mod, fp.missing(header)))
+    ranked.sort(key=lambda r: -r[0])
+    closest = "; ".join(f"{mod.LABEL} (missing: {', '.join(miss[:4])})" for _, t, mod, miss in ranked[:3])
+    shown = ", ".join([h for h in header if h][:8])
+    return (f"{name}: no known export layout recognised in the columns ({shown}...). "
+            f"Closest: {closest}. Export with the tool's standard columns, pass --source TOOL, "
+            f"or map the columns with --mapping FILE (see docs/importing.md).")

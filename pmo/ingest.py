@@ -1,0 +1,291 @@
+"""Ingest: file -> detected importer -> validated canonical rows -> a new store version.
+
+Everything that adds data goes through `ingest_files` (the CLI, the Data page, the drop folder),
+so all paths share one set of rules:
+- a batch of files is all or nothing: if any file fails, nothing is published;
+- one writer at a time (the store lock);
+- a newer export of a source replaces that source's rows in current-state tables, an older one
+  only adds history (status snapshots are kept per project and as-of date).
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pmo import config, schema
+from pmo.importers import registry
+from pmo.importers.base import ImportError_, ImportResult, IngestContext, Reject
+from pmo.parse import AmbiguousDates
+from pmo.readers import ReadError
+from pmo.store import Store, Writer, now_iso
+
+
+class IngestFailed(Exception):
+    """One or more files could not be ingested. `problems` holds one clear line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file, for the summary line and the data-quality report."""
+
+    file_name: str
+    tool: str
+    label: str
+    sha256: str
+    size_bytes: int
+    as_of: date
+    source: str
+    tables: dict[str, int]                       # table -> rows accepted
+    rows_read: int
+    rejects: list[Reject]
+    notes: list[str] = field(default_factory=list)
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
+    ingest_id: int = 0
+    version: int = 0
+
+    @property
+    def rows_accepted(self) -> int:
+        return sum(self.tables.values())
+
+    def summary(self) -> str:
+        tables = ", ".join(f"{t} {n:,}" for t, n in self.tables.items())
+        return (f"{self.file_name}: {self.label} -> {tables}; {len(self.rejects):,} rejected; "
+                f"as of {self.as_of}; version {self.version}")
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def current_user() -> str:
+    return os.environ.get("PMO_USER") or getpass.getuser()
+
+
+def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
+            display_name: str | None = None, settings: dict | None = None) -> FileOutcome:
+    """Read, detect, parse and validate one file without touching the store (the preview).
+
+    Raises IngestFailed with the file's problems.
+    """
+    name = display_name or path.name
+    cfg = settings or config.load()
+    try:
+        matches = registry.detect(path, name, tool)
+        results: list[tuple[str, ImportResult]] = []
+        by_module: dict[str, list] = {}
+        for m in matches:
+            by_module.setdefault(m.tool, []).append(m)
+        for t, ms in by_module.items():
+            ctx = IngestContext(as_of=as_of, file_name=name, settings=cfg,
+                                reporting_currency=cfg["general"]["reporting_currency"])
+            results.append((t, ms[0].module.parse([m.table() for m in ms], ctx)))
+    except (ImportError_, ReadError, AmbiguousDates) as exc:
+        raise IngestFailed([str(exc) if str(exc).startswith(name) else f"{name}: {exc}"]) from exc
+    if len(results) > 1:
+        tools = ", ".join(registry.modules()[t].LABEL for t, _ in results)
+        raise IngestFailed([f"{name}: sheets of different tools in one file ({tools}). "
+                            "Save each tool's export as its own file."])
+    t, result = results[0]
+    mod = registry.modules()[t]
+    effective = as_of or result.as_of or date.today()
+    frames, rejects = validate(result, effective, f"{t}:{result.source}")
+    accepted = {k: v.height for k, v in frames.items()}
+    if result.rows_read and sum(accepted.values()) == 0:
+        reasons = "; ".join(sorted({r.reason for r in rejects})[:3]) or "no rows"
+        raise IngestFailed([f"{name}: no row could be accepted ({reasons}). Nothing was stored."])
+    return FileOutcome(
+        file_name=name, tool=t, label=mod.LABEL, sha256=sha256_of(path),
+        size_bytes=path.stat().st_size, as_of=effective, source=f"{t}:{result.source}",
+        tables=accepted, rows_read=result.rows_read, rejects=rejects, notes=result.notes,
+        frames=frames,
+    )
+
+
+def validate(result: ImportResult, as_of: date, source: str) -> tuple[dict[str, pl.DataFrame], list[Reject]]:
+    """Conform every frame to the contract; reject rows missing keys, with bad enums or duplicates."""
+    rejects = list(result.rejects)
+    out: dict[str, pl.DataFrame] = {}
+    for table, df in result.tables.items():
+        if "_row" not in df.columns:
+            df = df.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+        cols = schema.TABLES[table]
+        fill = {"source": pl.lit(source)}
+        if "as_of" in cols:
+            fill["as_of"] = pl.col("as_of").fill_null(as_of) if "as_of" in df.columns else pl.lit(as_of)
+        df = df.with_columns(**{k: v for k, v in fill.items() if k in cols})
+        for col in schema.REQUIRED[table]:
+            if col not in df.columns:
+                df = df.with_columns(pl.lit(None, dtype=cols[col]).alias(col))
+            bad = df[col].is_null()
+            if df[col].dtype == pl.String:
+                bad = bad | (df[col].str.strip_chars() == "")
+            for r in df.filter(bad)["_row"].to_list():
+                rejects.append(Reject(r, col, None, f"{col} is empty", table))
+            df = df.filter(~bad)
+        for (t, col), allowed in schema.ENUMS.items():
+            if t != table or col not in df.columns:
+                continue
+            bad = df[col].is_not_null() & ~df[col].is_in(list(allowed))
+            for r, v in df.filter(bad).select("_row", col).iter_rows():
+                rejects.append(Reject(r, col, v, f"{col} must be one of {sorted(allowed)}", table))
+            df = df.filter(~bad)
+        keys = schema.NATURAL_KEYS[table]
+        if keys and df.height:
+            dup = df.select(pl.struct(list(keys)).is_duplicated() & ~pl.struct(list(keys)).is_first_distinct()).to_series()
+            for r, *k in df.filter(dup).select("_row", *keys).iter_rows():
+                rejects.append(Reject(r, ", ".join(keys), " / ".join(map(str, k)),
+                                      "duplicate key: an earlier row has the same " + ", ".join(keys), table))
+            df = df.filter(~dup)
+        rows = df["_row"]
+        out[table] = schema.conform(table, df).with_columns(rows.alias("_row"))
+    return out, rejects
+
+
+def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
+                 tool: str | None = None, user: str | None = None,
+                 display_names: list[str] | None = None) -> list[FileOutcome]:
+    """Ingest a batch of files as one new version. All or nothing. Raises IngestFailed, StoreBusy."""
+    names = display_names or [p.name for p in paths]
+    with store.writer() as w:
+        cfg = config.load(store.root)
+        outcomes, problems = [], []
+        for p, name in zip(paths, names, strict=True):
+            try:
+                outcomes.append(analyse(Path(p), as_of=as_of, tool=tool, display_name=name, settings=cfg))
+            except IngestFailed as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise IngestFailed(problems)
+        manifest = stage(w, outcomes, paths, user or current_user(), tool)
+        version = w.publish(manifest)
+    for o in outcomes:
+        o.version = version
+    return outcomes
+
+
+def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
+          tool_override: str | None) -> dict:
+    """Keep the raw files, place the new segments over the current ones; return the new manifest."""
+    segments = {t: dict(s) for t, s in w.base["segments"].items()}
+    ingests = list(w.base["ingests"])
+    for o, p in zip(outcomes, paths, strict=True):
+        o.ingest_id = len(ingests) + 1
+        w.stage_raw(Path(p), o.sha256, o.file_name)
+        rejects_file = place(w, segments, o)
+        ingests.append({
+            "ingest_id": o.ingest_id, "file_name": o.file_name, "sha256": o.sha256,
+            "size_bytes": o.size_bytes, "tool": o.tool, "importer_version": _importer_version(o.tool),
+            "tables": ",".join(o.tables), "as_of": o.as_of.isoformat(), "rows_read": o.rows_read,
+            "rows_accepted": o.rows_accepted, "rows_rejected": len(o.rejects), "user": user,
+            "ingested_at": now_iso(), "version": w.base["version"] + 1, "source": o.source,
+            "action": "ingest", "tool_override": tool_override, "as_of_given": None,
+            "rejects_file": rejects_file, "notes": o.notes,
+        })
+    active = list(w.base.get("active", [])) + [o.ingest_id for o in outcomes]
+    names = ", ".join(o.file_name for o in outcomes)
+    return {"action": "ingest", "note": f"ingested {names}", "user": user,
+            "segments": segments, "ingests": ingests, "active": active}
+
+
+def place(w: Writer, segments: dict, o: FileOutcome) -> str | None:
+    """Put one outcome's frames into `segments` (in place); return its rejects file if any.
+
+    Current-state tables keep one segment per source: a newer (or equally recent) export replaces
+    it, an older one is skipped there. History tables keep one segment per source and as-of date.
+    """
+    for table, df in o.frames.items():
+        seg_key = o.source if table not in schema.HISTORY_TABLES else f"{o.source}@{o.as_of}"
+        existing = segments.get(table, {}).get(seg_key)
+        if existing and existing.get("as_of") and existing["as_of"] > o.as_of.isoformat():
+            continue
+        body = df.drop("_row").with_columns(pl.lit(o.ingest_id, dtype=pl.Int64).alias(schema.INGEST_ID))
+        rel = w.stage_frame(f"segments/{table}", uuid.uuid4().hex, body)
+        segments.setdefault(table, {})[seg_key] = {
+            "file": rel, "ingest_id": o.ingest_id, "as_of": o.as_of.isoformat(), "rows": body.height}
+    if not o.rejects:
+        return None
+    rej = pl.DataFrame(
+        [{"ingest_id": o.ingest_id, "file_name": o.file_name, "table_name": r.table,
+          "row_number": r.row, "column_name": r.column,
+          "value": None if r.value is None else str(r.value), "reason": r.reason} for r in o.rejects],
+        schema=schema.REJECTED_ROWS)
+    return w.stage_frame("rejects", f"{o.ingest_id:06d}-{uuid.uuid4().hex[:8]}", rej)
+
+
+def replay(store: Store, w: Writer, ingest_ids: list[int]) -> tuple[dict, dict]:
+    """Re-import the kept raw files of `ingest_ids`, in order, onto an empty state.
+
+    Returns (segments, rejects file by ingest id). Used by rebuild and by removing an ingest.
+    """
+    records = {i["ingest_id"]: i for i in w.base["ingests"]}
+    cfg = config.load(store.root)
+    segments: dict = {}
+    rejects: dict = {}
+    for iid in ingest_ids:
+        rec = records[iid]
+        raw = store.raw_path(rec["sha256"], rec["file_name"])
+        if not raw.exists():
+            raise IngestFailed([f"{rec['file_name']}: the kept raw file {raw} is missing; "
+                                "restore it from a backup of the store."])
+        o = analyse(raw, as_of=date.fromisoformat(rec["as_of"]), tool=rec["tool"],
+                    display_name=rec["file_name"], settings=cfg)
+        o.ingest_id = iid
+        rejects[iid] = place(w, segments, o)
+    return segments, rejects
+
+
+def rebuild(store: Store, user: str | None = None) -> int:
+    """Recreate the current version from the kept raw files alone. Returns the new version."""
+    with store.writer() as w:
+        active = list(w.base.get("active", []))
+        segments, rejects = replay(store, w, active)
+        ingests = [dict(i, rejects_file=rejects.get(i["ingest_id"], i.get("rejects_file")))
+                   for i in w.base["ingests"]]
+        return w.publish({"action": "rebuild", "note": f"rebuilt from {len(active)} raw files",
+                          "user": user or current_user(), "segments": segments,
+                          "ingests": ingests, "active": active})
+
+
+def rollback(store: Store, to_version: int, user: str | None = None) -> int:
+    """Publish a new version serving exactly what `to_version` served. Returns the new version."""
+    with store.writer() as w:
+        if to_version < 1 or to_version > w.base["version"]:
+            raise IngestFailed([f"version {to_version} does not exist; see `pmo history`."])
+        target = store.manifest(to_version)
+        return w.publish({"action": "rollback", "note": f"rolled back to version {to_version}",
+                          "user": user or current_user(), "segments": target["segments"],
+                          "ingests": w.base["ingests"], "active": target.get("active", [])})
+
+
+def remove_ingest(store: Store, ingest_id: int, user: str | None = None) -> int:
+    """Publish a new version as if ingest `ingest_id` had never happened."""
+    with store.writer() as w:
+        active = list(w.base.get("active", []))
+        if ingest_id not in active:
+            raise IngestFailed([f"ingest {ingest_id} is not part of the current version."])
+        active.remove(ingest_id)
+        segments, _ = replay(store, w, active)
+        name = next(i["file_name"] for i in w.base["ingests"] if i["ingest_id"] == ingest_id)
+        return w.publish({"action": "remove", "note": f"removed ingest {ingest_id} ({name})",
+                          "user": user or current_user(), "segments": segments,
+                          "ingests": w.base["ingests"], "active": active})
+
+
+def _importer_version(tool: str) -> str:
+    return str(getattr(registry.modules()[tool], "VERSION", "1"))

@@ -1,0 +1,141 @@
+"""The canonical model: the data contract every importer writes and every query reads.
+
+Each table is a mapping of column name to Polars dtype, in contract order. `docs/data-model.md`
+documents every column; `tests/test_schema_docs.py` checks the two agree.
+
+Conventions: amounts are in the reporting currency (config, default USD) with the original amount
+and currency kept; dates are DATE; fractions are 0 to 1; health is 'green' | 'amber' | 'red' | NULL.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+Str, F64, Date, Bool, I64 = pl.String, pl.Float64, pl.Date, pl.Boolean, pl.Int64
+
+TABLES: dict[str, dict[str, pl.DataType]] = {
+    "projects": {
+        "project_id": Str, "project_name": Str, "portfolio": Str, "program": Str,
+        "department": Str, "manager": Str, "sponsor": Str, "stage": Str, "priority": Str,
+        "start_date": Date, "finish_date": Date, "baseline_start_date": Date,
+        "baseline_finish_date": Date, "actual_finish_date": Date, "percent_complete": F64,
+        "budget": F64, "reported_health": Str, "currency": Str, "budget_original": F64,
+        "external_ids": pl.List(Str), "source": Str, "as_of": Date,
+    },
+    "status_snapshots": {
+        "project_id": Str, "as_of": Date, "percent_complete": F64, "reported_health": Str,
+        "schedule_health": Str, "cost_health": Str, "scope_health": Str, "finish_date": Date,
+        "budget": F64, "actual_cost": F64, "comment": Str, "source": Str,
+    },
+    "tasks": {
+        "task_id": Str, "project_id": Str, "task_name": Str, "task_type": Str, "status": Str,
+        "status_category": Str, "assignee": Str, "start_date": Date, "finish_date": Date,
+        "baseline_start_date": Date, "baseline_finish_date": Date, "due_date": Date,
+        "completed_date": Date, "percent_complete": F64, "is_milestone": Bool,
+        "is_summary": Bool, "estimate_hours": F64, "actual_hours": F64,
+        "remaining_hours": F64, "story_points": F64, "cost": F64, "baseline_cost": F64,
+        "actual_cost": F64, "parent_id": Str, "labels": pl.List(Str), "sprints": pl.List(Str),
+        "source": Str, "as_of": Date,
+    },
+    "financials": {
+        "project_id": Str, "period": Date, "category": Str, "cost_center": Str, "kind": Str,
+        "amount": F64, "currency": Str, "amount_original": F64, "source": Str,
+    },
+    "salaries": {
+        "employee_id": Str, "employee_name": Str, "job_title": Str, "job_family": Str,
+        "level": Str, "department": Str, "country": Str, "city": Str, "currency": Str,
+        "base_salary": F64, "base_salary_original": F64, "fte": F64, "is_pmo": Bool,
+        "as_of": Date, "source": Str,
+    },
+    "salary_benchmarks": {
+        "source": Str, "reference_date": Date, "job_title": Str, "soc_code": Str, "level": Str,
+        "country": Str, "area": Str, "company": Str, "currency": Str, "basis": Str,
+        "p10": F64, "p25": F64, "p50": F64, "p75": F64, "p90": F64, "mean": F64,
+        "sample_size": I64, "top_coded": Bool,
+    },
+    "risks": {
+        "item_id": Str, "project_id": Str, "kind": Str, "title": Str, "category": Str,
+        "owner": Str, "status": Str, "probability": F64, "impact": F64, "exposure": F64,
+        "due_date": Date, "created_date": Date, "closed_date": Date, "source": Str,
+    },
+    "fx_rates": {"currency": Str, "rate_to_reporting": F64, "valid_from": Date},
+}
+
+# How a newer ingest of the same source replaces older rows. Current-state tables keep one
+# segment per source (a newer export replaces it); history tables keep one per source and as-of.
+HISTORY_TABLES = frozenset({"status_snapshots"})
+
+# Natural keys: duplicates within one ingest are reported by the data-quality report.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "projects": ("project_id",),
+    "status_snapshots": ("project_id", "as_of"),
+    "tasks": ("project_id", "task_id"),
+    "financials": (),  # ledgers legitimately repeat keys (several lines per month)
+    "salaries": ("employee_id",),
+    "salary_benchmarks": (),
+    "risks": ("project_id", "item_id"),
+    "fx_rates": ("currency", "valid_from"),
+}
+
+# Columns that must be present and non-empty for a row to be accepted.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "projects": ("project_id",),
+    "status_snapshots": ("project_id", "as_of"),
+    "tasks": ("task_id", "project_id"),
+    "financials": ("project_id", "period", "kind", "amount_original"),
+    "salaries": ("employee_id",),
+    "salary_benchmarks": ("job_title",),
+    "risks": ("item_id", "project_id", "kind"),
+    "fx_rates": ("currency", "rate_to_reporting", "valid_from"),
+}
+
+# Allowed values of enumerated columns (NULL is always allowed unless the column is required).
+ENUMS: dict[tuple[str, str], frozenset[str]] = {
+    ("projects", "reported_health"): frozenset({"green", "amber", "red"}),
+    ("status_snapshots", "reported_health"): frozenset({"green", "amber", "red"}),
+    ("status_snapshots", "schedule_health"): frozenset({"green", "amber", "red"}),
+    ("status_snapshots", "cost_health"): frozenset({"green", "amber", "red"}),
+    ("status_snapshots", "scope_health"): frozenset({"green", "amber", "red"}),
+    ("tasks", "status_category"): frozenset({"todo", "in_progress", "done"}),
+    ("financials", "kind"): frozenset({"budget", "actual", "forecast", "commitment"}),
+    ("salary_benchmarks", "basis"): frozenset({"annual", "hourly"}),
+    ("risks", "kind"): frozenset({"risk", "issue"}),
+}
+
+# Bookkeeping columns the store adds to every segment (not part of the contract).
+INGEST_ID = "_ingest_id"
+
+# The log of accepted ingests (store point 1), exposed as the `ingests` view.
+INGESTS: dict[str, pl.DataType] = {
+    "ingest_id": I64, "file_name": Str, "sha256": Str, "size_bytes": I64, "tool": Str,
+    "importer_version": Str, "tables": Str, "as_of": Date, "rows_read": I64,
+    "rows_accepted": I64, "rows_rejected": I64, "user": Str, "ingested_at": pl.Datetime("us"),
+    "version": I64, "source": Str, "action": Str,
+}
+
+# Rows an importer could not accept, kept with the raw file they came from.
+REJECTED_ROWS: dict[str, pl.DataType] = {
+    "ingest_id": I64, "file_name": Str, "table_name": Str, "row_number": I64, "column_name": Str,
+    "value": Str, "reason": Str,
+}
+
+
+def empty(table: str) -> pl.DataFrame:
+    """An empty frame with the table's canonical columns and types."""
+    return pl.DataFrame(schema=TABLES[table])
+
+
+def conform(table: str, df: pl.DataFrame) -> pl.DataFrame:
+    """Select the canonical columns in contract order, adding missing ones as NULL, casting types.
+
+    Importers hand over frames that already hold parsed values; this only aligns them. A value
+    that cannot be cast is a bug in the importer, so the cast is strict.
+    """
+    schema = TABLES[table]
+    cols = []
+    for name, dtype in schema.items():
+        if name in df.columns:
+            cols.append(pl.col(name).cast(dtype, strict=True))
+        else:
+            cols.append(pl.lit(None, dtype=dtype).alias(name))
+    return df.select(cols)

@@ -1,0 +1,223 @@
+"""The versioned store: raw files kept byte for byte, canonical tables published as immutable versions.
+
+Layout of a store directory (default ./data, or $PMO_DATA_DIR, or --data-dir):
+
+    raw/<sha256[:2]>/<sha256>        every accepted file, content-addressed
+    segments/<table>/<uuid>.parquet  canonical rows of one source (immutable once written)
+    rejects/<ingest_id>.parquet      rows an ingest could not accept, with reasons
+    versions/<NNNNNN>.json           a version: which segment serves each table, and the ingest log
+    CURRENT                          the number of the version being served
+    .lock                            held by the one writer
+    tmp/                             a writer's work in progress (cleared by the next writer)
+    mappings/                        column mapping files (TOML) kept for reuse
+    inbox/ processed/ failed/        the watched drop folder
+
+Publishing writes segments and the new version file first, then swaps CURRENT with os.replace:
+readers see the old version or the new one, never a mixture. A killed writer leaves only files
+no version points at; the next writer removes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from pmo import config
+
+VERSION_DIGITS = 6
+
+
+class StoreBusy(Exception):
+    """Another ingest is writing to the store."""
+
+
+class StoreError(Exception):
+    """The store is missing or damaged; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    table: str
+    key: str
+    file: str          # path relative to the store root
+    ingest_id: int
+    as_of: str | None
+    rows: int
+
+
+def default_dir() -> Path:
+    return Path(os.environ.get("PMO_DATA_DIR") or "data")
+
+
+class Store:
+    """A store directory. Reading needs no lock; every change goes through `writer()`."""
+
+    def __init__(self, root: Path | str | None = None):
+        self.root = Path(root) if root is not None else default_dir()
+
+    # --- paths -------------------------------------------------------------------------------
+    def path(self, *parts: str) -> Path:
+        return self.root.joinpath(*parts)
+
+    @property
+    def inbox(self) -> Path:
+        return self.path("inbox")
+
+    def raw_path(self, sha256: str, file_name: str = "") -> Path:
+        """Where a kept file lives: by content hash, with the original suffix (readers need it)."""
+        return self.path("raw", sha256[:2], sha256 + Path(file_name).suffix.lower())
+
+    # --- reading -----------------------------------------------------------------------------
+    def current_version(self) -> int:
+        """The version being served; 0 for an empty store."""
+        try:
+            return int(self.path("CURRENT").read_text().strip())
+        except FileNotFoundError:
+            return 0
+        except ValueError as exc:
+            raise StoreError(f"{self.path('CURRENT')} is damaged. Run `pmo rebuild`.") from exc
+
+    def manifest(self, version: int | None = None) -> dict:
+        """The version's manifest; an empty one for version 0."""
+        v = self.current_version() if version is None else version
+        if v == 0:
+            return empty_manifest()
+        try:
+            return json.loads(self.path("versions", f"{v:0{VERSION_DIGITS}d}.json").read_text())
+        except FileNotFoundError as exc:
+            raise StoreError(f"version {v} does not exist in {self.root}.") from exc
+
+    def versions(self) -> list[int]:
+        current = self.current_version()
+        found = sorted(int(p.stem) for p in self.path("versions").glob("*.json") if p.stem.isdigit())
+        return [v for v in found if v <= current]
+
+    def segments(self, manifest: dict | None = None) -> dict[str, list[Segment]]:
+        m = manifest if manifest is not None else self.manifest()
+        return {t: [Segment(t, k, **s) for k, s in sorted(segs.items())]
+                for t, segs in m["segments"].items()}
+
+    def ingests(self, manifest: dict | None = None) -> pl.DataFrame:
+        m = manifest if manifest is not None else self.manifest()
+        from pmo.schema import INGESTS
+        rows = [{k: r.get(k) for k in INGESTS} for r in m["ingests"]]
+        df = pl.DataFrame(rows, schema={k: (pl.String if k in ("as_of", "ingested_at") else t)
+                                        for k, t in INGESTS.items()}, orient="row")
+        return df.with_columns(pl.col("as_of").str.to_date(strict=False),
+                               pl.col("ingested_at").str.to_datetime(strict=False, time_unit="us"))
+
+    def is_empty(self) -> bool:
+        return self.current_version() == 0
+
+    # --- writing -----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writer(self):
+        """Hold the store's single-writer lock; raise StoreBusy at once if someone else holds it."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        for d in ("raw", "segments", "rejects", "versions", "mappings", "inbox", "processed", "failed"):
+            self.path(d).mkdir(exist_ok=True)
+        fh = open(self.path(".lock"), "a+")
+        try:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise StoreBusy(f"the store {self.root} is busy with another ingest; "
+                                "retry in a moment.") from exc
+            self._clear_debris()
+            yield Writer(self)
+        finally:
+            fh.close()
+
+    def _clear_debris(self) -> None:
+        """Remove what a killed writer left: tmp/, versions past CURRENT, unreferenced segments."""
+        shutil.rmtree(self.path("tmp"), ignore_errors=True)
+        current = self.current_version()
+        for p in self.path("versions").glob("*.json"):
+            if p.stem.isdigit() and int(p.stem) > current:
+                p.unlink(missing_ok=True)
+
+
+def empty_manifest() -> dict:
+    return {"version": 0, "created_at": None, "action": None, "segments": {}, "ingests": [],
+            "active": [], "note": ""}
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+class Writer:
+    """Stages a new version. Nothing is visible to readers until `publish()`."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.base = store.manifest()
+        self.tmp = store.path("tmp", uuid.uuid4().hex)
+        self.tmp.mkdir(parents=True)
+        self._moves: list[tuple[Path, Path]] = []
+
+    def next_ingest_id(self, staged: int = 0) -> int:
+        return len(self.base["ingests"]) + 1 + staged
+
+    def stage_raw(self, src: Path, sha256: str, file_name: str) -> None:
+        dest = self.store.raw_path(sha256, file_name)
+        if dest.exists():
+            return
+        staged = self.tmp / f"raw-{sha256}"
+        shutil.copyfile(src, staged)
+        self._moves.append((staged, dest))
+
+    def stage_frame(self, kind: str, name: str, df: pl.DataFrame) -> str:
+        """Write a frame to tmp; return its final path relative to the store root."""
+        rel = f"{kind}/{name}.parquet"
+        staged = self.tmp / f"{kind.replace('/', '_')}-{name}.parquet"
+        df.write_parquet(staged, compression="zstd", statistics=True)
+        self._moves.append((staged, self.store.path(rel)))
+        return rel
+
+    def publish(self, manifest: dict) -> int:
+        """Move staged files into place, write the version, then swap CURRENT. Returns the version."""
+        for staged, dest in self._moves:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, dest)
+        version = self.base["version"] + 1
+        manifest = {**manifest, "version": version, "parent": self.base["version"],
+                    "created_at": now_iso()}
+        vfile = self.store.path("versions", f"{version:0{VERSION_DIGITS}d}.json")
+        tmp_v = self.tmp / "version.json"
+        tmp_v.write_text(json.dumps(manifest, indent=1, default=str))
+        os.replace(tmp_v, vfile)
+        _fsync_dir(vfile.parent)
+        tmp_c = self.tmp / "CURRENT"
+        tmp_c.write_text(f"{version}\n")
+        os.replace(tmp_c, self.store.path("CURRENT"))
+        _fsync_dir(self.store.root)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return version
+
+
+def _fsync_dir(d: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(d, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def open_store(data_dir: str | Path | None = None) -> Store:
+    """The store at `data_dir`, else $PMO_DATA_DIR, else ./data (config may name another)."""
+    if data_dir is not None:
+        return Store(data_dir)
+    if os.environ.get("PMO_DATA_DIR"):
+        return Store(os.environ["PMO_DATA_DIR"])
+    return Store(config.load().get("store", {}).get("data_dir", "data"))

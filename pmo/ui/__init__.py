@@ -1,0 +1,1 @@
+"""The only Streamlit-aware modules: cached data access, shared filters, page furniture."""

@@ -1,0 +1,126 @@
+"""Shared fixtures: a store built once from sample_data/, small stores per test, a free port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_report_header(config):
+    import duckdb
+    import polars
+    import streamlit
+    return f"duckdb {duckdb.__version__}, polars {polars.__version__}, streamlit {streamlit.__version__}"
+
+
+@pytest.fixture(scope="session")
+def sample_store_dir(tmp_path_factory) -> Path:
+    """A store holding every file in sample_data/ (built once per test session)."""
+    from pmo.cli import load_demo
+    from pmo.store import Store
+
+    root = tmp_path_factory.mktemp("sample-store")
+    load_demo(Store(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def sample_con(sample_store_dir):
+    from pmo import db
+    from pmo.store import Store
+
+    return db.connect(Store(sample_store_dir)).con
+
+
+@pytest.fixture()
+def sample_store_copy(sample_store_dir, tmp_path) -> Path:
+    """A private copy of the sample store, for tests that change it."""
+    dest = tmp_path / "store"
+    shutil.copytree(sample_store_dir, dest)
+    return dest
+
+
+@pytest.fixture()
+def store(tmp_path):
+    from pmo.store import Store
+
+    return Store(tmp_path / "data")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_pmo(*args: str, data_dir: Path | None = None, env: dict | None = None, timeout: int = 120):
+    """Run the `pmo` command in a subprocess; return CompletedProcess (text)."""
+    cmd = [sys.executable, "-m", "pmo", *args]
+    if data_dir is not None:
+        cmd += ["--data-dir", str(data_dir)]
+    full_env = dict(os.environ, **(env or {}))
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=full_env, timeout=timeout)
+
+
+@pytest.fixture()
+def pmo_cli():
+    return run_pmo
+
+
+def wait_for_http(url: str, timeout: float = 60.0) -> None:
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+@pytest.fixture()
+def server(sample_store_copy):
+    """`pmo serve` on a free port over a private copy of the sample store."""
+    port = free_port()
+    env = dict(os.environ, PMO_DATA_DIR=str(sample_store_copy))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pmo", "serve", "--port", str(port), "--host", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/_stcore/health")
+        yield {"url": f"http://127.0.0.1:{port}", "data_dir": sample_store_copy, "proc": proc}
+    finally:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    exe = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(exe).exists():
+        pytest.fail("Debian's chromium is not installed: run ./.ci/install-chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()

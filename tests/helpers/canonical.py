@@ -1,0 +1,52 @@
+"""Build a store straight from canonical frames, for tests of views and queries on hand-worked data.
+
+Importers are tested on real export layouts elsewhere; view and query tests want exact inputs,
+so this bypasses detection but still publishes through the store's Writer (the same segments,
+manifest and views as a real ingest).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pmo import db, schema
+from pmo.ingest import place, FileOutcome
+from pmo.store import Store
+
+
+def make_store(root: Path, tables: dict[str, list[dict] | pl.DataFrame], *, as_of: date = date(2026, 11, 20),
+               source: str = "test:fixture", config_toml: str | None = None) -> Store:
+    """Publish `tables` (rows as dicts or frames with canonical column names) as version 1.
+
+    `status_snapshots` rows keep their own as_of. Returns the store. `config_toml` is written to
+    the store's config.toml (overrides of config/pmo.toml).
+    """
+    store = Store(root)
+    store.root.mkdir(parents=True, exist_ok=True)
+    if config_toml:
+        (store.root / "config.toml").write_text(config_toml)
+    with store.writer() as w:
+        segments: dict = {}
+        frames = {}
+        for table, rows in tables.items():
+            df = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(rows, infer_schema_length=None)
+            if "source" in schema.TABLES[table] and "source" not in df.columns:
+                df = df.with_columns(pl.lit(source).alias("source"))
+            if "as_of" in schema.TABLES[table] and "as_of" not in df.columns:
+                df = df.with_columns(pl.lit(as_of).alias("as_of"))
+            frames[table] = schema.conform(table, df).with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64))
+        outcome = FileOutcome(file_name="fixture", tool="test", label="test", sha256="0" * 64, size_bytes=0,
+                              as_of=as_of, source=source, tables={t: f.height for t, f in frames.items()},
+                              rows_read=0, rejects=[], frames=frames, ingest_id=1)
+        place(w, segments, outcome)
+        w.publish({"action": "ingest", "note": "test fixture", "user": "test", "segments": segments,
+                   "ingests": [], "active": []})
+    return store
+
+
+def connect(root: Path, tables: dict, **kwargs):
+    """make_store + a connection with every view."""
+    return db.connect(make_store(root, tables, **kwargs)).con

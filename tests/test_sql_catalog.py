@@ -1,0 +1,54 @@
+"""Every SQL file: a header with purpose, params and columns; runs on the sample store; returns them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pmo import quality, sql
+from pmo.sql import QUERY_DIR
+
+ALL_FILES = sorted(QUERY_DIR.rglob("*.sql"))
+
+# Parameter values used to run each query once on the sample store (NULL = "all").
+DEFAULTS = {
+    "as_of": None, "portfolio": None, "program": None, "department": None, "manager": None,
+    "stage": None, "project_id": "PRJ-1001", "start_date": date(2024, 12, 1),
+    "end_date": date(2026, 12, 31), "today": date(2026, 11, 25), "fiscal_start_month": 1,
+    "category": None, "cost_center": None, "country": None, "role": None, "source": None,
+    "limit": 50, "offset": 0, "sort": "project_id", "descending": False,
+}
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: str(p.relative_to(QUERY_DIR)))
+def test_header_declares_name_purpose_grain_columns(path):
+    lines = path.read_text().splitlines()
+    assert lines[0] == f"-- {path.stem}", "first line must name the query"
+    q = sql.info(path.stem)
+    assert q.purpose, "a purpose line is required"
+    assert q.grain, "a grain line is required"
+    assert q.columns, "a columns line is required"
+    declared = set(q.params)
+    assert sql.used_params(q.sql) == declared, "params declared in the header must equal those used"
+
+
+@pytest.mark.parametrize("name", sql.catalog())
+def test_query_runs_on_sample_store_and_returns_documented_columns(sample_con, name):
+    q = sql.info(name)
+    params = {p: DEFAULTS[p] for p in q.params}
+    df = sql.run(sample_con, name, **params)
+    assert tuple(df.columns) == q.columns
+
+
+@pytest.mark.parametrize("path", sorted((QUERY_DIR / "views").glob("*.sql")), ids=lambda p: p.stem)
+def test_view_exposes_documented_columns(sample_con, path):
+    q = sql.info(path.stem)
+    cols = tuple(sample_con.sql(f"select * from {path.stem} limit 0").columns)
+    assert cols[:len(q.columns)] == q.columns or set(q.columns) <= set(cols)
+
+
+@pytest.mark.parametrize("name", quality.check_names())
+def test_check_returns_item_and_detail(sample_con, name):
+    rows = sample_con.sql((QUERY_DIR / "checks" / f"{name}.sql").read_text()).pl()
+    assert rows.columns == ["item", "detail"]
