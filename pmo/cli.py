@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("paths", nargs="+", type=Path)
     sp.add_argument("--as-of", type=_date, help="the date the export describes (default: a date it carries, else today)")
     sp.add_argument("--source", help="force the tool instead of detecting it (e.g. jira, msproject)")
+    sp.add_argument("--mapping", type=Path, help="a TOML mapping file for a layout no importer knows "
+                    "(kept in the store and applied automatically to the same header next time)")
+    sp.add_argument("--date-order", choices=("dmy", "mdy"),
+                    help="day-first or month-first, for date columns no value settles")
     sp = add("sql", "run one read-only SELECT over the views")
     sp.add_argument("query")
     sp.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -81,7 +85,8 @@ def cmd_ingest(store: Store, args) -> int:
     from pmo.ingest import IngestFailed, ingest_files
 
     try:
-        outcomes = ingest_files(store, [Path(p) for p in args.paths], as_of=args.as_of, tool=args.source)
+        outcomes = ingest_files(store, [Path(p) for p in args.paths], as_of=args.as_of, tool=args.source,
+                                mapping_path=args.mapping, date_order=args.date_order)
     except IngestFailed as exc:
         for problem in exc.problems:
             _err(problem)

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import polars as pl
 
-from pmo import config, schema
+from pmo import config, mapping, schema
 from pmo.importers import registry
 from pmo.importers.base import ImportError_, ImportResult, IngestContext, Reject
-from pmo.parse import AmbiguousDates
-from pmo.readers import ReadError
+from pmo.parse import DATE_ORDER, AmbiguousDates
+from pmo.readers import ReadError, read_grids
 from pmo.store import Store, Writer, now_iso
 
 
@@ -54,6 +54,8 @@ class FileOutcome:
     frames: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
     ingest_id: int = 0
     version: int = 0
+    mapping: tuple[str, Path | None] | None = None   # (header signature, mapping file) if mapped
+    date_order: str | None = None
 
     @property
     def rows_accepted(self) -> int:
@@ -78,43 +80,80 @@ def current_user() -> str:
 
 
 def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
-            display_name: str | None = None, settings: dict | None = None) -> FileOutcome:
+            display_name: str | None = None, settings: dict | None = None,
+            mapping_path: Path | None = None, store_root: Path | None = None,
+            date_order: str | None = None) -> FileOutcome:
     """Read, detect, parse and validate one file without touching the store (the preview).
 
-    Raises IngestFailed with the file's problems.
+    Detection order: an explicit mapping file; a mapping kept in the store for this header;
+    the importers' fingerprints. Raises IngestFailed with the file's problems.
     """
     name = display_name or path.name
-    cfg = settings or config.load()
+    cfg = settings or config.load(store_root)
+    ctx = IngestContext(as_of=as_of, file_name=name, settings=cfg,
+                        reporting_currency=cfg["general"]["reporting_currency"])
+    token = DATE_ORDER.set(date_order or cfg["general"].get("default_date_order") or None)
     try:
-        matches = registry.detect(path, name, tool)
-        results: list[tuple[str, ImportResult]] = []
-        by_module: dict[str, list] = {}
-        for m in matches:
-            by_module.setdefault(m.tool, []).append(m)
-        for t, ms in by_module.items():
-            ctx = IngestContext(as_of=as_of, file_name=name, settings=cfg,
-                                reporting_currency=cfg["general"]["reporting_currency"])
-            results.append((t, ms[0].module.parse([m.table() for m in ms], ctx)))
+        grids = read_grids(path, name)
+        used_mapping = _pick_mapping(grids, mapping_path, store_root) if not tool else None
+        if used_mapping is not None:
+            m, grid, header_index = used_mapping
+            result = mapping.apply(registry.raw_table(grid, header_index), m, ctx)
+            t, label = "mapping", m.label
+            signature = mapping.header_signature(grid.head[header_index])
+        else:
+            t, result = _detect_and_parse(grids, name, tool, ctx)
+            label, signature = registry.modules()[t].LABEL, None
     except (ImportError_, ReadError, AmbiguousDates) as exc:
         raise IngestFailed([str(exc) if str(exc).startswith(name) else f"{name}: {exc}"]) from exc
-    if len(results) > 1:
-        tools = ", ".join(registry.modules()[t].LABEL for t, _ in results)
-        raise IngestFailed([f"{name}: sheets of different tools in one file ({tools}). "
-                            "Save each tool's export as its own file."])
-    t, result = results[0]
-    mod = registry.modules()[t]
+    finally:
+        DATE_ORDER.reset(token)
     effective = as_of or result.as_of or date.today()
     frames, rejects = validate(result, effective, f"{t}:{result.source}")
     accepted = {k: v.height for k, v in frames.items()}
     if result.rows_read and sum(accepted.values()) == 0:
         reasons = "; ".join(sorted({r.reason for r in rejects})[:3]) or "no rows"
         raise IngestFailed([f"{name}: no row could be accepted ({reasons}). Nothing was stored."])
-    return FileOutcome(
-        file_name=name, tool=t, label=mod.LABEL, sha256=sha256_of(path),
+    outcome = FileOutcome(
+        file_name=name, tool=t, label=label, sha256=sha256_of(path),
         size_bytes=path.stat().st_size, as_of=effective, source=f"{t}:{result.source}",
         tables=accepted, rows_read=result.rows_read, rejects=rejects, notes=result.notes,
         frames=frames,
     )
+    if used_mapping is not None:
+        outcome.mapping = (signature, used_mapping[0].path)
+    outcome.date_order = date_order
+    return outcome
+
+
+def _pick_mapping(grids, mapping_path: Path | None, store_root: Path | None):
+    """(mapping, grid, header row) from an explicit file or one kept for this header, else None."""
+    if mapping_path is not None:
+        m = mapping.load(Path(mapping_path))
+        grid, header_index = mapping.find_header(grids, m)
+        return m, grid, header_index
+    kept = mapping.stored(store_root) if store_root is not None else {}
+    if not kept:
+        return None
+    for grid in grids:
+        for i, row in enumerate(grid.head):
+            sig = mapping.header_signature(row)
+            if sig in kept:
+                return mapping.load(kept[sig]), grid, i
+    return None
+
+
+def _detect_and_parse(grids, name: str, tool: str | None, ctx: IngestContext) -> tuple[str, ImportResult]:
+    matches = registry.detect_in_grids(grids, name, tool)
+    by_module: dict[str, list] = {}
+    for m in matches:
+        by_module.setdefault(m.tool, []).append(m)
+    if len(by_module) > 1:
+        tools = ", ".join(registry.modules()[t].LABEL for t in by_module)
+        raise ImportError_(f"{name}: sheets of different tools in one file ({tools}). "
+                           "Save each tool's export as its own file.")
+    t, ms = next(iter(by_module.items()))
+    return t, ms[0].module.parse([m.table() for m in ms], ctx)
 
 
 def validate(result: ImportResult, as_of: date, source: str) -> tuple[dict[str, pl.DataFrame], list[Reject]]:
@@ -125,7 +164,8 @@ def validate(result: ImportResult, as_of: date, source: str) -> tuple[dict[str, 
         if "_row" not in df.columns:
             df = df.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
         cols = schema.TABLES[table]
-        fill = {"source": pl.lit(source)}
+        # An importer may name the source per row (a benchmark table's publisher); else the file's.
+        fill = {"source": pl.col("source").fill_null(source) if "source" in df.columns else pl.lit(source)}
         if "as_of" in cols:
             fill["as_of"] = pl.col("as_of").fill_null(as_of) if "as_of" in df.columns else pl.lit(as_of)
         df = df.with_columns(**{k: v for k, v in fill.items() if k in cols})
@@ -159,7 +199,8 @@ def validate(result: ImportResult, as_of: date, source: str) -> tuple[dict[str, 
 
 def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
                  tool: str | None = None, user: str | None = None,
-                 display_names: list[str] | None = None) -> list[FileOutcome]:
+                 display_names: list[str] | None = None, mapping_path: Path | None = None,
+                 date_order: str | None = None) -> list[FileOutcome]:
     """Ingest a batch of files as one new version. All or nothing. Raises IngestFailed, StoreBusy."""
     names = display_names or [p.name for p in paths]
     with store.writer() as w:
@@ -167,7 +208,9 @@ def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
         outcomes, problems = [], []
         for p, name in zip(paths, names, strict=True):
             try:
-                outcomes.append(analyse(Path(p), as_of=as_of, tool=tool, display_name=name, settings=cfg))
+                outcomes.append(analyse(Path(p), as_of=as_of, tool=tool, display_name=name, settings=cfg,
+                                        mapping_path=mapping_path, store_root=store.root,
+                                        date_order=date_order))
             except IngestFailed as exc:
                 problems.extend(exc.problems)
         if problems:
@@ -187,6 +230,8 @@ def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
     for o, p in zip(outcomes, paths, strict=True):
         o.ingest_id = len(ingests) + 1
         w.stage_raw(Path(p), o.sha256, o.file_name)
+        if o.mapping and o.mapping[1] is not None:
+            w.stage_copy(o.mapping[1], f"mappings/{o.mapping[0]}.toml")
         rejects_file = place(w, segments, o)
         ingests.append({
             "ingest_id": o.ingest_id, "file_name": o.file_name, "sha256": o.sha256,
@@ -196,6 +241,7 @@ def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
             "ingested_at": now_iso(), "version": w.base["version"] + 1, "source": o.source,
             "action": "ingest", "tool_override": tool_override, "as_of_given": None,
             "rejects_file": rejects_file, "notes": o.notes,
+            "mapping": o.mapping[0] if o.mapping else None, "date_order": o.date_order,
         })
     active = list(w.base.get("active", [])) + [o.ingest_id for o in outcomes]
     names = ", ".join(o.file_name for o in outcomes)
@@ -243,8 +289,12 @@ def replay(store: Store, w: Writer, ingest_ids: list[int]) -> tuple[dict, dict]:
         if not raw.exists():
             raise IngestFailed([f"{rec['file_name']}: the kept raw file {raw} is missing; "
                                 "restore it from a backup of the store."])
-        o = analyse(raw, as_of=date.fromisoformat(rec["as_of"]), tool=rec["tool"],
-                    display_name=rec["file_name"], settings=cfg)
+        mapped = rec.get("mapping")
+        o = analyse(raw, as_of=date.fromisoformat(rec["as_of"]),
+                    tool=None if rec["tool"] == "mapping" else (rec.get("tool_override") or rec["tool"]),
+                    display_name=rec["file_name"], settings=cfg, store_root=store.root,
+                    mapping_path=store.path("mappings", f"{mapped}.toml") if mapped else None,
+                    date_order=rec.get("date_order"))
         o.ingest_id = iid
         rejects[iid] = place(w, segments, o)
     return segments, rejects
@@ -288,4 +338,6 @@ def remove_ingest(store: Store, ingest_id: int, user: str | None = None) -> int:
 
 
 def _importer_version(tool: str) -> str:
+    if tool == "mapping":
+        return f"mapping-{mapping.VERSION}"
     return str(getattr(registry.modules()[tool], "VERSION", "1"))

@@ -176,6 +176,12 @@ class Writer:
         shutil.copyfile(src, staged)
         self._moves.append((staged, dest))
 
+    def stage_copy(self, src: Path, rel: str) -> None:
+        """Copy a small file (a mapping) into the store at `rel` on publish."""
+        staged = self.tmp / f"copy-{uuid.uuid4().hex}"
+        shutil.copyfile(src, staged)
+        self._moves.append((staged, self.store.path(rel)))
+
     def stage_frame(self, kind: str, name: str, df: pl.DataFrame) -> str:
         """Write a frame to tmp; return its final path relative to the store root."""
         rel = f"{kind}/{name}.parquet"

@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+import polars as pl
+
 from pmo.importers.base import ImportError_, RawTable, norm
 from pmo.readers import Grid, read_grids
 
@@ -43,16 +45,22 @@ class Match:
     header_index: int
 
     def table(self) -> RawTable:
-        if self.grid.typed is not None:
-            df = self.grid.typed
-            header = list(df.columns)
-            data = df.with_row_index("_row", offset=2)
-        else:
-            header, data = self.grid.load(self.header_index)
-        names = _unique_names(header)
-        data = data.rename(dict(zip([c for c in data.columns if c != "_row"], names, strict=False)))
-        return RawTable(self.grid.file_name, self.grid.sheet, [h or "" for h in header], data,
-                        self.header_index + 1, dict(self.grid.meta))
+        return raw_table(self.grid, self.header_index)
+
+
+def raw_table(grid: Grid, header_index: int) -> RawTable:
+    """The rows below `header_index` of `grid`, named by their (de-duplicated) headers."""
+    if grid.typed is not None:
+        df = grid.typed
+        header = list(df.columns)
+        data = df.cast({c: pl.String for c in df.columns}).with_row_index("_row", offset=2)
+        data = data.with_columns(pl.col("_row").cast(pl.Int64))
+    else:
+        header, data = grid.load(header_index)
+    names = _unique_names(header)
+    data = data.rename(dict(zip([c for c in data.columns if c != "_row"], names, strict=False)))
+    return RawTable(grid.file_name, grid.sheet, [h or "" for h in header], data,
+                    header_index + 1, dict(grid.meta))
 
 
 def _unique_names(header: list[str | None]) -> list[str]:
@@ -92,10 +100,14 @@ def detect(path: Path, display_name: str | None = None, tool: str | None = None)
     Raises ImportError_ naming the closest tools when no sheet matches.
     """
     name = display_name or path.name
+    return detect_in_grids(read_grids(path, name), name, tool)
+
+
+def detect_in_grids(grids: list[Grid], name: str, tool: str | None = None) -> list[Match]:
+    """As `detect`, on sheets already read."""
     if tool and tool not in modules():
         known = ", ".join(sorted(modules()))
         raise ImportError_(f"{name}: unknown --source '{tool}'. Known tools: {known}.")
-    grids = read_grids(path, name)
     found: list[Match] = []
     for grid in grids:
         matches = _best_in_grid(grid, tool)
