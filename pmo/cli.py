@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("rollback", "serve an earlier version again (as a new version)")
     sp.add_argument("version", type=int)
     add("check", "data-quality report for the whole store")
+    sp = add("watch", "ingest files dropped into the store's inbox/ (moved to processed/ or failed/)")
+    sp.add_argument("--interval", type=float, default=None,
+                    help="seconds between passes (default [store] inbox_interval_seconds, else 5)")
+    sp.add_argument("--once", action="store_true", help="one pass, then exit (for cron)")
     return p
 
 
@@ -142,8 +146,14 @@ def sample_files() -> list[Path]:
 
 
 def load_demo(store: Store) -> list:
-    """Ingest every sample export in one version. Raises IngestFailed / StoreBusy."""
+    """Ingest every sample export in one version, with the sample company's settings
+    (`sample_data/store_config.toml`, e.g. its December fiscal year). Raises IngestFailed / StoreBusy."""
     from pmo.ingest import ingest_files
+
+    store.root.mkdir(parents=True, exist_ok=True)
+    settings = store.path("config.toml")
+    if not settings.exists():
+        settings.write_text((SAMPLE_DIR / "store_config.toml").read_text())
     return ingest_files(store, sample_files(), user="demo")
 
 
@@ -220,9 +230,36 @@ def cmd_check(store: Store, args) -> int:
     return 0
 
 
+def cmd_watch(store: Store, args) -> int:
+    """Process inbox/ once (--once: exit 0 all fine, 2 a file failed, 3 store busy) or until Ctrl-C."""
+    from pmo import inbox
+
+    store.inbox.mkdir(parents=True, exist_ok=True)
+    if args.once:
+        results = inbox.process_inbox(store)
+        for r in results:
+            (print if r.status == "processed" else _err)(r.line())
+        if not results:
+            print(f"nothing ready in {store.inbox}")
+        statuses = {r.status for r in results}
+        return 2 if "failed" in statuses else 3 if "busy" in statuses else 0
+    interval = args.interval or config.load(store.root)["store"].get("inbox_interval_seconds") or 5.0
+    print(f"watching {store.inbox} every {interval:g} s (Ctrl-C to stop)", flush=True)
+
+    def report(r) -> None:
+        print(r.line(), flush=True, file=sys.stdout if r.status == "processed" else sys.stderr)
+
+    try:
+        inbox.watch(store, interval=interval, on_result=report)
+    except KeyboardInterrupt:
+        print("stopped")
+    return 0
+
+
 COMMANDS = {
     "ingest": cmd_ingest, "sql": cmd_sql, "serve": cmd_serve, "demo": cmd_demo,
     "rebuild": cmd_rebuild, "history": cmd_history, "rollback": cmd_rollback, "check": cmd_check,
+    "watch": cmd_watch,
 }
 
 

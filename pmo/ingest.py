@@ -13,6 +13,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -108,7 +109,7 @@ def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
         raise IngestFailed([str(exc) if str(exc).startswith(name) else f"{name}: {exc}"]) from exc
     finally:
         DATE_ORDER.reset(token)
-    effective = as_of or result.as_of or date.today()
+    effective = as_of or result.as_of or date_in_name(name) or date.today()
     frames, rejects = validate(result, effective, f"{t}:{result.source}")
     accepted = {k: v.height for k, v in frames.items()}
     if result.rows_read and sum(accepted.values()) == 0:
@@ -124,6 +125,17 @@ def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
         outcome.mapping = (signature, used_mapping[0].path)
     outcome.date_order = date_order
     return outcome
+
+
+def date_in_name(file_name: str) -> date | None:
+    """An ISO date in the file name (`ProjectData_2026-11-20.xlsx`): the date exporters stamp."""
+    found = re.findall(r"(?<!\d)((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?!\d)", file_name)
+    if not found:
+        return None
+    try:
+        return date(*map(int, found[-1]))
+    except ValueError:
+        return None
 
 
 def _pick_mapping(grids, mapping_path: Path | None, store_root: Path | None):
