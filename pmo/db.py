@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pmo import config, schema
+from pmo import config, health, salaries, schema
 from pmo.sql import QUERY_DIR, load_text
 from pmo.store import Store
 
@@ -58,7 +58,9 @@ create or replace view projects as
     from ranked r
     asof left join _fx fx on fx.currency = coalesce(r.currency, $reporting) and r.as_of >= fx.valid_from
     left join _fx_first ff on ff.currency = coalesce(r.currency, $reporting)
-    where r._n = 1;
+    where r._n = 1
+      -- a Jira-only row for a key that the register lists as another project's alias
+      and r.project_id not in (select alias from _project_alias);
 
 create or replace view status_snapshots as
     select s.* exclude (project_id, _ingest_id), coalesce(a.project_id, s.project_id) as project_id
@@ -128,6 +130,10 @@ def connect(store: Store, version: int | None = None, *, harden: bool = True) ->
         if stmt.strip():
             con.execute(stmt.replace("$reporting", _quote(reporting)))
     _register_log(con, store, manifest)
+    _table_from_frame(con, "settings_health", health.settings_frame(cfg))  # thresholds for views
+    # Salary benchmarks (docs/salaries.md): [salaries] settings + config/title_map.toml as tables.
+    for name, frame in salaries.sql_tables(cfg, store.root).items():
+        _table_from_frame(con, name, frame)
     for path in sorted(VIEW_DIR.glob("*.sql")):
         con.execute(f"create or replace view {path.stem} as {_strip_header(load_text(path))}")
     if harden:

@@ -53,7 +53,7 @@ def test_sql_answers_in_every_format(pmo_cli, tmp_path):
     ("select * from read_csv('/etc/passwd')", "outside the store"),
     ("copy (select 1) to '/tmp/pmo-evil.csv'", "COPY is refused"),
     ("attach '/tmp/pmo-evil.db'", "ATTACH is refused"),
-    ("install httpfs", "INSTALL is refused"),
+    ("install httpfs", "is refused"),
     ("load httpfs", "LOAD is refused"),
     ("set threads = 1", "SET is refused"),
     ("pragma version", "PRAGMA is refused"),

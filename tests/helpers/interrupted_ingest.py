@@ -11,8 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import pmo.store as store_mod
-from pmo.cli import main
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # the repo root, for `pmo`
+
+import pmo.store as store_mod  # noqa: E402
+from pmo.cli import main  # noqa: E402
 
 data_dir, file_, mode, signal_file = sys.argv[1:5]
 original_publish = store_mod.Writer.publish

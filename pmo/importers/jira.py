@@ -1,0 +1,418 @@
+"""Jira issue CSV: Cloud and Server/Data Center, "all fields" and "current fields" exports.
+
+Layout (docs: shared reference export-formats.md §1): one row per issue; repeated columns for
+multi-value fields (`Labels`, `Sprint`, `Components`, ...); time tracking in integer seconds;
+dates like `05/Oct/25 12:00 AM`; headers in the exporting user's UI language (German aliases
+below). Cloud spells `Original estimate`, Server `Original Estimate` (matching ignores case).
+
+Mapping to `tasks` (one row per issue):
+    task_id          Issue key (a row without one is rejected with its row number)
+    project_id       Project key, else the key's prefix (`OPS-41` -> `OPS`) in "current fields"
+                     exports that leave the project columns out
+    task_name        Summary              task_type   Issue Type        status   Status
+    status_category  Status Category: To Do / In Progress / Done (German Zu erledigen / In Arbeit /
+                     Fertig) -> todo / in_progress / done. Without that column (Server exports,
+                     list views) the Status decides: a done-like status (Done, Closed, Resolved,
+                     Fertig, Erledigt, ...) or a Resolved date -> done; a to-do-like status (To Do,
+                     Open, Backlog, New, Reopened, ...) -> todo; any other status -> in_progress.
+    assignee         Assignee (display name in Cloud, username in Server)
+    start_date       Custom field (Start date), else Custom field (Target start)
+    due_date         Due date
+    finish_date      Custom field (Target end), else Due date
+    completed_date   Resolved
+    is_milestone     Issue Type "Milestone" (German "Meilenstein") only. An epic with a due date
+                     is *not* a milestone: it is a container whose due date is a target, and
+                     counting it would double the milestone list of every team that dates epics.
+    is_summary       Issue Type Epic (German "Epos")
+    estimate_hours   Original estimate / 3600; remaining_hours Remaining Estimate / 3600;
+    actual_hours     Time Spent / 3600 (the issue's own values, not the Σ roll-ups)
+    story_points     Custom field (Story Points) (company-managed), else
+                     Custom field (Story point estimate) (team-managed): whichever is filled
+    parent_id        Parent key; else Parent (a numeric issue id, resolved to its key through the
+                     Issue id column of the same file; a parent outside the file stays empty and
+                     is counted in a note); else Parent id (older sub-task exports, same rule);
+                     else Custom field (Epic Link); else Custom field (Parent Link)
+    percent_complete done -> 1.0; else Time Spent / (Time Spent + Remaining Estimate) when both are
+                     filled and not both zero; else to do -> 0.0; else NULL (in progress with no
+                     time tracking: unknown rather than a made-up number)
+    labels           every non-empty Labels column, in file order
+    sprints          every non-empty Sprint column, in file order (legacy
+                     `com.atlassian.greenhopper...Sprint@..[...,name=X,...]` cells give X)
+
+`projects`: one minimal row per project key: project_id = key, project_name = Project name,
+manager = Project lead, external_ids = [] (other sources - Project Online's JiraProjectKey - point
+at the key through their own external_ids).
+
+Source: "issues:" + sorted project keys joined by "+", so a newer export of the same projects
+replaces the older one. `as_of` is None: the newest Updated date is not the export date, so the
+CLI's --as-of (or today) applies.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from pmo import parse as pp
+from pmo.importers.base import (
+    Fingerprint,
+    ImportError_,
+    ImportResult,
+    IngestContext,
+    RawTable,
+    Reject,
+    norm,
+    reject_mask,
+)
+
+TOOL = "jira"
+LABEL = "Jira issue CSV"
+VERSION = "1"
+TABLES = ("tasks", "projects")
+
+# Localised header -> English header. German from the public importer code cited in the
+# reference (§1); the time-tracking and parent names follow Jira's German UI wording.
+ALIASES: dict[str, str] = {
+    "Zusammenfassung": "Summary",
+    "Vorgangsschlüssel": "Issue key",
+    "Vorgangs-ID": "Issue id",
+    "Vorgangstyp": "Issue Type",
+    "Projektschlüssel": "Project key",
+    "Projektname": "Project name",
+    "Projekttyp": "Project type",
+    "Projektleiter": "Project lead",
+    "ID des Projektleiters": "Project lead id",
+    "Projektbeschreibung": "Project description",
+    "Priorität": "Priority",
+    "Lösung": "Resolution",
+    "Zugewiesene Person": "Assignee",
+    "Bearbeiter": "Assignee",
+    "ID der zugewiesenen Person": "Assignee Id",
+    "Autor": "Reporter",
+    "ID des Autors": "Reporter Id",
+    "Ersteller": "Creator",
+    "Ersteller-ID": "Creator Id",
+    "Erstellt": "Created",
+    "Aktualisiert": "Updated",
+    "Zuletzt angezeigt": "Last Viewed",
+    "Erledigt": "Resolved",
+    "Fälligkeitsdatum": "Due date",
+    "Stichwörter": "Labels",
+    "Komponenten": "Components",
+    "Lösungsversionen": "Fix versions",
+    "Ursprüngliche Schätzung": "Original estimate",
+    "Verbleibende Schätzung": "Remaining Estimate",
+    "Benötigte Zeit": "Time Spent",
+    "Erfasste Zeit": "Time Spent",
+    "Status-Kategorie": "Status Category",
+    "Statuskategorie": "Status Category",
+    "Übergeordnet": "Parent",
+    "Übergeordneter Schlüssel": "Parent key",
+    "Übergeordnete Zusammenfassung": "Parent summary",
+}
+_CUSTOM_PREFIXES = ("Benutzerdefiniertes Feld (",)
+
+FINGERPRINT = Fingerprint(
+    strong=("Issue key", "Issue id", "Issue Type", "Status Category", "Summary", "Project key"),
+    weak=("Sprint", "Σ Time Spent", "Original estimate", "Resolved", "Parent key", "Project name"),
+    need=2,
+    alias=ALIASES,
+)
+
+_CATEGORY = {
+    "to do": "todo",
+    "zu erledigen": "todo",
+    "à faire": "todo",
+    "por hacer": "todo",
+    "in progress": "in_progress",
+    "in arbeit": "in_progress",
+    "en cours": "in_progress",
+    "en curso": "in_progress",
+    "done": "done",
+    "fertig": "done",
+    "erledigt": "done",
+    "terminé": "done",
+    "listo": "done",
+}
+_DONE_STATUSES = (
+    "done",
+    "closed",
+    "resolved",
+    "complete",
+    "completed",
+    "cancelled",
+    "canceled",
+    "won't do",
+    "fertig",
+    "erledigt",
+    "geschlossen",
+    "gelöst",
+    "abgeschlossen",
+)
+_TODO_STATUSES = (
+    "to do",
+    "todo",
+    "open",
+    "backlog",
+    "new",
+    "reopened",
+    "selected for development",
+    "zu erledigen",
+    "offen",
+    "neu",
+    "wieder geöffnet",
+)
+_MILESTONE_TYPES = ("milestone", "meilenstein")
+_SUMMARY_TYPES = ("epic", "epos")
+_KEY_RE = r"^[A-Za-z][A-Za-z0-9_]*-[0-9]+$"
+
+
+def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
+    tables = [tables] if isinstance(tables, RawTable) else list(tables)
+    result = ImportResult(tables={}, source="")
+    t = _combined(tables)
+    df = t.data.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in t.data.columns if c != "_row"))
+    result.rows_read = df.height
+    t = RawTable(t.file_name, t.sheet, t.header, df, t.header_row, t.meta)
+    if t.col("Issue key") is None:
+        raise ImportError_(
+            f"{t.file_name}: this Jira export has no 'Issue key' (Vorgangsschlüssel) "
+            "column; export again with the issue key included."
+        )
+
+    key = t.values("Issue key")
+    df = df.with_columns(_key=key)
+    df = reject_mask(result, "tasks", df, df["_key"].is_null(), "Issue key", "Issue key is empty")
+    t = RawTable(t.file_name, t.sheet, t.header, df, t.header_row, t.meta)
+    n = df.height
+    default_order = _default_order(ctx)
+
+    def text(*names: str) -> pl.Series:
+        return t.values(*names)
+
+    def date(*names: str) -> pl.Series:
+        col = t.col(*names)
+        if col is None:
+            return pl.Series(names[0], [None] * n, dtype=pl.Date)
+        p = pp.to_date(df[col], default_order=default_order, name=col)
+        return _use(result, p, df, col, "tasks", "a date")
+
+    def hours(name: str) -> pl.Series:
+        col = t.col(name)
+        if col is None:
+            return pl.Series(name, [None] * n, dtype=pl.Float64)
+        return _use(result, pp.seconds_to_hours(df[col]), df, col, "tasks", "a number of seconds")
+
+    def number(name: str) -> pl.Series:
+        col = t.col(name)
+        if col is None:
+            return pl.Series(name, [None] * n, dtype=pl.Float64)
+        return _use(result, pp.to_number(df[col]), df, col, "tasks", "a number")
+
+    project = _coalesce(text("Project key"), df["_key"].str.extract(r"^([A-Za-z][A-Za-z0-9_]*)-[0-9]+$", 1))
+    issue_type = text("Issue Type")
+    status = text("Status")
+    category = _category(text("Status Category"), status, text("Resolved"))
+    spent, remaining = hours("Time Spent"), hours("Remaining Estimate")
+    percent = pl.DataFrame({"c": category, "s": spent, "r": remaining}).select(
+        pl.when(pl.col("c") == "done")
+        .then(1.0)
+        .when(pl.col("s").is_not_null() & pl.col("r").is_not_null() & ((pl.col("s") + pl.col("r")) > 0))
+        .then(pl.col("s") / (pl.col("s") + pl.col("r")))
+        .when(pl.col("c") == "todo")
+        .then(0.0)
+        .otherwise(None)
+        .alias("p")
+    )["p"]
+    due = date("Due date")
+    type_lc = issue_type.str.to_lowercase().str.strip_chars()
+
+    tasks = pl.DataFrame(
+        {
+            "_row": df["_row"],
+            "task_id": df["_key"],
+            "project_id": project,
+            "task_name": text("Summary"),
+            "task_type": issue_type,
+            "status": status,
+            "status_category": category,
+            "assignee": text("Assignee"),
+            "start_date": _coalesce(date("Custom field (Start date)"), date("Custom field (Target start)")),
+            "due_date": due,
+            "finish_date": _coalesce(date("Custom field (Target end)"), due),
+            "completed_date": date("Resolved"),
+            "percent_complete": percent,
+            "is_milestone": type_lc.is_in(_MILESTONE_TYPES).fill_null(False),
+            "is_summary": type_lc.is_in(_SUMMARY_TYPES).fill_null(False),
+            "estimate_hours": hours("Original estimate"),
+            "remaining_hours": remaining,
+            "actual_hours": spent,
+            "story_points": _coalesce(
+                number("Custom field (Story Points)"), number("Custom field (Story point estimate)")
+            ),
+            "parent_id": _parents(t, df, result),
+            "labels": _collapse(t, df, "Labels"),
+            "sprints": _sprints(_collapse(t, df, "Sprint")),
+        }
+    )
+
+    projects = (
+        pl.DataFrame(
+            {
+                "_row": df["_row"],
+                "project_id": project,
+                "project_name": text("Project name"),
+                "manager": text("Project lead"),
+            }
+        )
+        .filter(pl.col("project_id").is_not_null())
+        .group_by("project_id", maintain_order=True)
+        .agg(
+            pl.col("_row").min(),
+            pl.col("project_name").drop_nulls().first(),
+            pl.col("manager").drop_nulls().first(),
+        )
+        .with_columns(external_ids=pl.lit([], dtype=pl.List(pl.String)))
+    )
+    keys = sorted(projects["project_id"].to_list())
+    result.source = "issues:" + "+".join(keys) if keys else "issues:" + Path(t.file_name).stem
+    result.tables = {"tasks": tasks, "projects": projects}
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _coalesce(*series: pl.Series) -> pl.Series:
+    """The first non-NULL value across same-length Series, row by row."""
+    frame = pl.DataFrame({f"c{i}": s for i, s in enumerate(series)})
+    return frame.select(pl.coalesce(frame.columns).alias(series[0].name)).to_series()
+
+
+def _translate(name: str) -> str:
+    """A localised header -> its English spelling (unchanged when not localised)."""
+    aliases = {norm(k): v for k, v in ALIASES.items()}
+    if norm(name) in aliases:
+        return aliases[norm(name)]
+    for prefix in _CUSTOM_PREFIXES:
+        if name.lower().startswith(prefix.lower()):
+            return "Custom field (" + name[len(prefix) :]
+    return name
+
+
+def _combined(tables: list[RawTable]) -> RawTable:
+    """Headers translated to English and renamed uniquely (Labels, Labels#2 ...); sheets stacked."""
+    frames = []
+    for t in tables:
+        cols = [c for c in t.data.columns if c != "_row"]
+        seen: dict[str, int] = {}
+        rename = {}
+        for c in cols:
+            base = _translate(c.split("#")[0])
+            k = norm(base)
+            seen[k] = seen.get(k, 0) + 1
+            rename[c] = base if seen[k] == 1 else f"{base}#{seen[k]}"
+        frames.append(t.data.rename(rename))
+    data = frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal")
+    first = tables[0]
+    header = [_translate(h) for h in first.header]
+    return RawTable(first.file_name, first.sheet, header, data, first.header_row, first.meta)
+
+
+def _default_order(ctx: IngestContext) -> str | None:
+    """`general.default_date_order` for parse.to_date; it only decides when no value settles the
+    order. A caller's --date-order reaches parse.to_date through parse.DATE_ORDER."""
+    return ((ctx.settings or {}).get("general", {}).get("default_date_order")) or None
+
+
+def _use(result: ImportResult, p: pp.Parsed, df: pl.DataFrame, col: str, table: str, what: str) -> pl.Series:
+    """Parsed values; unreadable cells become value-level rejects (the row is kept, cell empty)."""
+    rows = df["_row"]
+    if p.note:
+        note = re.sub(r"\brow (\d+)", lambda m: f"row {rows[int(m.group(1)) - 1]}", p.note)
+        # One note per decision: "dates read as X" for the next column adds nothing.
+        seen = any(n.split(": ", 1)[-1].split(" (")[0] == note.split(" (")[0] for n in result.notes)
+        if "unreadable" in note or not seen:
+            result.notes.append(f"{col}: {note}")
+    if p.bad.any():
+        for r, v in zip(rows.filter(p.bad).to_list(), df[col].filter(p.bad).to_list(), strict=True):
+            result.rejects.append(Reject(r, col, v, f"not {what}; left empty", table))
+    return p.values
+
+
+def _category(category: pl.Series, status: pl.Series, resolved: pl.Series) -> pl.Series:
+    """Status Category -> todo / in_progress / done, falling back to the Status wording."""
+    f = pl.DataFrame({"c": category, "s": status, "r": resolved})
+    c = pl.col("c").str.strip_chars().str.to_lowercase()
+    s = pl.col("s").str.strip_chars().str.to_lowercase()
+    mapped = c.replace_strict(_CATEGORY, default=None, return_dtype=pl.String)
+    return f.select(
+        pl.when(mapped.is_not_null())
+        .then(mapped)
+        .when(s.is_in(_DONE_STATUSES) | pl.col("r").is_not_null())
+        .then(pl.lit("done"))
+        .when(s.is_in(_TODO_STATUSES))
+        .then(pl.lit("todo"))
+        .when(s.is_not_null())
+        .then(pl.lit("in_progress"))
+        .otherwise(None)
+        .alias("category")
+    )["category"]
+
+
+def _collapse(t: RawTable, df: pl.DataFrame, name: str) -> pl.Series:
+    """Every same-named column -> one List(String), file order, empties dropped ([] when none)."""
+    cols = t.cols(name)
+    if not cols:
+        return pl.Series(name, [[]] * df.height, dtype=pl.List(pl.String))
+    return df.select(pl.concat_list([pl.col(c).cast(pl.String) for c in cols]).list.drop_nulls().alias(name))[
+        name
+    ]
+
+
+_LEGACY_SPRINT = r"com\.atlassian\.greenhopper\.service\.sprint\.Sprint@.*?\bname=([^,\]]*)"
+
+
+def _sprints(s: pl.Series) -> pl.Series:
+    """Legacy `...Sprint@66a97d[id=1,...,name=XXX,...]` cells -> XXX; names kept as written."""
+    return s.list.eval(pl.coalesce(pl.element().str.extract(_LEGACY_SPRINT, 1), pl.element()))
+
+
+def _parents(t: RawTable, df: pl.DataFrame, result: ImportResult) -> pl.Series:
+    """Parent key, else Parent / Parent id (issue id -> key within the file), else Epic / Parent Link."""
+    ids = t.values("Issue id").str.replace(r"\.0+$", "")
+    id_to_key = {i: k for i, k in zip(ids.to_list(), df["_key"].to_list(), strict=True) if i is not None}
+
+    def resolve(name: str) -> pl.Series:
+        raw = t.values(name)
+        return pl.DataFrame({"v": raw}).select(
+            pl.when(pl.col("v").str.contains(_KEY_RE))
+            .then(pl.col("v"))
+            .otherwise(
+                pl.col("v")
+                .str.replace(r"\.0+$", "")
+                .replace_strict(id_to_key, default=None, return_dtype=pl.String)
+            )
+            .alias(name)
+        )[name]
+
+    parent = _coalesce(
+        t.values("Parent key"),
+        resolve("Parent"),
+        resolve("Parent id"),
+        t.values("Custom field (Epic Link)"),
+        t.values("Custom field (Parent Link)"),
+    )
+    missed = int(
+        (parent.is_null() & (t.values("Parent").is_not_null() | t.values("Parent id").is_not_null())).sum()
+    )
+    if missed:
+        result.notes.append(
+            f"{missed} parent issue id(s) refer to issues not in this file; "
+            "their parent was left empty (export the parents too, or add Parent key)"
+        )
+    return parent.alias("parent_id")
