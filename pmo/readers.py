@@ -49,13 +49,18 @@ class Grid:
         else:
             source, delimiter, line_of_record = self._csv
             header = self.head[header_index]
+            skip, first = line_of_record[header_index] + 1, header_index + 1
+            # A dashed rule under the header (SAP lists) would fix the width at one column: skip it.
+            while first + 1 < len(line_of_record) and _is_rule(self.head[first]):
+                first += 1
+                skip = line_of_record[first]
             body = pl.read_csv(
                 source, separator=delimiter, has_header=False,
-                skip_lines=line_of_record[header_index] + 1, infer_schema=False,
+                skip_lines=skip, infer_schema=False,
                 truncate_ragged_lines=True, quote_char='"',
                 schema={f"c{i}": pl.String for i in range(len(header))}, raise_if_empty=False,
             )
-            first_row = header_index + 2
+            first_row = first + 1
         width = len(header)
         while width and not header[width - 1]:
             width -= 1                                  # trailing blank header cells
@@ -64,6 +69,12 @@ class Grid:
         body = body.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in body.columns)
         body = body.with_row_index("_row", offset=first_row).with_columns(pl.col("_row").cast(pl.Int64))
         return header, body
+
+
+def _is_rule(record: list[str | None]) -> bool:
+    """A record that is only a dashed line (`-----`, `=====`)."""
+    cells = [c for c in record if c]
+    return len(cells) == 1 and set(cells[0]) <= set("-=_+| ")
 
 
 def _cell(v) -> str | None:
@@ -111,7 +122,8 @@ def _read_excel(path: Path, name: str) -> list[Grid]:
         if frame.height == 0:
             continue
         head = [[_cell(v) for v in row] for row in frame.head(SCAN_ROWS).iter_rows()]
-        grids.append(Grid(name, sheet, head, {"format": "xlsx"}, _frame=frame))
+        # `path`: importers that need more than cell text (Smartsheet outline levels) reopen the file.
+        grids.append(Grid(name, sheet, head, {"format": "xlsx", "path": str(path)}, _frame=frame))
     if not grids:
         raise ReadError(f"{name}: the workbook has no sheet with data.")
     return grids
@@ -171,7 +183,8 @@ def sniff_delimiter(text: str) -> str:
             rows = list(csv.reader(io.StringIO(sample), delimiter=d))[:SCAN_ROWS]
         except csv.Error:
             continue
-        widths = [len(r) for r in rows if any(c.strip() for c in r)]
+        # Only rows the delimiter splits are evidence: title lines and dashed rules (SAP lists) are not.
+        widths = [len(r) for r in rows if len(r) > 1 and any(c.strip() for c in r)]
         if not widths:
             continue
         mode = max(set(widths), key=widths.count)

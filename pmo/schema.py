@@ -39,7 +39,9 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     },
     "financials": {
         "project_id": Str, "period": Date, "category": Str, "cost_center": Str, "kind": Str,
-        "amount": F64, "currency": Str, "amount_original": F64, "source": Str,
+        "amount": F64, "currency": Str, "amount_original": F64,
+        "capex_opex": Str,  # 'capex' | 'opex' | NULL, from FP&A ledgers' Capex/Opex column
+        "source": Str,
     },
     "salaries": {
         "employee_id": Str, "employee_name": Str, "job_title": Str, "job_family": Str,

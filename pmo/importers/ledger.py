@@ -1,0 +1,564 @@
+"""Finance ledgers: FP&A plan / actual / forecast files, in the three shapes finance teams send.
+
+1. Long: one amount per row, the kind in a column (`Cost Center,Cost Center Name,Project,GL Account,
+   Category,Capex/Opex,Fiscal Year,Period,Version,Currency,Amount`). Headers vary: Project /
+   Project ID / Project Code / WBS; Version / Scenario / Kind / Type; Amount / Value; Period /
+   Month / Posting Period.
+2. One amount column per kind (`Project,Period,Category,Budget,Actual,Forecast,Commitment`): melted
+   to one row per kind; empty cells are simply absent.
+3. Wide: one column per month (`Cost Center;Project;Line;Jan-26;Feb-26;Mar-26;FY26 Total`): the
+   month columns are melted; total columns (`Total`, `Σ`, `Grand Total`, `FY26 Total`, quarters)
+   and total rows are dropped, and the notes say so.
+
+Decisions (also in docs):
+- Kind: Budget / Plan / Approved budget -> budget; Actual(s) -> actual; Forecast (F2) / Outlook /
+  Estimate -> forecast; Commitment / Committed / PO -> commitment. Anything else (Variance ...) is
+  rejected with its row number.
+- Period = first day of the month. Calendar spellings: `2026-03`, `03/2026`, `Mar-26`, `Mar 2026`,
+  `2026M03`, ISO dates, Excel serials (-> their month). Fiscal spellings: `P03` / `3` with a
+  Fiscal Year column, `FY26 P3`, `P03 2026`, and SAP's `003.2026` (period.year). Fiscal periods
+  use `general.fiscal_year_start_month`; a fiscal year is named by the calendar year it ENDS in
+  (FY2026 with an April start = April 2025 .. March 2026, so P01 = April 2025 and P03 = June 2025).
+  `2025/26` as a fiscal year means FY2026. Special periods 13-16 count as period 12.
+- Currency: the Currency column, else a symbol or ISO code in the amount, else NULL (= reporting).
+- `capex_opex`: 'capex' | 'opex' | NULL from a Capex/Opex column (an extra financials column).
+- Source: the file name without date-like parts (`fpna_ledger_2026-10.csv` and
+  `fpna_ledger_2026-11.csv` are one source; the newer export replaces the older).
+
+The module also holds three helpers the other finance / HR importers share: `stable_stem`,
+`HeaderRules` (a fingerprint scored by a function) and `parse_periods`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from pmo.importers.base import Fingerprint, ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.parse import Parsed, to_date, to_money
+
+TOOL = "ledger"
+LABEL = "Finance ledger (FP&A plan / actual / forecast)"
+VERSION = "1"
+TABLES = ("financials",)
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers (used by sap, hr, benchmark_table, fx too)
+# ---------------------------------------------------------------------------------------------
+
+_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+                "january", "february", "march", "april", "june", "july", "august", "september",
+                "sept", "october", "november", "december", "mär", "mrz", "mai", "okt", "dez")
+_STEM_DROP = re.compile(
+    r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])?(?:0[1-9]|[12]\d|3[01])?"   # 2026, 202610, 20261015
+    r"|m_?(?:19|20)\d{2}|fy\d{2,4}(?:p\d{1,2})?|q[1-4]|h[12]|p\d{1,3}|v\d{1,3}"
+    r"|\(\d+\)|copy|final|export"
+    r"|(?:" + "|".join(_MONTH_WORDS) + r")(?:(?:19|20)?\d{2})?"          # nov, nov2026, nov26
+    r"|(?:19|20)\d{2}(?:" + "|".join(_MONTH_WORDS) + r")"               # 2026nov
+)
+
+
+def stable_stem(file_name: str, fallback: str) -> str:
+    """The file's stem without date-like parts, lower-case: a re-export with a new date in its
+    name is the same source. `fpna_ledger_2026-10.csv` -> 'fpna_ledger';
+    `HR export (2) 2026-11-01.xlsx` -> 'hr'. Other digits stay (`cc4711_ledger` keeps its code)."""
+    stem = Path(file_name).stem.lower()
+    tokens = [t for t in re.split(r"[\s_\-.]+", stem) if t]
+    kept, dropped_year = [], False
+    for t in tokens:
+        if _STEM_DROP.fullmatch(t):
+            dropped_year = dropped_year or bool(re.fullmatch(r"(?:19|20)\d{2}\d*", t))
+            continue
+        kept.append(t)
+    if dropped_year:  # day / month numbers that belonged to a dropped year: 2026_10_31
+        kept = [t for t in kept if not re.fullmatch(r"\d{1,2}", t)]
+    return "_".join(kept) or fallback
+
+
+class HeaderRules(Fingerprint):
+    """A fingerprint whose score comes from a function over the normalised header cells.
+
+    For layouts a fixed token list cannot describe (aliases, month columns, German SAP labels).
+    `strong` is still used by the registry's "closest tools ... missing" message.
+    """
+
+    def __init__(self, strong: tuple[str, ...], scorer: Callable[[list[str]], float],
+                 weak: tuple[str, ...] = ()):
+        super().__init__(strong=tuple(strong), weak=tuple(weak), need=1)
+        object.__setattr__(self, "scorer", scorer)
+
+    def score(self, header: list[str]) -> float:
+        cells = [norm(h) for h in header if h and norm(h)]
+        return self.scorer(cells) if cells else 0.0
+
+
+def coverage(cells: list[str], recognised: int) -> float:
+    """Score for a header that has what a layout needs: 0.5 plus half the share of known cells."""
+    return 0.5 + 0.5 * min(recognised, len(cells)) / max(len(cells), 1) + 0.01 * recognised
+
+
+def tables_of(tables) -> list[RawTable]:
+    """`parse` receives a list of sheets; accept a single RawTable too."""
+    return [tables] if isinstance(tables, RawTable) else list(tables)
+
+
+def drop_blank_rows(df: pl.DataFrame) -> pl.DataFrame:
+    data = [c for c in df.columns if c != "_row"]
+    if not data:
+        return df
+    return df.filter(~pl.all_horizontal([pl.col(c).is_null() for c in data]))
+
+
+def date_order(ctx: IngestContext) -> str | None:
+    return (ctx.settings.get("general", {}).get("default_date_order") or None) if ctx.settings else None
+
+
+def parser_note(note: str) -> str:
+    """A value parser's note without its row references (they count cells, not file rows) and
+    without its 'unreadable' clause (each unreadable cell becomes a reject with its row)."""
+    parts = [p for p in note.split("; ") if p and "unreadable" not in p]
+    text = "; ".join(parts)
+    text = re.sub(r" on row \d+", "", text)
+    return re.sub(r" \(row \d+\)", "", text)
+
+
+def code_of(e: pl.Expr) -> pl.Expr:
+    """'CC4711 IT Infrastructure' -> 'CC4711' (a leading token with a digit is the code)."""
+    return e.str.extract(r"^([A-Za-z]*\d[\w./-]*)\s+[-–:]?\s*\S", 1).fill_null(e)
+
+
+def name_of(e: pl.Expr) -> pl.Expr:
+    """'CC4711 IT Infrastructure' -> 'IT Infrastructure'; a value without a code stays as it is."""
+    return e.str.extract(r"^[A-Za-z]*\d[\w./-]*\s+[-–:]?\s*(\S.*)$", 1).fill_null(e)
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods
+# ---------------------------------------------------------------------------------------------
+
+_MONTH_MAP = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+              "sep": 9, "oct": 10, "nov": 11, "dec": 12, "mär": 3, "mrz": 3, "mai": 5, "okt": 10,
+              "dez": 12}
+_MON = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mrz|mai|okt|dez)[a-zä]*"
+_P_YM = r"^(\d{4})\s*[-/.m]\s*(\d{1,2})$"                    # 2026-03, 2026/03, 2026M03
+_P_MY = r"^(\d{1,2})[/-](\d{4})$"                            # 03/2026
+_P_NAME = rf"^{_MON}\.?[\s\-'/]*(\d{{4}}|\d{{2}})$"           # Mar-26, Mar 2026, March'26
+_P_SAP = r"^(\d{1,3})\.(\d{4})$"                             # 003.2026 (fiscal period.year)
+_P_FYP = r"^fy\s?'?(\d{4}|\d{2})\s*[-/ ]?\s*p(?:eriod)?\s?(\d{1,2})$"   # FY26 P3
+_P_PFY = r"^p(?:eriod)?\s?(\d{1,2})\s*[-/ .]\s*(?:fy\s?'?)?(\d{4}|\d{2})$"  # P03 2026, P3/FY26
+_P_ONLY = r"^(?:p(?:eriod)?\s?)?(\d{1,2})(?:\.0+)?$"          # P03, 3 (needs a Fiscal Year)
+_P_ISO = r"^\d{4}-\d{2}-\d{2}(?:[ t]\d{2}:\d{2}(?::\d{2})?)?$"
+
+
+def is_period_header(header: str, fiscal_year_column: bool) -> bool:
+    """Does a column header name a month (wide layout)? `P03` only counts with a Fiscal Year column."""
+    k = re.sub(r"\s+", " ", header.strip().lower())
+    pats = [_P_YM, _P_MY, _P_NAME, _P_SAP, _P_FYP, _P_PFY, _P_ISO]
+    if fiscal_year_column:
+        pats.append(r"^p(?:eriod)?\s?(\d{1,2})$")
+    return any(re.fullmatch(p, k) for p in pats)
+
+
+def _year2(y: pl.Expr) -> pl.Expr:
+    n = y.cast(pl.Int32, strict=False)
+    return pl.when(n < 100).then(n + 2000).otherwise(n)
+
+
+def _calendar(y: pl.Expr, m: pl.Expr) -> pl.Expr:
+    return pl.when(m.is_between(1, 12) & y.is_between(1900, 2200)).then(
+        pl.date(y.clip(1900, 2200), m.clip(1, 12), 1))
+
+
+def _fiscal(fy: pl.Expr, p: pl.Expr, start: int) -> pl.Expr:
+    """Period `p` of the fiscal year ENDING in calendar year `fy`, fiscal year starting in `start`."""
+    p12 = pl.when(p > 12).then(12).otherwise(p)          # SAP special periods 13-16 -> period 12
+    idx = (start - 1) + (p12 - 1)
+    y0 = fy - (1 if start > 1 else 0)
+    return pl.when(p.is_between(1, 16) & fy.is_between(1900, 2200)).then(
+        pl.date((y0 + idx // 12).clip(1900, 2200), (idx % 12 + 1).clip(1, 12), 1))
+
+
+def fiscal_year_expr(e: pl.Expr) -> pl.Expr:
+    """'2026', 'FY2026', 'FY26', '2025/26', '2025-2026' -> 2026 (the calendar year the FY ends in)."""
+    k = e.str.strip_chars().str.to_lowercase()
+    return pl.coalesce(
+        k.str.extract(r"^(?:fy\s?'?)?(\d{4})(?:\.0+)?$", 1).cast(pl.Int32, strict=False),
+        _year2(k.str.extract(r"^fy\s?'?(\d{2})$", 1)),
+        _year2(k.str.extract(r"^(?:fy\s?)?\d{4}\s*[/-]\s*(\d{4}|\d{2})$", 1)),
+    )
+
+
+def parse_periods(text: pl.Series, fiscal_year: pl.Series | None = None, start_month: int = 1,
+                  default_order: str | None = None) -> Parsed:
+    """Period cells -> first day of the month (Date). See the module docstring for the spellings."""
+    n = len(text)
+    fy = fiscal_year if fiscal_year is not None else pl.Series([None] * n, dtype=pl.String)
+    df = pl.DataFrame({"v": text.cast(pl.String), "fy": fy.cast(pl.String)}).with_columns(
+        v=pl.when(pl.col("v").str.strip_chars() != "").then(pl.col("v").str.strip_chars()))
+    k = pl.col("v").str.to_lowercase().str.replace_all(r"\s+", " ")
+    fyv = fiscal_year_expr(pl.col("fy"))
+
+    def grp(pat: str, i: int) -> pl.Expr:
+        return k.str.extract(pat, i)
+
+    def num(pat: str, i: int) -> pl.Expr:
+        return grp(pat, i).cast(pl.Int32, strict=False)
+
+    month_name = grp(_P_NAME, 1).str.slice(0, 3).replace_strict(_MONTH_MAP, default=None,
+                                                                return_dtype=pl.Int32)
+    calendar = pl.coalesce(
+        _calendar(num(_P_YM, 1), num(_P_YM, 2)),
+        _calendar(num(_P_MY, 2), num(_P_MY, 1)),
+        _calendar(_year2(grp(_P_NAME, 2)), month_name),
+    )
+    fiscal = pl.coalesce(
+        _fiscal(num(_P_SAP, 2), num(_P_SAP, 1), start_month),
+        _fiscal(_year2(grp(_P_FYP, 1)), num(_P_FYP, 2), start_month),
+        _fiscal(_year2(grp(_P_PFY, 2)), num(_P_PFY, 1), start_month),
+        _fiscal(fyv, num(_P_ONLY, 1), start_month),
+    )
+    out = df.select(
+        pl.col("v"), calendar.alias("cal"), fiscal.alias("fis"),
+        k.str.contains(_P_ONLY).fill_null(False).alias("p_only"),
+    )
+    values = out["cal"].fill_null(out["fis"])
+    notes = []
+    rest = out["v"].is_not_null() & values.is_null() & ~out["p_only"]
+    if rest.any():
+        rest_text = out.select(pl.when(pl.lit(rest)).then(pl.col("v")).alias("v"))["v"]
+        dates = to_date(rest_text, default_order=default_order, name=text.name or "Period")
+        values = values.fill_null(dates.values.dt.month_start())
+        if parser_note(dates.note):
+            notes.append(parser_note(dates.note).replace("dates read", "periods read"))
+    n_fiscal = int(out["fis"].is_not_null().sum())
+    if n_fiscal and start_month != 1:
+        first = out.filter(pl.col("fis").is_not_null()).row(0, named=True)
+        month = first["fis"].strftime("%B %Y")
+        notes.append(f"fiscal periods read with the fiscal year starting in month {start_month} and named by "
+                     f"the year it ends in ({first['v']!r} = {month})")
+    bad = (out["v"].is_not_null() & values.is_null()).alias(text.name)
+    return Parsed(values.alias(text.name), bad, "; ".join(notes))
+
+
+# ---------------------------------------------------------------------------------------------
+# Kinds
+# ---------------------------------------------------------------------------------------------
+
+_KIND_RULES = [
+    ("budget", r"^(?:(?:approved|original|current|revised|baseline|annual)\s+)?(?:budgets?|plan|planned|bud|bgt|aop)\b"),
+    ("actual", r"^(?:actuals?|act|ist)\b"),
+    ("forecast", r"^(?:(?:latest|rolling|current)\s+)?(?:forecast|fcst|outlook|estimate|le)\b|^f\d+\b"),
+    ("commitment", r"^(?:commitments?|committed|po|pos|open pos?|purchase orders?|obligations?)\b"),
+]
+_NOT_A_KIND = r"\b(?:variance|var|delta|diff|difference|vs\.?|versus|%)\b|%"
+
+
+def kind_expr(e: pl.Expr) -> pl.Expr:
+    """Version / scenario text -> 'budget' | 'actual' | 'forecast' | 'commitment' | NULL."""
+    t = e.str.strip_chars().str.to_lowercase()
+    out = pl.when(t.str.contains(_NOT_A_KIND)).then(pl.lit(None, dtype=pl.String))
+    for kind, pat in _KIND_RULES:
+        out = out.when(t.str.contains(pat)).then(pl.lit(kind))
+    return out.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def kind_of(text: str | None) -> str | None:
+    if not text:
+        return None
+    t = text.strip().lower()
+    if re.search(_NOT_A_KIND, t):
+        return None
+    return next((k for k, pat in _KIND_RULES if re.search(pat, t)), None)
+
+
+# A column whose header names a kind holds that kind's amounts (layout 2).
+_KIND_HEADERS = {
+    "budget": ("budget", "budgets", "plan", "planned", "approved budget", "original budget",
+               "current budget", "revised budget", "budget amount", "plan amount", "planned cost",
+               "planned costs", "budget cost"),
+    "actual": ("actual", "actuals", "actual cost", "actual costs", "actual amount", "actual spend"),
+    "forecast": ("forecast", "forecast amount", "outlook", "estimate", "latest estimate", "fcst"),
+    "commitment": ("commitment", "commitments", "committed", "po", "open po", "po amount",
+                   "open commitments", "purchase orders"),
+}
+_KIND_HEADER = {h: k for k, hs in _KIND_HEADERS.items() for h in hs}
+
+
+def kind_of_header(header: str) -> str | None:
+    h = norm(header)
+    if h in _KIND_HEADER:
+        return _KIND_HEADER[h]
+    if re.fullmatch(r"forecast\s*(?:\(.*\)|f\d+|\d\+\d)", h):
+        return "forecast"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns and fingerprint
+# ---------------------------------------------------------------------------------------------
+
+PROJECT = ("Project", "Project ID", "Project Code", "Project Number", "Project No", "Project No.",
+           "Project Key", "WBS", "WBS Element", "WBS Code", "Projekt")
+PERIOD = ("Period", "Month", "Posting Period", "Fiscal Period", "Accounting Period", "Period Name",
+          "Date", "Posting Date", "Period Start", "Month Start")
+FISCAL_YEAR = ("Fiscal Year", "FY", "Financial Year", "Year", "Geschäftsjahr")
+VERSION_COL = ("Version", "Scenario", "Kind", "Type", "Value Type", "Plan/Actual", "Line Type",
+               "Measure", "Line", "Category Type")
+AMOUNT = ("Amount", "Value", "Net Amount", "Amount (LC)", "Amount in Local Currency", "Betrag")
+CURRENCY = ("Currency", "Currency Code", "Curr", "Crcy", "Währung")
+COST_CENTER = ("Cost Center", "Cost Centre", "Cost Center Code", "Cost Centre Code", "Kostenstelle")
+CATEGORY = ("Category", "Cost Category", "Expense Category", "Cost Type", "Expense Type",
+            "Account Name", "GL Account Name", "GL Account Description", "Cost Element Name")
+GL_ACCOUNT = ("GL Account", "G/L Account", "GL", "Account", "Cost Element")
+CAPEX = ("Capex/Opex", "Capex / Opex", "CapEx OpEx", "Capex Opex", "Capex or Opex", "Opex/Capex",
+         "Spend Type")
+_OTHER_KNOWN = ("Cost Center Name", "Cost Centre Name", "Project Name", "Description", "Comment",
+                "Company Code", "Entity")
+
+_ALL_KNOWN = {norm(a) for group in (PROJECT, PERIOD, FISCAL_YEAR, VERSION_COL, AMOUNT, CURRENCY,
+                                    COST_CENTER, CATEGORY, GL_ACCOUNT, CAPEX, _OTHER_KNOWN) for a in group}
+_TOTAL_HEADER = re.compile(
+    r"(?:σ|∑|sum|summe|gesamt|total|totals|grand total|ytd|full year|fy\s?'?\d{2,4}|"
+    r"q[1-4](?:[\s\-'/]*\d{2,4})?|h[12](?:[\s\-'/]*\d{2,4})?)|.*\btotal\b.*")
+_TOTAL_VALUE = r"^(?:grand\s+total|sub\s?-?total|totals?|σ|∑|sum|summe|gesamt|gesamtsumme)\b"
+_TOTAL_PROJECT = r"^(?:grand\s+total|sub\s?-?total|totals?|σ|∑|sum|summe|gesamt|gesamtsumme)\s*:?$"
+
+
+def _has(cells: set[str], names) -> bool:
+    return any(norm(n) in cells for n in names)
+
+
+def _score(cells: list[str]) -> float:
+    present = set(cells)
+    if not _has(present, PROJECT):
+        return 0.0
+    fiscal = _has(present, FISCAL_YEAR)
+    months = sum(is_period_header(c, fiscal) for c in cells)
+    kinds = sum(kind_of_header(c) is not None for c in cells)
+    long_ = _has(present, AMOUNT) and _has(present, PERIOD + FISCAL_YEAR) and _has(present, VERSION_COL)
+    per_kind = kinds >= 1 and _has(present, PERIOD)
+    wide = months >= 2
+    if not (long_ or per_kind or wide):
+        return 0.0
+    known = sum(c in _ALL_KNOWN or kind_of_header(c) is not None or is_period_header(c, fiscal)
+                or bool(_TOTAL_HEADER.fullmatch(c)) for c in cells)
+    return coverage(cells, known)
+
+
+FINGERPRINT = HeaderRules(
+    strong=("Project", "Period", "Version", "Amount", "Cost Center", "Fiscal Year", "Currency"),
+    scorer=_score,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parse
+# ---------------------------------------------------------------------------------------------
+
+def parse(tables, ctx: IngestContext) -> ImportResult:
+    sheets = tables_of(tables)
+    result = ImportResult(tables={}, source=stable_stem(ctx.file_name or sheets[0].file_name, TOOL))
+    start = int((ctx.settings or {}).get("general", {}).get("fiscal_year_start_month", 1) or 1)
+    frames = []
+    for t in sheets:
+        result.rows_read += t.data.height
+        prefix = f"sheet '{t.sheet}': " if len(sheets) > 1 else ""
+        notes_before = len(result.notes)
+        frame = _parse_sheet(t, ctx, result, start)
+        if prefix:
+            result.notes[notes_before:] = [prefix + n for n in result.notes[notes_before:]]
+        if frame is not None and frame.height:
+            frames.append(frame)
+    out = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame(
+        schema={"_row": pl.Int64, "project_id": pl.String, "kind": pl.String})
+    result.tables["financials"] = out
+    return result
+
+
+def _kind_column(t: RawTable) -> str | None:
+    """The first version-like column whose values mostly name kinds; else, when the sheet name names
+    a kind (a workbook with an 'Actuals' sheet), none; else the first present (its rows get rejected)."""
+    present = [c for c in (t.col(n) for n in VERSION_COL) if c is not None]
+    present = list(dict.fromkeys(present))
+    for c in present:
+        vals = t.data[c].drop_nulls()
+        vals = vals.filter(~vals.str.to_lowercase().str.contains(_TOTAL_VALUE))
+        if len(vals) and pl.DataFrame({"v": vals}).select(kind_expr(pl.col("v")).is_not_null().mean()).item() >= 0.5:
+            return c
+    if t.sheet != t.file_name and kind_of(t.sheet):
+        return None
+    return present[0] if present else None
+
+
+def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult, start: int) -> pl.DataFrame | None:
+    df = drop_blank_rows(t.data)
+    project_c = t.col(*PROJECT)
+    if project_c is None:
+        raise ImportError_(f"{t.file_name}: no project column (one of {', '.join(PROJECT[:4])}).")
+    kind_c = _kind_column(t)
+    fy_c = t.col(*FISCAL_YEAR)
+    amount_c = t.col(*AMOUNT)
+    period_c = t.col(*PERIOD)
+    used = {c for c in (project_c, kind_c, fy_c, amount_c, period_c, t.col(*CURRENCY), t.col(*COST_CENTER),
+                        t.col(*CATEGORY), t.col(*GL_ACCOUNT), t.col(*CAPEX)) if c}
+    period_cols = [c for c in df.columns if c != "_row" and c not in used
+                   and is_period_header(c.split("#")[0], fy_c is not None)]
+    kind_cols = [c for c in df.columns if c != "_row" and c not in used and c not in period_cols
+                 and kind_of_header(c.split("#")[0])]
+
+    # Total rows: a key cell saying Total / Σ / Grand Total.
+    total = pl.lit(False)
+    for c in {kind_c, t.col(*COST_CENTER), t.col(*CATEGORY)} - {None}:
+        total = total | pl.col(c).str.to_lowercase().str.contains(_TOTAL_VALUE).fill_null(False)
+    total = total | pl.col(project_c).str.to_lowercase().str.contains(_TOTAL_PROJECT).fill_null(False)
+    is_total = df.select(total.alias("t"))["t"]
+    if is_total.any():
+        rows = df.filter(is_total)["_row"].to_list()
+        result.notes.append(f"dropped {_count(len(rows), 'total row')} ({_rows(rows)})")
+        df = df.filter(~is_total)
+
+    # Rows without a project: one reject per file row, before any melting.
+    no_project = df[project_c].is_null()
+    for r in df.filter(no_project)["_row"].to_list():
+        result.rejects.append(Reject(r, project_c, None, "project is empty", "financials"))
+    df = df.filter(~no_project)
+
+    keys = {
+        "project_id": pl.col(project_c),
+        "cost_center": _col(t, COST_CENTER),
+        "category": pl.coalesce(_col(t, CATEGORY), _line_category(t, kind_c), _col(t, GL_ACCOUNT)),
+        "capex_raw": _col(t, CAPEX),
+        "fy_text": _col(t, FISCAL_YEAR),
+        "currency_text": _col(t, CURRENCY),
+    }
+    base = df.select(pl.col("_row"), **keys)
+
+    if period_cols:                                       # wide: one column per month
+        total_cols = [c for c in df.columns if c not in used and c not in period_cols and c != "_row"
+                      and _TOTAL_HEADER.fullmatch(norm(c.split("#")[0]))]
+        result.notes.append(f"wide layout: {_count(len(period_cols), 'month column')} "
+                            f"({period_cols[0]} .. {period_cols[-1]}) melted to rows")
+        if total_cols:
+            result.notes.append(f"dropped total column{'s' if len(total_cols) > 1 else ''} "
+                                + ", ".join(repr(c) for c in total_cols))
+        kind_source = _kind_source(t, df, kind_c, result)
+        long = _melt(df.with_columns(kind_source.alias("kind_text"), pl.lit(kind_c, dtype=pl.String).alias("kind_col")),
+                     base, period_cols, ["kind_text", "kind_col"], "period_text")
+        long = long.with_columns(amount_col=pl.col("period_text"))
+    elif amount_c is not None:                            # long: one amount per row
+        if period_c is None and fy_c is None:
+            raise ImportError_(f"{t.file_name}: no period column (Period, Month or Posting Period).")
+        kind_source = _kind_source(t, df, kind_c, result)
+        long = base.with_columns(
+            kind_text=kind_source, kind_col=pl.lit(kind_c, dtype=pl.String),
+            period_text=df[period_c] if period_c else pl.lit(None, dtype=pl.String),
+            amount_text=df[amount_c], amount_col=pl.lit(amount_c, dtype=pl.String))
+    elif kind_cols:                                       # one amount column per kind
+        if period_c is None:
+            raise ImportError_(f"{t.file_name}: no period column (Period, Month or Posting Period).")
+        result.notes.append("amount columns " + ", ".join(repr(c) for c in kind_cols)
+                            + " melted to one row per kind")
+        long = _melt(df.with_columns(pl.col(period_c).alias("period_text")), base, kind_cols,
+                     ["period_text"], "kind_text")
+        header_kind = {c: kind_of_header(c.split("#")[0]) for c in kind_cols}
+        long = long.with_columns(kind_col=pl.col("kind_text"), amount_col=pl.col("kind_text"),
+                                 kind_text=pl.col("kind_text").replace_strict(header_kind, return_dtype=pl.String))
+    else:
+        raise ImportError_(f"{t.file_name}: no amount column (Amount / Value, Budget / Actual / Forecast "
+                           f"columns, or month columns like Jan-26).")
+    return _finish(long, t, ctx, result, start, period_c or "Period")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _rows(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
+    return ("row " if len(rows) == 1 else "rows ") + shown
+
+
+def _col(t: RawTable, names) -> pl.Expr:
+    c = t.col(*names)
+    return pl.col(c) if c is not None else pl.lit(None, dtype=pl.String)
+
+
+def _line_category(t: RawTable, kind_c: str | None) -> pl.Expr:
+    """A `Line` column that does not hold kinds is the cost line (Labour, Vendor ...)."""
+    c = t.col("Line", "Cost Line", "Line Item")
+    return pl.col(c) if c is not None and c != kind_c else pl.lit(None, dtype=pl.String)
+
+
+def _kind_source(t: RawTable, df: pl.DataFrame, kind_c: str | None, result: ImportResult) -> pl.Series:
+    if kind_c is not None:
+        return df[kind_c]
+    sheet_kind = kind_of(t.sheet) if t.sheet != t.file_name else None
+    if sheet_kind:
+        result.notes.append(f"no version column: every amount is {sheet_kind} (from the sheet name '{t.sheet}')")
+        return pl.Series([t.sheet] * df.height, dtype=pl.String)
+    raise ImportError_(f"{t.file_name}: no column says whether amounts are budget, actual or forecast "
+                       f"(add a Version, Scenario or Kind column).")
+
+
+def _melt(df: pl.DataFrame, base: pl.DataFrame, on: list[str], carry: list[str], name: str) -> pl.DataFrame:
+    """Unpivot `on` columns to (name, amount_text); keep file order (row, then column)."""
+    order = {c: i for i, c in enumerate(on)}
+    wide = pl.concat([base, df.select(carry + on)], how="horizontal")
+    long = wide.unpivot(on=on, index=list(base.columns) + carry, variable_name=name, value_name="amount_text")
+    long = long.filter(pl.col("amount_text").is_not_null())
+    return long.with_columns(_ord=pl.col(name).replace_strict(order, return_dtype=pl.Int32)).sort(
+        "_row", "_ord").drop("_ord")
+
+
+def _finish(long: pl.DataFrame, t: RawTable, ctx: IngestContext, result: ImportResult, start: int,
+            period_name: str) -> pl.DataFrame:
+    if long.height == 0:
+        return long
+    # Period
+    fy = long["fy_text"] if long["fy_text"].null_count() < long.height else None
+    periods = parse_periods(long["period_text"].alias(period_name), fy, start, date_order(ctx))
+    if periods.note:
+        result.notes.append(periods.note)
+    long = long.with_columns(period=periods.values, _pbad=periods.bad | long["period_text"].is_null())
+    _reject(result, long, "_pbad", lambda r: r["period_text"], period_name,
+            lambda r: ("period is empty" if r["period_text"] is None else
+                       "period not understood (e.g. 2026-03, 03/2026, Mar-26, FY26 P3, or P03 with a "
+                       "Fiscal Year column)"))
+    long = long.filter(~pl.col("_pbad"))
+    # Kind
+    long = long.with_columns(kind=kind_expr(pl.col("kind_text")))
+    long = long.with_columns(_kbad=pl.col("kind").is_null())
+    _reject(result, long, "_kbad", lambda r: r["kind_text"], None,
+            lambda r: f"'{r['kind_text']}' is not budget, actual, forecast or commitment", col_field="kind_col")
+    long = long.filter(~pl.col("_kbad"))
+    # Amount and currency
+    money, symbol = to_money(long["amount_text"])
+    if parser_note(money.note):
+        result.notes.append(f"amounts: {parser_note(money.note)}")
+    long = long.with_columns(amount_original=money.values, _abad=money.bad, _sym=symbol)
+    _reject(result, long, "_abad", lambda r: r["amount_text"], None,
+            lambda r: "amount is not a number", col_field="amount_col")
+    long = long.filter(~pl.col("_abad"))
+    capex = pl.col("capex_raw").str.to_lowercase().str.strip_chars()
+    long = long.with_columns(
+        currency=pl.coalesce(pl.col("currency_text").str.strip_chars().str.to_uppercase(), pl.col("_sym")),
+        cost_center=code_of(pl.col("cost_center").cast(pl.String)),
+        capex_opex=pl.when(capex.str.contains(r"^(?:capex|capital|cap|investment|invest)\b")).then(pl.lit("capex"))
+        .when(capex.str.contains(r"^(?:opex|operating|operational|op|expense|expensed)\b")).then(pl.lit("opex")),
+    )
+    odd = long.filter(pl.col("capex_raw").is_not_null() & pl.col("capex_opex").is_null())
+    if odd.height:
+        result.notes.append(f"{_count(odd.height, 'Capex/Opex value')} not read as capex or opex "
+                            f"(e.g. {odd['capex_raw'][0]!r}); left empty")
+    return long.select("_row", "project_id", "period", "category", "cost_center", "kind",
+                       "amount_original", "currency", "capex_opex")
+
+
+def _reject(result: ImportResult, df: pl.DataFrame, flag: str, value, column: str | None, reason,
+            col_field: str | None = None) -> None:
+    for r in df.filter(pl.col(flag)).iter_rows(named=True):
+        col = r[col_field] if col_field else column
+        result.rejects.append(Reject(r["_row"], col, value(r), reason(r), "financials"))
