@@ -1,27 +1,12 @@
 """Home: what is loaded, the headline portfolio figures, and the way to every page."""
 
-from pathlib import Path
-
 import polars as pl
 import streamlit as st
 
 from pmo import formatting as fmt
-from pmo.ui import data, tables
+from pmo.ui import data, nav, tables
 
 st.set_page_config(page_title="PMO dashboard", page_icon=":material/dashboard:", layout="wide")
-
-PAGES = [
-    ("pages/1_Portfolio_Health.py", "Portfolio health", ":material/monitor_heart:",
-     "RAG per project with the reasons, earned value, milestones and health history."),
-    ("pages/2_Budget_Variance.py", "Budget variance", ":material/account_balance:",
-     "Budget vs actual vs forecast by any cut, forecast at completion, overrun flags."),
-    ("pages/3_Salary_Benchmarks.py", "Salary benchmarks", ":material/payments:",
-     "Market bands per PMO role, own staff placed on them, compa-ratio, cost of closing gaps."),
-    ("pages/4_Data.py", "Data", ":material/upload_file:",
-     "Upload exports, preview, publish, history and rollback."),
-    ("pages/5_SQL_Explorer.py", "SQL explorer", ":material/terminal:",
-     "Read-only SQL over the canonical views."),
-]
 
 data.ensure_data()
 settings = data.settings()
@@ -33,16 +18,23 @@ st.caption("Portfolio health, budget variance and PMO salary benchmarks from the
 
 head = data.query("portfolio_headline").row(0, named=True)
 as_of = head["latest_as_of"]
-with st.container(horizontal=True):
+kpis = iter([*st.columns(3), *st.columns(3)])
+with next(kpis):
     st.metric("Active projects", fmt.count(head["active_projects"]), border=True,
               help=f"{head['project_count']} projects in the store; active = not closed and not finished.")
+with next(kpis):
     st.metric("Total budget (BAC)", fmt.money(head["budget_total"], currency), border=True,
               help=f"Sum of project budgets in {currency}, converted through fx_rates.")
+with next(kpis):
     st.metric("Actual cost to date", fmt.money(head["actual_to_date"], currency), border=True,
               help="Sum of actual ledger lines (credits and reversals included).")
+with next(kpis):
     st.metric("Reported red", fmt.count(head["red_count"]), border=True,
               help="Projects whose latest status report says red.")
-    st.metric("Reported amber", fmt.count(head["amber_count"]), border=True)
+with next(kpis):
+    st.metric("Reported amber", fmt.count(head["amber_count"]), border=True,
+              help="Projects whose latest status report says amber.")
+with next(kpis):
     st.metric("Reported green", fmt.count(head["green_count"]), border=True,
               help=f"{head['unreported_count']} projects have not reported a status.")
 if as_of:
@@ -50,13 +42,11 @@ if as_of:
                "from the numbers and explains every colour.")
 
 st.subheader("Pages", anchor=False)
-root = Path(__file__).parent
 with st.container(horizontal=True):
-    for path, label, icon, blurb in PAGES:
-        if (root / path).exists():
-            with st.container(border=True, width=260):
-                st.page_link(path, label=label, icon=icon)
-                st.caption(blurb)
+    for path, label, icon, blurb in nav.available()[1:]:
+        with st.container(border=True, width=250):
+            st.page_link(path, label=label, icon=icon)
+            st.caption(blurb)
 
 st.subheader("What is loaded", anchor=False)
 overview = data.query("store_tables_overview")

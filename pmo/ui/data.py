@@ -51,7 +51,11 @@ def settings() -> dict:
 
 
 def ensure_data() -> None:
-    """On first start with an empty store, load the sample data and say so on screen."""
+    """Every page calls this first: draws the sidebar menu and, on first start with an empty
+    store, loads the sample data and says so on screen."""
+    from pmo.ui import nav
+
+    nav.sidebar()
     s = store()
     if not s.is_empty():
         if st.session_state.get("_demo_loaded_now"):

@@ -1,0 +1,38 @@
+"""The sidebar menu, the same on every page (Streamlit's own menu would label the home page
+'dashboard', after the file name)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+# (file, label, icon, one line on what the page answers) in menu order.
+PAGES = [
+    ("dashboard.py", "Home", ":material/home:", "What is loaded and the headline figures."),
+    ("pages/1_Portfolio_Health.py", "Portfolio health", ":material/monitor_heart:",
+     "RAG per project with the reasons, earned value, milestones and health history."),
+    ("pages/6_Project.py", "Project", ":material/assignment:",
+     "One project: key facts, RAG reasons, EVM, milestones, budget lines, risks, history."),
+    ("pages/2_Budget_Variance.py", "Budget variance", ":material/account_balance:",
+     "Budget vs actual vs forecast by any cut, forecast at completion, overrun flags."),
+    ("pages/3_Salary_Benchmarks.py", "Salary benchmarks", ":material/payments:",
+     "Market bands per PMO role, own staff placed on them, compa-ratio, cost of closing gaps."),
+    ("pages/4_Data.py", "Data", ":material/upload_file:",
+     "Upload exports, preview, publish, history and rollback."),
+    ("pages/5_SQL_Explorer.py", "SQL explorer", ":material/terminal:",
+     "Read-only SQL over the canonical views."),
+]
+
+
+def available() -> list[tuple[str, str, str, str]]:
+    return [p for p in PAGES if (ROOT / p[0]).exists()]
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        for path, label, icon, _ in available():
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
