@@ -6,14 +6,14 @@ import re
 
 import pytest
 
-from pmo import db, formatting as fmt
+from pmo import db, formatting as fmt, sql
 from pmo.store import Store
 
 from conftest import FIXTURES, run_pmo
 
 pytestmark = pytest.mark.browser
 
-JIRA_FILE = FIXTURES / "jira" / "jira_cloud_all_fields.csv"
+JIRA_FILE = FIXTURES / "jira" / "cloud_all_fields.csv"
 
 
 def metric_value(page, label: str) -> str:
@@ -31,7 +31,7 @@ def open_home(browser, url: str):
 
 def expected_headline(data_dir) -> dict:
     con = db.connect(Store(data_dir)).con
-    return con.sql("select * from portfolio_headline").pl().row(0, named=True)
+    return sql.run(con, "portfolio_headline").row(0, named=True)
 
 
 def test_home_page_shows_real_figures(browser, server):
