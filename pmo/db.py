@@ -42,9 +42,11 @@ create or replace view _fx_first as
     select currency, arg_min(rate_to_reporting, valid_from) as rate from _fx group by currency;
 
 create or replace view _project_alias as
-    select distinct alias, project_id from (
-        select unnest(coalesce(external_ids, [])) as alias, project_id from seg_projects)
-    where alias is not null and alias <> project_id;
+    -- an alias that two projects share cannot be resolved: it is left alone (pmo check lists it)
+    select alias, any_value(project_id) as project_id from (
+        select distinct unnest(coalesce(external_ids, [])) as alias, project_id from seg_projects)
+    where alias is not null and alias <> project_id
+    group by alias having count(distinct project_id) = 1;
 
 create or replace view projects as
     with ranked as (

@@ -116,7 +116,7 @@ def _read_excel(path: Path, name: str) -> list[Grid]:
     grids = []
     for sheet in reader.sheet_names:
         try:
-            frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+            frame = reader.load_sheet(sheet, header_row=None, dtypes="string", skip_rows=0).to_polars()
         except Exception:  # noqa: BLE001 - an empty or chart-only sheet
             continue
         if frame.height == 0:

@@ -7,7 +7,9 @@ An importer module (one per tool, in this package) defines:
     VERSION = "1"                       # importer version, stored in the ingest log
     TABLES = ("tasks", "projects")      # canonical tables it can fill
     FINGERPRINT = Fingerprint(strong=(...), weak=(...), need=2)
-    def parse(table: RawTable, ctx: IngestContext) -> ImportResult: ...
+    def parse(tables: list[RawTable], ctx: IngestContext) -> ImportResult: ...
+
+(one RawTable per matching sheet of the file; a CSV gives one)
 
 and optionally `def accept_sheet(sheet_name: str) -> bool` to restrict which workbook sheets it
 reads. The registry (`pmo.importers.registry`) finds modules by walking this package, so a new
@@ -77,8 +79,8 @@ class RawTable:
 
     `data` has one String column per header cell, named uniquely: repeated headers get
     `name`, `name#2`, `name#3` ... in file order (Jira repeats Labels, Sprint, ...), plus `_row`:
-    the 1-based row number in the file (line number for CSV, sheet row for Excel) to quote in
-    messages. Empty cells are NULL. `header` keeps the header cells exactly as written.
+    the 1-based row number as a spreadsheet shows it (a CSV record with a quoted multi-line cell
+    is one row, as in Excel; a `sep=` line is not counted) to quote in messages. Empty cells are NULL. `header` keeps the header cells exactly as written.
     """
 
     file_name: str

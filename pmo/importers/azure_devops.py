@@ -1,0 +1,262 @@
+"""Azure DevOps Boards query export (Queries > Export to CSV), flat and tree queries.
+
+Layout (shared reference export-formats.md §5.1): the query's columns in order, header unquoted,
+every value double-quoted; identities as `Display Name <email>`; tree queries put the title in
+`Title 1`, `Title 2`, `Title 3` ... by level; Tags `a; b`; Area / Iteration Path with backslashes;
+dates in the user's profile format (`11/3/2025 9:14:22 AM`); scheduling fields in hours.
+
+Mapping to `tasks` (one row per work item):
+    task_id          ID
+    project_id       Team Project when exported, else the first segment of Area Path
+                     (`Fabrikam\\Payments` -> `Fabrikam`), else of Iteration Path; a tree-query
+                     row with neither takes its parent's; anything still empty takes the file
+                     name (noted)
+    task_name        Title, else the non-empty `Title N` cell of a tree query
+    task_type        Work Item Type       status   State as written
+    status_category  State: New / Proposed / To Do / Approved / Design -> todo;
+                     Active / Committed / In Progress / Doing / Resolved -> in_progress;
+                     Closed / Done / Removed / Completed -> done; another state -> in_progress
+    assignee         the name of `Assigned To` (`Dana Ortiz <dana@x>` -> Dana Ortiz; a bare
+                     address is kept)
+    start_date       Start Date           finish_date   Target Date, else Finish Date
+    due_date         Due Date             completed_date   Closed Date
+    estimate_hours   Original Estimate    remaining_hours  Remaining Work
+    actual_hours     Completed Work       story_points     Story Points, else Effort, else Size
+    percent_complete done -> 1.0; else Completed / (Completed + Remaining) when both are set and
+                     not both zero; else to do -> 0.0; else NULL
+    is_summary       Epic / Feature work item types, or any item another row has as parent
+    is_milestone     false (ADO has no milestone work item)
+    parent_id        Parent (an ID) when exported; in a tree query, the nearest previous row with
+                     a lower Title level
+    labels           Tags split on `;`
+    sprints          the last segment of Iteration Path, when the path is deeper than the project
+                     root (`Fabrikam\\Sprint 22` -> `Sprint 22`; `Fabrikam` alone -> no sprint)
+
+Dates: the profile's order is settled by evidence (a part > 12); when nothing settles it the
+configured default date order applies, else month-first (the en-US profile default) with a note.
+An unreadable date is a value-level reject: the row is kept with that date empty.
+
+Source: the project ids of the file joined by "+" (`azure_devops:Fabrikam`): a newer export of the
+same project replaces the older one, so export one query per project with every item you want.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from pmo import parse as pp
+from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, Reject, norm
+
+TOOL = "azure_devops"
+LABEL = "Azure DevOps query CSV"
+VERSION = "1"
+TABLES = ("tasks",)
+
+FINGERPRINT = Fingerprint(
+    strong=("Work Item Type", "Area Path", "Iteration Path", "Title 1", "Remaining Work",
+            "Completed Work", "Original Estimate"),
+    weak=("ID", "Title", "State", "Assigned To", "Tags", "Story Points", "Effort", "Parent", "Title 2"),
+    need=2,
+    forbid=("Issue key", "Task Mode", "Resource Names", "Section/Column", "Item ID (auto generated)"),
+)
+
+_TODO = ("new", "proposed", "to do", "todo", "approved", "design")
+_DONE = ("closed", "done", "removed", "completed", "cut")
+_SUMMARY_TYPES = ("epic", "feature")
+
+
+def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
+    tables = [tables] if isinstance(tables, RawTable) else list(tables)
+    result = ImportResult(tables={}, source="")
+    frames = [_tasks(t, result, ctx) for t in tables]
+    tasks = pl.concat(frames, how="diagonal_relaxed")
+    has_children = set(tasks["parent_id"].drop_nulls().to_list())
+    tasks = tasks.with_columns(is_summary=pl.col("is_summary") | pl.col("task_id").is_in(list(has_children)))
+    projects = sorted(set(tasks["project_id"].drop_nulls().to_list()))
+    result.source = "+".join(projects) if projects else Path(tables[0].file_name).stem
+    result.tables["tasks"] = tasks
+    return result
+
+
+def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFrame:
+    df = _drop_blank(t.data)
+    result.rows_read += df.height
+    t = RawTable(t.file_name, t.sheet, t.header, df, t.header_row, t.meta)
+    c = _Cells(t, df, result, "tasks", ctx, default_order="mdy")
+    n = df.height
+
+    title, level = _titles(t, df)
+    ids = c.text("ID").str.replace(r"\.0+$", "")
+    parent = c.text("Parent").str.replace(r"\.0+$", "")
+    tree_parent = _tree_parents(ids.to_list(), level)
+    if tree_parent is not None:
+        parent = _coalesce(parent, pl.Series(tree_parent, dtype=pl.String))
+
+    area, iteration = c.text("Area Path"), c.text("Iteration Path")
+    first = lambda s: s.str.split("\\").list.first().str.strip_chars().replace("", None)
+    project = _coalesce(c.text("Team Project"), first(area), first(iteration))
+    project = _inherit(ids.to_list(), project.to_list(), parent.to_list())
+    if project.null_count():
+        stem = Path(t.file_name).stem
+        result.notes.append(f"{project.null_count()} work item(s) have no Area Path, Iteration Path or "
+                            f"Team Project; their project_id is the file name {stem!r}")
+        project = project.fill_null(stem)
+
+    state = c.text("State")
+    s = pl.col("s").str.strip_chars().str.to_lowercase()
+    category = pl.DataFrame({"s": state}).select(
+        pl.when(s.is_in(_DONE)).then(pl.lit("done"))
+        .when(s.is_in(_TODO)).then(pl.lit("todo"))
+        .when(s.is_not_null()).then(pl.lit("in_progress")).alias("x"))["x"]
+    estimate = c.number("Original Estimate")
+    remaining = c.number("Remaining Work")
+    completed = c.number("Completed Work")
+    percent = pl.DataFrame({"c": category, "d": completed, "r": remaining}).select(
+        pl.when(pl.col("c") == "done").then(1.0)
+        .when(pl.col("d").is_not_null() & pl.col("r").is_not_null() & ((pl.col("d") + pl.col("r")) > 0))
+        .then(pl.col("d") / (pl.col("d") + pl.col("r")))
+        .when(pl.col("c") == "todo").then(0.0).alias("p"))["p"]
+    name, email = pp.split_person(c.text("Assigned To"))
+    sprint = iteration.str.split("\\")
+    sprints = pl.DataFrame({"s": sprint}).select(
+        pl.when(pl.col("s").list.len() > 1)
+        .then(pl.concat_list(pl.col("s").list.last().str.strip_chars()))
+        .otherwise(pl.lit([], dtype=pl.List(pl.String))).alias("x"))["x"]
+    work_type = c.text("Work Item Type")
+    return pl.DataFrame({
+        "_row": df["_row"],
+        "task_id": ids,
+        "project_id": project,
+        "task_name": title,
+        "task_type": work_type,
+        "status": state,
+        "status_category": category,
+        "assignee": _coalesce(name, email),
+        "start_date": c.date("Start Date"),
+        "finish_date": _coalesce(c.date("Target Date"), c.date("Finish Date")),
+        "due_date": c.date("Due Date"),
+        "completed_date": c.date("Closed Date"),
+        "percent_complete": percent,
+        "is_milestone": pl.Series([False] * n),
+        "is_summary": work_type.str.strip_chars().str.to_lowercase().is_in(_SUMMARY_TYPES).fill_null(False),
+        "estimate_hours": estimate,
+        "remaining_hours": remaining,
+        "actual_hours": completed,
+        "story_points": _coalesce(c.number("Story Points"), c.number("Effort"), c.number("Size")),
+        "parent_id": parent,
+        "labels": pp.split_list(c.text("Tags"), ";").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        "sprints": sprints,
+    })
+
+
+def _titles(t: RawTable, df: pl.DataFrame) -> tuple[pl.Series, list[int] | None]:
+    """Title, or the non-empty `Title N` cell of a tree query with its level N."""
+    levels = sorted((int(m.group(1)), col) for col in df.columns
+                    if (m := re.fullmatch(r"title (\d+)", norm(col))))
+    flat = t.col("Title")
+    if not levels:
+        return (df[flat] if flat else pl.Series("Title", [None] * df.height, dtype=pl.String)), None
+    title = df.select(pl.coalesce([pl.col(c) for _, c in levels]).alias("t"))["t"]
+    level = df.select(pl.coalesce([pl.when(pl.col(c).is_not_null()).then(pl.lit(n))
+                                   for n, c in levels]).alias("l"))["l"].to_list()
+    if flat:
+        title = _coalesce(df[flat], title)
+    return title, level
+
+
+def _tree_parents(ids: list[str | None], level: list[int | None] | None) -> list[str | None] | None:
+    """Parent of each tree-query row: the nearest previous row with a lower level."""
+    if level is None:
+        return None
+    parents: list[str | None] = []
+    stack: list[tuple[int, str | None]] = []
+    for i, lv in zip(ids, level, strict=True):
+        if lv is None:
+            parents.append(None)
+            continue
+        while stack and stack[-1][0] >= lv:
+            stack.pop()
+        parents.append(stack[-1][1] if stack else None)
+        stack.append((lv, i))
+    return parents
+
+
+def _inherit(ids: list, projects: list, parents: list) -> pl.Series:
+    """Rows without a project take their parent's (up the chain)."""
+    project = dict(zip(ids, projects, strict=True))
+    parent = dict(zip(ids, parents, strict=True))
+    out = []
+    for i, p in zip(ids, projects, strict=True):
+        hop, seen = parent.get(i), {i}
+        while p is None and hop is not None and hop not in seen:
+            seen.add(hop)
+            p, hop = project.get(hop), parent.get(hop)
+        out.append(p)
+    return pl.Series("project_id", out, dtype=pl.String)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _drop_blank(df: pl.DataFrame) -> pl.DataFrame:
+    cols = [c for c in df.columns if c != "_row"]
+    return df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cols)) if cols else df
+
+
+def _coalesce(*series: pl.Series) -> pl.Series:
+    frame = pl.DataFrame({f"c{i}": s for i, s in enumerate(series)})
+    return frame.select(pl.coalesce(frame.columns).alias(series[0].name)).to_series()
+
+
+class _Cells:
+    """Typed columns of one table's rows. Unreadable cells become value-level rejects: the row is
+    kept with the cell empty, and the reject quotes the file row and the text."""
+
+    def __init__(self, t: RawTable, df: pl.DataFrame, result: ImportResult, table: str,
+                 ctx: IngestContext, default_order: str | None = None):
+        self.t, self.df, self.result, self.table = t, df, result, table
+        # A caller's --date-order (and [general] default_date_order) reach pp.to_date through
+        # pp.DATE_ORDER; `default_order` is this tool's own default when nothing else decides.
+        settings = ctx.settings or {}
+        self.order = None
+        self.default_order = settings.get("general", {}).get("default_date_order") or default_order
+
+    def name(self, *names: str) -> str | None:
+        c = self.t.col(*names)
+        return c if c is not None and c in self.df.columns else None
+
+    def text(self, *names: str) -> pl.Series:
+        c = self.name(*names)
+        if c is None:
+            return pl.Series(names[0], [None] * self.df.height, dtype=pl.String)
+        return self.df[c]
+
+    def _typed(self, names, parser, what: str, dtype) -> pl.Series:
+        c = self.name(*names)
+        if c is None:
+            return pl.Series(names[0], [None] * self.df.height, dtype=dtype)
+        return self.use(parser(self.df[c]), c, what)
+
+    def date(self, *names: str) -> pl.Series:
+        return self._typed(names, lambda s: pp.to_date(s, self.order, self.default_order, s.name),
+                           "a date", pl.Date)
+
+    def number(self, *names: str) -> pl.Series:
+        return self._typed(names, pp.to_number, "a number", pl.Float64)
+
+    def use(self, p: pp.Parsed, col: str, what: str) -> pl.Series:
+        rows = self.df["_row"]
+        if p.note:
+            note = re.sub(r"\brow (\d+)", lambda m: f"row {rows[int(m.group(1)) - 1]}", p.note)
+            line = f"{col}: {note}"
+            if line not in self.result.notes:
+                self.result.notes.append(line)
+        if p.bad.any():
+            for r, v in zip(rows.filter(p.bad).to_list(), self.df[col].filter(p.bad).to_list(), strict=True):
+                self.result.rejects.append(Reject(r, col, v, f"not {what}; left empty", self.table))
+        return p.values
