@@ -91,3 +91,14 @@ def test_rebuild_and_rollback_commands(pmo_cli, tmp_path):
     assert r.returncode == 0 and "version 3 now serves what version 1 served" in r.stdout
     r = pmo_cli("rollback", "7", data_dir=tmp_path)
     assert r.returncode == 2 and "version 7 does not exist" in r.stderr
+
+
+def test_check_reports_every_store_wide_check(pmo_cli, sample_store_dir):
+    r = pmo_cli("check", data_dir=sample_store_dir)
+    assert r.returncode == 0, r.stderr
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith(("ok ", "!! "))]
+    titles = " | ".join(lines)
+    for words in ("Tasks whose project is not in `projects`", "finish date is earlier than their start date",
+                  "cannot be converted to the reporting currency", "Natural keys that appear more than once",
+                  "Rows that ingests could not accept"):
+        assert words in titles, titles
