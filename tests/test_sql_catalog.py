@@ -17,7 +17,8 @@ DEFAULTS = {
     "stage": None, "project_id": "PRJ-1001", "start_date": date(2024, 12, 1),
     "end_date": date(2026, 12, 31), "today": date(2026, 11, 25), "fiscal_start_month": 1,
     "category": None, "cost_center": None, "country": None, "role": None, "source": None,
-    "limit": 50, "offset": 0, "sort": "project_id", "descending": False,
+    "level": None, "limit": 50, "offset": 0, "sort": "project_id", "descending": False,
+    "ingest_ids": None,
 }
 
 

@@ -51,36 +51,39 @@ def settings() -> dict:
 
 
 def ensure_data() -> None:
-    """Every page calls this first: draws the sidebar menu and, on first start with an empty
-    store, loads the sample data and says so on screen."""
-    from pmo.ui import nav
+    """Every page calls this first: draws the sidebar menu; on first start with an empty store,
+    loads the sample data and says so on screen; starts the drop-folder watcher."""
+    from pmo.ui import inbox_watcher, nav
 
     nav.sidebar()
     s = store()
-    if not s.is_empty():
-        if st.session_state.get("_demo_loaded_now"):
-            st.info("The store was empty, so the sample data in `sample_data/` was loaded. "
-                    "Add your own exports with `pmo ingest FILE` or on the Data page.",
-                    icon=":material/info:")
-        return
+    if s.is_empty():
+        _load_sample_data(s)
+        st.session_state["_demo_loaded_now"] = True
+    if st.session_state.get("_demo_loaded_now"):
+        st.info("The store was empty, so the sample data in `sample_data/` was loaded. "
+                "Add your own exports with `pmo ingest FILE` or on the Data page.",
+                icon=":material/info:")
+    # After the sample data: a file dropped into an empty store must not pre-empt it.
+    inbox_watcher.start()
+
+
+def _load_sample_data(s: Store) -> None:
     from pmo.cli import load_demo
     from pmo.ingest import IngestFailed
 
     with st.spinner("First start: loading the sample data into an empty store..."):
-        for _ in range(30):
+        for _ in range(60):
             try:
                 load_demo(s)
-                break
+                return
             except StoreBusy:
                 time.sleep(1)          # another session is loading it right now
                 if not s.is_empty():
-                    break
+                    return
             except IngestFailed as exc:
                 st.error("The sample data could not be loaded:\n\n" + "\n".join(exc.problems))
                 st.stop()
-    st.session_state["_demo_loaded_now"] = True
-    st.info("The store was empty, so the sample data in `sample_data/` was loaded. "
-            "Add your own exports with `pmo ingest FILE` or on the Data page.", icon=":material/info:")
 
 
 def today() -> date:
