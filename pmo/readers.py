@@ -39,8 +39,12 @@ class Grid:
     _csv: tuple | None = None                   # (source, delimiter, line offsets) for CSV
     typed: pl.DataFrame | None = None           # Parquet: already typed with its own header
 
-    def load(self, header_index: int) -> tuple[list[str], pl.DataFrame]:
-        """Header cells and the rows below them (String columns c0..cN plus `_row`)."""
+    def load(self, header_index: int, keep: list[int] | None = None) -> tuple[list[str], pl.DataFrame]:
+        """Header cells and the rows below them (String columns c0..cN plus `_row`).
+
+        `keep`: read only these column positions (a big CSV then costs only what the importer
+        uses); the others are absent from the frame.
+        """
         if self._frame is not None:
             header = [_cell(v) for v in self._frame.row(header_index)]
             body = self._frame.slice(header_index + 1)
@@ -59,13 +63,16 @@ class Grid:
                 skip_lines=skip, infer_schema=False,
                 truncate_ragged_lines=True, quote_char='"',
                 schema={f"c{i}": pl.String for i in range(len(header))}, raise_if_empty=False,
+                columns=[f"c{i}" for i in keep] if keep is not None else None,
             )
             first_row = first + 1
         width = len(header)
         while width and not header[width - 1]:
             width -= 1                                  # trailing blank header cells
         header = header[:width]
-        body = body.select(body.columns[:width]) if body.width >= width else body
+        body = body.select([c for c in body.columns if int(c[1:]) < width])
+        if keep is not None:
+            body = body.select([c for c in body.columns if int(c[1:]) in set(keep)])
         body = body.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in body.columns)
         body = body.with_row_index("_row", offset=first_row).with_columns(pl.col("_row").cast(pl.Int64))
         return header, body

@@ -7,6 +7,7 @@ import pytest
 
 from pmo.parse import (
     AmbiguousDates,
+    by_unique,
     Parsed,
     is_mangled_id,
     seconds_to_hours,
@@ -486,3 +487,11 @@ def test_is_mangled_id():
     out = is_mangled_id(col("1.21143E+15", "1208831745520931", "1E+15", "PRJ0010042", None,
                             " 1.20883e+15 "))
     assert out.to_list() == [True, False, True, False, False, True]
+
+
+def test_by_unique_gives_the_same_values_and_recounts_bad_rows():
+    s = pl.Series("period", ["13/01/2026", "02/01/2026", "x"] * 50_000)
+    direct, fast = to_date(s), by_unique(to_date, s)
+    assert fast.values.to_list() == direct.values.to_list()
+    assert fast.bad.to_list() == direct.bad.to_list()
+    assert fast.note == "dates read day-first ('13/01/2026' settles it); 50000 unreadable dates (e.g. 'x')"

@@ -45,20 +45,30 @@ class Match:
     header_index: int
 
     def table(self) -> RawTable:
-        return raw_table(self.grid, self.header_index)
+        needed = getattr(self.module, "needed_columns", None)
+        keep = None
+        if needed is not None and self.grid.typed is None:
+            header = [c or "" for c in self.grid.head[self.header_index]]
+            wanted = needed(header)
+            if wanted is not None:
+                keep = [i for i, h in enumerate(header) if norm(h) in {norm(w) for w in wanted}]
+        return raw_table(self.grid, self.header_index, keep)
 
 
-def raw_table(grid: Grid, header_index: int) -> RawTable:
-    """The rows below `header_index` of `grid`, named by their (de-duplicated) headers."""
+def raw_table(grid: Grid, header_index: int, keep: list[int] | None = None) -> RawTable:
+    """The rows below `header_index` of `grid`, named by their (de-duplicated) headers.
+
+    `keep` limits a CSV to the column positions an importer asked for (`needed_columns`)."""
     if grid.typed is not None:
         df = grid.typed
         header = list(df.columns)
-        data = df.cast({c: pl.String for c in df.columns}).with_row_index("_row", offset=2)
-        data = data.with_columns(pl.col("_row").cast(pl.Int64))
+        data = df.cast({c: pl.String for c in df.columns}).rename(
+            {c: f"c{i}" for i, c in enumerate(df.columns)})
+        data = data.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
     else:
-        header, data = grid.load(header_index)
+        header, data = grid.load(header_index, keep)
     names = _unique_names(header)
-    data = data.rename(dict(zip([c for c in data.columns if c != "_row"], names, strict=False)))
+    data = data.rename({c: names[int(c[1:])] for c in data.columns if c != "_row"})
     return RawTable(grid.file_name, grid.sheet, [h or "" for h in header], data,
                     header_index + 1, dict(grid.meta))
 
