@@ -1,0 +1,305 @@
+"""Salary benchmarks: market pay bands per PMO role and location, own staff placed on them,
+compa-ratio, and the yearly cost of closing the gaps. See docs/salaries.md."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from pmo import formatting as fmt
+from pmo import salaries
+from pmo.charts import salary as charts
+from pmo.ui import data, tables
+
+st.set_page_config(page_title="Salary benchmarks", page_icon=":material/payments:", layout="wide")
+
+# ---- Constants ------------------------------------------------------------------------------
+GROUPS = {"Role": "benchmark_role", "Department": "department", "Level": "level", "Location": "location"}
+FILTERS = {"staff_country": ("Country", "country"), "staff_department": ("Department", "department"),
+           "staff_level": ("Level", "level")}
+STAFF_LABELS = {
+    "employee_name": "Person", "job_title": "Job title", "benchmark_role": "Benchmark role",
+    "department": "Department", "location": "Location", "fte_pct": "FTE", "base_salary": "Annual FTE pay",
+    "p25": "Market p25", "p50": "Market p50", "p75": "Market p75", "compa_ratio": "Compa-ratio",
+    "range_position": "Position in range", "pay_zone": "Where in the band", "cost_to_p25": "Cost to p25 / yr",
+    "cost_to_p50": "Cost to p50 / yr", "band": "Band (where · what · source)"}
+MONEY_COLUMNS = ["base_salary", "p25", "p50", "p75", "cost_to_p25", "cost_to_p50"]
+
+
+# ---- Components -----------------------------------------------------------------------------
+def drop_stale(key: str, label: str, options: list[str]) -> None:
+    """A value from an old link that is not an option any more: drop it and say so."""
+    value = st.query_params.get(key)
+    if value is not None and value not in options:
+        del st.query_params[key]
+        st.session_state.pop(key, None)
+        st.toast(f"The link's {label.lower()} '{value}' is not in the data any more; showing the default.",
+                 icon=":material/link_off:")
+
+
+def sidebar_filter(key: str, options: list[str]) -> str | None:
+    """A staff filter bound to the URL."""
+    label = FILTERS[key][0]
+    drop_stale(key, label, options)
+    return st.selectbox(label, options, index=None, placeholder="All", key=key, bind="query-params",
+                        persist_state="session")
+
+
+def money(value) -> str:
+    return fmt.money(value, currency, compact=False)
+
+
+def compact(value) -> str:
+    return fmt.money(value, currency)
+
+
+def kpi_row(placed: pl.DataFrame, staff: pl.DataFrame) -> None:
+    overall = salaries.summarise(placed, None, small_group)
+    row = overall.row(0, named=True) if overall.height else None
+    hidden = row is None or row["suppressed"]
+    suppressed = salaries.suppressed_label(small_group)
+
+    def show(value: str) -> str:
+        return "—" if hidden else value
+
+    unplaced = staff.height - placed.height
+    cols = iter(st.columns(6))
+    with next(cols):
+        st.metric("On a band", f"{placed.height} of {staff.height}", border=True,
+                  help=f"PMO staff whose job title maps to a benchmark role and who have a market band for "
+                       f"their location. {unplaced} are not placed: see 'Title matching' at the bottom.")
+    with next(cols):
+        st.metric("Compa-ratio", show(fmt.ratio(row and row["median_compa_ratio"])), border=True,
+                  help="Median compa-ratio of the people on a band. Compa-ratio = annual FTE base pay ÷ "
+                       "market median (p50) of the person's band; 1.00 = paid at the market median.")
+    with next(cols):
+        st.metric("Below p25", show(fmt.count(row and row["below_p25_count"])), border=True,
+                  help="People paid less than the 25th percentile of their band.")
+    with next(cols):
+        st.metric("Above p75", show(fmt.count(row and row["above_p75_count"])), border=True,
+                  help="People paid more than the 75th percentile of their band (a top-coded p75 counts "
+                       "nobody).")
+    with next(cols):
+        st.metric("Cost to p25 / yr", show(compact(row and row["cost_to_p25"])), border=True,
+                  help=f"{money(row and row['cost_to_p25'])} a year in {currency}: raising everyone below "
+                       "p25 to p25 costs the FTE gap × FTE (a 60% part-timer costs 60% of the full-time "
+                       "gap).")
+    with next(cols):
+        st.metric("Cost to p50 / yr", show(compact(row and row["cost_to_p50"])), border=True,
+                  help=f"{money(row and row['cost_to_p50'])} a year in {currency}: raising everyone below "
+                       "the market median (p50) to it.")
+    if hidden:
+        st.caption(f"Pay figures are suppressed: {suppressed} on a market band match the filters "
+                   "(`[salaries] small_group`).")
+
+
+def band_table(bands: pl.DataFrame) -> pl.DataFrame:
+    """The band rows as text, so every figure is readable on the page (and in the browser test)."""
+    rows = []
+    for r in bands.rows(named=True):
+        cells = {"Where": r["where"], "What": r["what"], "Source": r["source"],
+                 "Reference date": f"{r['reference_date']:%d %b %Y}" if r["reference_date"] else "—"}
+        for p in salaries.PERCENTILES:
+            cells[p.upper()] = money(r[p]) if r[p] is not None else ("top-coded" if r["top_coded"] else "—")
+        cells["Sample"] = fmt.count(r["sample_size"])
+        cells["Notes"] = salaries.band_notes(r, s["hours_per_year"], currency) or "—"
+        rows.append(cells)
+    return pl.DataFrame(rows)
+
+
+def staff_dots(role_staff: pl.DataFrame, labels: dict[int, str]) -> pl.DataFrame:
+    return role_staff.select(
+        pl.col("benchmark_id").replace_strict(labels, default=None, return_dtype=pl.String).alias("label"),
+        "base_salary", "compa_ratio", "range_position",
+        pl.col("pay_zone").map_elements(charts.zone, return_dtype=pl.String).alias("zone"),
+        pl.concat_str([pl.col("employee_name").fill_null(pl.col("employee_id")), pl.col("job_title")],
+                      separator=", ").alias("who"))
+
+
+# ---- Data -----------------------------------------------------------------------------------
+data.ensure_data()
+cfg = data.settings()
+s = salaries.settings(cfg)
+currency, small_group = s["reporting_currency"], s["small_group"]
+viewer = salaries.viewer_role()
+individuals = salaries.may_see_individuals(s, viewer)
+map_file = salaries.title_map_path(cfg, data.store().root)
+title_map = salaries.load_title_map(map_file)
+map_path = map_file.relative_to(salaries.ROOT) if map_file.is_relative_to(salaries.ROOT) else map_file
+
+options = data.query("salary_filter_options")
+
+
+def opts(dim: str) -> list[str]:
+    return options.filter(pl.col("dimension") == dim)["value"].to_list()
+
+
+with st.sidebar:
+    st.subheader("Staff filters", anchor=False)
+    picked = {FILTERS[k][1]: sidebar_filter(k, opts(FILTERS[k][1])) for k in FILTERS}
+    if any(picked.values()) and st.button("Clear filters", icon=":material/filter_alt_off:",
+                                          width="stretch"):
+        for k in FILTERS:
+            st.session_state.pop(k, None)
+            if k in st.query_params:
+                del st.query_params[k]
+        st.rerun()
+    st.caption(f"Viewing as **{viewer}**: individual salaries "
+               f"{'shown' if individuals else 'hidden'} (`[salaries] show_individuals_to`, env `PMO_ROLE`).")
+    st.caption(f"Store version {data.version()}")
+
+staff = data.query("salary_staff", **picked).with_columns(
+    pl.coalesce("city", "country").alias("location"), (pl.col("fte")).alias("fte_pct"))
+placed = staff.filter(pl.col("match_status") == "placed")
+bands = salaries.label_bands(data.query("salary_bands", role=None, country=picked["country"]))
+age_to = bands["age_to"][0] if bands.height else s["age_to"]
+
+# ---- Header ---------------------------------------------------------------------------------
+st.title("Salary benchmarks", anchor=False)
+st.caption(f"Own PMO staff against market pay for their role and location. Market bands are aged to "
+           f"{age_to:%d %b %Y} at {s['aging_rate']:.1%} a year, converted to {currency} through "
+           f"fx_rates, hourly figures annualised at {s['hours_per_year']:,.0f} hours. Pay is annual "
+           "full-time-equivalent base pay from the HR export.")
+
+if staff.is_empty() and bands.is_empty():
+    st.info("No salary data yet: ingest an HR compensation export (Workday or HRIS) and a salary "
+            "benchmark file (BLS OEWS or a benchmark table) with `pmo ingest FILE` or on the Data page.",
+            icon=":material/info:")
+    st.stop()
+
+for problem in title_map.problems:
+    st.warning(f"Title map: {problem}", icon=":material/warning:")
+
+kpi_row(placed, staff)
+if not individuals:
+    st.info(f"Individual salaries are hidden for the role '{viewer}'. Only aggregates are shown, and "
+            f"only over groups of at least {small_group} people.", icon=":material/visibility_off:")
+
+# ---- Market ---------------------------------------------------------------------------------
+st.subheader("How much does a PMO earn?", anchor=False)
+# the country most of the placed staff are compared in (or the one picked in the filter)
+main_country = (placed["benchmark_country"].drop_nulls().mode().sort().first() if placed.height else None)
+headline = salaries.headline_bands(bands, main_country)
+if headline.is_empty():
+    st.info("No market band to show for the selected country.", icon=":material/info:")
+else:
+    overview = headline.with_columns(
+        pl.col("benchmark_role").alias("label"), pl.col("reference_date").cast(pl.String).alias("reference"),
+        pl.struct(headline.columns).map_elements(
+            lambda r: f"{r['label']}: {salaries.band_notes(r, s['hours_per_year'], currency)}",
+            return_dtype=pl.String).alias("note"))
+    st.altair_chart(charts.band_chart(
+        overview, title=f"Market pay per PMO role, {headline['country'][0]}, primary source "
+                        f"(annual, {currency})",
+        currency=currency, y_title="Role"), key="overview_chart")
+    st.caption("Bar = p10 to p90, box = p25 to p75, tick = median. " + "; ".join(
+        sorted({f"Source: {r['source']}, reference date {r['reference_date']:%d %b %Y}"
+                for r in headline.rows(named=True)})) +
+        ". OEWS has one band per occupation for all seniorities, so roles sharing an occupation share "
+        "a band. Staff are compared with the band for their own metro or state, below.")
+
+st.subheader("Market bands by role", anchor=False)
+role_options = opts("role")
+drop_stale("benchmark_role", "Benchmark role", role_options)
+role = st.selectbox("Benchmark role", role_options, index=0 if role_options else None, key="benchmark_role",
+                    bind="query-params",
+                    help="Roles from the title map, then benchmark titles in the data that no role uses "
+                         "(shown for context).")
+role_bands = bands.filter(pl.col("benchmark_role") == role) if role else bands.clear()
+if role_bands.is_empty():
+    st.info("No market band for this role" + (f" in {picked['country']}." if picked["country"] else "."),
+            icon=":material/info:")
+else:
+    labels = dict(zip(role_bands["benchmark_id"].to_list(), role_bands["label"].to_list()))
+    role_staff = placed.filter(pl.col("benchmark_role") == role)
+    dots = staff_dots(role_staff, labels) if individuals else None
+    chart_bands = role_bands.with_columns(
+        pl.col("reference_date").cast(pl.String).alias("reference"),
+        pl.struct(role_bands.columns).map_elements(
+            lambda r: salaries.band_notes(r, s["hours_per_year"], currency), return_dtype=pl.String).alias("note"))
+    st.altair_chart(charts.band_chart(
+        chart_bands, dots, title=f"{role}: market bands (annual, {currency})" +
+        (" with own staff on the band they are compared with" if individuals and role_staff.height else ""),
+        currency=currency, y_title=None), key="role_chart")
+    if role_bands["is_unmapped_title"].any():
+        st.caption(f"'{role}' is a benchmark title no role in the title map uses; it is shown for context.")
+    if role_bands["is_small_sample"].any():
+        st.caption(f"Small samples (fewer than {s['small_sample']} reports) are flagged in the notes; "
+                   "company-level figures are never used to place staff.")
+    st.table(band_table(role_bands), hide_index=True)
+
+# ---- Own staff ------------------------------------------------------------------------------
+st.subheader("Own staff against the market", anchor=False)
+if placed.is_empty():
+    st.info("Nobody matches the filters with a market band; see 'Title matching' below.", icon=":material/info:")
+else:
+    group_label = st.segmented_control("Group by", list(GROUPS), default="Role", key="salary_group_by",
+                                       required=True)
+    by = GROUPS[group_label or "Role"]
+    summary = salaries.summarise(placed, by, small_group)
+    if by == "benchmark_role":
+        order = {r: i for i, r in enumerate(role_options)}
+        summary = summary.sort(pl.col(by).replace_strict(order, default=999, return_dtype=pl.Int64))
+    left, right = st.columns(2)
+    with left:
+        if placed.height < small_group:
+            st.info(f"Compa-ratio distribution: {salaries.suppressed_label(small_group)}.")
+        else:
+            st.altair_chart(charts.compa_histogram(placed), key="compa_chart")
+    with right:
+        st.altair_chart(charts.gap_cost_chart(summary, by, currency=currency, by_title=group_label),
+                        key="gap_chart")
+    table = summary.select(
+        pl.col(by).fill_null("—").alias(group_label),
+        pl.when(pl.col("suppressed")).then(pl.col("note"))
+          .otherwise(pl.col("staff_count").cast(pl.String)).alias("People on a band"),
+        *[pl.col(c).map_elements(f, return_dtype=pl.String).fill_null("—").alias(t) for c, f, t in (
+            ("median_compa_ratio", fmt.ratio, "Median compa-ratio"),
+            ("median_range_position", fmt.pct, "Median position in range"),
+            ("below_p25_count", fmt.count, "Below p25"),
+            ("above_p75_count", fmt.count, "Above p75"),
+            ("cost_to_p25", money, "Cost to p25 / yr"),
+            ("cost_to_p50", money, "Cost to p50 / yr"))])
+    st.table(table, hide_index=True)
+    st.caption(f"Groups with fewer than {small_group} people on a band are suppressed "
+               "(`[salaries] small_group`). Position in range = (pay − p10) ÷ (p90 − p10); blank where "
+               "the publisher top-coded p90.")
+    if individuals:
+        people = staff.filter(pl.col("match_status") == "placed").with_columns(
+            pl.col("benchmark_id").replace_strict(dict(zip(bands["benchmark_id"], bands["label"])), default=None,
+                                                  return_dtype=pl.String).alias("band"))
+        people = people.select(list(STAFF_LABELS)).with_columns(pl.col(MONEY_COLUMNS).round(0))
+        config = tables.column_config(people, currency, STAFF_LABELS)
+        for c in MONEY_COLUMNS:      # whole amounts with thousands separators, currency in the label
+            config[c] = st.column_config.NumberColumn(f"{STAFF_LABELS[c]} ({currency})", format="localized")
+        st.dataframe(people, hide_index=True, column_config=config, key="staff_table")
+
+# ---- Title matching -------------------------------------------------------------------------
+st.subheader("Title matching", anchor=False)
+st.caption(f"Job titles map to benchmark roles in `{map_path}`; "
+           "edit it and restart the dashboard (or publish a new version) to apply. Nobody is dropped: "
+           "everyone without a band is listed here with the reason.")
+unplaced = data.query("salary_unplaced", **picked)
+unmapped = unplaced.filter(pl.col("match_status") == "unmapped title")
+if unmapped.height:
+    titles = (unmapped.group_by("job_title").agg(pl.col("staff_count").sum()).sort("job_title"))
+    st.markdown(f"**{titles.height} job titles are not mapped to a benchmark role**")
+    st.table(salaries.unmapped_titles(titles, title_map).select(
+        pl.col("job_title").alias("Job title"), pl.col("staff_count").alias("People"),
+        pl.col("suggested_roles").alias("Suggested roles")), hide_index=True)
+no_band = unplaced.filter(pl.col("match_status") != "unmapped title")
+if no_band.height:
+    st.markdown("**Mapped, but no market band for them**")
+    st.table(no_band.select(pl.col("match_status").alias("Reason"), pl.col("benchmark_role").alias("Role"),
+                            pl.col("job_title").alias("Job title"), pl.col("staff_count").alias("People")),
+             hide_index=True)
+if unplaced.is_empty():
+    st.success("Every PMO job title is mapped and everyone has a market band.", icon=":material/check:")
+unused = data.query("salary_unused_benchmarks")
+if unused.height:
+    st.markdown("**Benchmark titles no role uses** (listed under *Market bands by role* for context)")
+    st.table(unused.select(
+        pl.col("job_title").alias("Benchmark title"), pl.col("source").alias("Source"),
+        pl.col("companies").fill_null("—").alias("Companies"), pl.col("row_count").alias("Rows"),
+        pl.col("latest_reference_date").dt.strftime("%d %b %Y").fill_null("—").alias("Reference date")),
+        hide_index=True)
