@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
 from pmo import config, db, sql
+from pmo.auth import ALL, Scope
 from pmo.store import Store, StoreBusy, open_store
 
 
@@ -21,14 +23,33 @@ def store() -> Store:
     return open_store()
 
 
-@st.cache_resource(max_entries=3, show_spinner=False, on_release=lambda c: c.con.close())
-def _connection(root: str, version: int) -> db.Connected:
-    return db.connect(Store(root), version)
+@st.cache_resource(max_entries=6, show_spinner=False, on_release=lambda c: c.con.close())
+def _connection(root: str, version: int, settings_stamp: tuple = (), scope: Scope = ALL) -> db.Connected:
+    return db.connect(Store(root), version, scope=scope)
 
 
-def connection() -> db.Connected:
+def _scope() -> Scope:
+    # auth: the rows the session's role may see (roles.toml); every page's queries go through here
+    from pmo.ui import auth
+    return auth.current_scope()
+
+
+def settings_stamp(root: Path) -> tuple:
+    """When the settings files last changed: an edited threshold or title map takes effect on the
+    next interaction, like a new store version does."""
+    files = [config.DEFAULTS, root / "config.toml", config.ROOT / "config" / "title_map.toml",
+             root / "title_map.toml"]
+    return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in files)
+
+
+def _key() -> tuple[str, int, tuple]:
     s = store()
-    return _connection(str(s.root.resolve()), s.current_version())
+    return str(s.root.resolve()), s.current_version(), settings_stamp(s.root)
+
+
+def connection(scope: Scope | None = None) -> db.Connected:
+    """The current version's connection, limited to the session's row scope (or `scope`)."""
+    return _connection(*_key(), _scope() if scope is None else scope)
 
 
 def version() -> int:
@@ -36,14 +57,14 @@ def version() -> int:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _query(root: str, version_: int, name: str, params: tuple) -> pl.DataFrame:
-    return sql.run(_connection(root, version_).con, name, **dict(params))
+def _query(root: str, version_: int, stamp: tuple, name: str, params: tuple, scope: Scope = ALL) -> pl.DataFrame:
+    return sql.run(_connection(root, version_, stamp, scope).con, name, **dict(params))
 
 
 def query(name: str, **params) -> pl.DataFrame:
-    """Run `queries/<name>.sql` with bound parameters on the current version (cached)."""
-    s = store()
-    return _query(str(s.root.resolve()), s.current_version(), name, tuple(sorted(params.items())))
+    """Run `queries/<name>.sql` with bound parameters on the current version (cached), within the
+    session's row scope."""
+    return _query(*_key(), name, tuple(sorted(params.items())), _scope())
 
 
 def settings() -> dict:
@@ -53,8 +74,9 @@ def settings() -> dict:
 def ensure_data() -> None:
     """Every page calls this first: draws the sidebar menu; on first start with an empty store,
     loads the sample data and says so on screen; starts the drop-folder watcher."""
-    from pmo.ui import inbox_watcher, nav
+    from pmo.ui import auth, inbox_watcher, nav
 
+    auth.gate()          # auth: sign-in, role, page permission; stops here if not allowed
     nav.sidebar()
     s = store()
     if s.is_empty():

@@ -31,6 +31,17 @@ def column_config(df: pl.DataFrame, currency: str = "USD", labels: dict | None =
 
 
 def show(df: pl.DataFrame, *, key: str | None = None, currency: str = "USD", labels: dict | None = None,
-         height: int | str = "auto", **kwargs):
-    return st.dataframe(df, hide_index=True, column_config=column_config(df, currency, labels),
-                        key=key, height=height, **kwargs)
+         height: int | str = "auto", overrides: dict | None = None, **kwargs):
+    """`overrides` replaces the derived config of some columns ({name: st.column_config...})."""
+    cfg = {**column_config(df, currency, labels), **(overrides or {})}
+    return st.dataframe(df, hide_index=True, column_config=cfg, key=key, height=height, **kwargs)
+
+
+def rag_column(label: str, *, help: str | None = None, letters: bool = False):
+    """A column of RAG values shown as coloured chips (the chart colours). Cell values are lists:
+    ["red"] for one colour, ["green", "amber", "red"] for a history (letters=True shows G / A / R)."""
+    from pmo.charts import RAG_DOMAIN, RAG_RANGE
+
+    return st.column_config.MultiselectColumn(
+        label, options=RAG_DOMAIN, color=RAG_RANGE, help=help,
+        format_func=(lambda h: h[0].upper()) if letters else None)

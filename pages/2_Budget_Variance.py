@@ -1,0 +1,403 @@
+"""Budget variance: where are we over, by how much, and where will we land?
+
+Budget vs actual vs forecast from the ledger, cut by any dimension with a drill path
+(portfolio -> program -> project -> category -> month) kept in the URL, forecast at completion,
+burn rate, and the projects over the [budget] thresholds with the reason. Definitions:
+docs/budget.md (the same text is on the page).
+"""
+
+from datetime import date
+from functools import partial
+
+import polars as pl
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from pmo import budget
+from pmo import formatting as fmt
+from pmo.charts import budget as charts
+from pmo.ui import data, filters, tables
+
+st.set_page_config(page_title="Budget variance", page_icon=":material/account_balance:", layout="wide")
+
+# ---------------------------------------------------------------------------------------------
+# Constants
+# ---------------------------------------------------------------------------------------------
+GROUP_KEY, MEASURE_KEY, WATERFALL_KEY = "bv_group", "bv_measure", "bv_waterfall"
+FROM_KEY, TO_KEY = "bv_from", "bv_to"
+PATH_PREFIX = "bv_"
+PROJECT_PAGE = "pages/6_Project.py"
+# Bound widgets keep their option labels in the URL (?bv_group=Project&bv_from=Apr+2026), so the
+# options are the labels and are mapped back to keys.
+MEASURES = {"At completion": "forecast", "In the window": "window"}
+GROUP_BY_LABEL = {label: key for key, label in budget.DIMENSIONS.items()}
+HEAT_ROWS = 25
+LABELS = {
+    "key": "Key", "label": "Name", "budget": "Budget in window", "actual": "Actual in window",
+    "variance": "Variance in window", "variance_pct": "Variance % in window", "total_budget": "Total budget",
+    "actual_itd": "Actual to date", "remaining_forecast": "Remaining forecast", "fac": "FAC",
+    "forecast_variance": "Forecast variance", "forecast_variance_pct": "Forecast variance %",
+    "commitment": "Open commitments", "burn_rate": "Burn rate / month",
+    "months_left": "Months of budget left",
+    "project_id": "Project", "project_name": "Name", "overrun_amount": "Overrun at completion",
+    "overrun_pct": "Overrun %", "flag": "Flag", "reason": "Reason",
+    "remaining_basis": "Remaining forecast from",
+    "period": "Month", "cum_budget": "Cumulative budget", "cum_actual": "Cumulative actual",
+    "cum_fac": "Cumulative FAC path", "project_label": "Project",
+}
+MONTHS_LEFT = st.column_config.NumberColumn("Months of budget left", format="%.1f")
+
+
+def month_label(key: str) -> str:
+    return date.fromisoformat(key + "-01").strftime("%b %Y")
+
+
+# ---------------------------------------------------------------------------------------------
+# Drill path (URL query params bv_<dimension>) and its callbacks
+# ---------------------------------------------------------------------------------------------
+def read_path() -> dict[str, str]:
+    return budget.ordered({d: st.query_params[PATH_PREFIX + d] for d in budget.DIMENSIONS
+                           if PATH_PREFIX + d in st.query_params})
+
+
+def write_path(path: dict[str, str]) -> None:
+    for d in budget.DIMENSIONS:
+        if PATH_PREFIX + d in st.query_params and d not in path:
+            del st.query_params[PATH_PREFIX + d]
+    for d, v in path.items():
+        st.query_params[PATH_PREFIX + d] = v
+
+
+def drill_into(group: str, value: str | None) -> None:
+    if value is None:
+        return
+    path, nxt = budget.drill(read_path(), group, value)
+    write_path(path)
+    st.session_state[GROUP_KEY] = budget.DIMENSIONS[nxt]
+
+
+def on_chart_pick(chart_key: str, group: str) -> None:
+    state = st.session_state.get(chart_key) or {}
+    picked = (state.get("selection") or {}).get(charts.PICK) or []
+    if picked and isinstance(picked[0], dict):
+        drill_into(group, picked[0].get("key"))
+
+
+def on_row_pick(table_key: str, group: str, keys: list[str]) -> None:
+    state = st.session_state.get(table_key) or {}
+    rows = (state.get("selection") or {}).get("rows") or []
+    if rows and rows[0] < len(keys):
+        drill_into(group, keys[rows[0]])
+
+
+def go_up(dim: str | None) -> None:
+    write_path(budget.up_to(read_path(), dim))
+    if dim is not None and budget.DRILL_NEXT.get(dim):
+        st.session_state[GROUP_KEY] = budget.DIMENSIONS[budget.DRILL_NEXT[dim]]
+    elif dim is None:
+        st.session_state[GROUP_KEY] = budget.DIMENSIONS["portfolio"]
+
+
+def crumb_text(dim: str, value: str) -> str:
+    if dim == "month":
+        value = month_label(value)
+    elif dim == "project":
+        value = PROJECT_LABELS.get(value, value)
+    return f"{budget.DIMENSIONS[dim]}: {value}"
+
+
+def breadcrumb(path: dict[str, str], prefix: str = "bv_crumb") -> None:
+    """Where the drill-down is: each crumb goes back up to that level."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown("**Drilled into:**", width="content")
+        st.button("All", icon=":material/home:", type="tertiary", key=f"{prefix}_all",
+                  on_click=go_up, args=(None,), disabled=not path, help="Back to the whole selection")
+        for i, (dim, value) in enumerate(path.items()):
+            st.markdown(":material/chevron_right:", width="content")
+            st.button(crumb_text(dim, value), type="tertiary", key=f"{prefix}_{dim}", on_click=go_up,
+                      args=(dim,), disabled=i == len(path) - 1)
+        if "project" in path:
+            try:
+                st.page_link(PROJECT_PAGE, label="Open the project page", icon=":material/assignment:",
+                             query_params={"project": path["project"]})
+            except StreamlitPageNotFoundError:  # the page run on its own: no page registry
+                pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+data.ensure_data()
+f = filters.sidebar()
+settings = data.settings()
+currency = settings["general"]["reporting_currency"]
+fy_start = int(settings["general"].get("fiscal_year_start_month", 1))
+thresholds = budget.Thresholds.from_config(settings.get("budget"))
+as_of = f.as_of or data.today()
+money = lambda v: fmt.money(v, currency)
+
+lines = data.query("budget_lines", as_of=as_of, fiscal_start_month=fy_start, **f.params())
+unconverted = data.query("budget_unconverted", **f.params())
+register = data.query("budget_ledger_vs_register", **f.params())
+
+st.title("Budget variance", anchor=False)
+scope = " · ".join(f"{filters.LABELS[k]}: {v}" for k, v in f.params().items() if v) or "all projects"
+st.caption("Where are we over, by how much, and where will we land? Budget, actual and forecast from "
+           f"the finance ledger in {currency}, for {scope}.")
+
+if not unconverted.is_empty():
+    parts = [f"{r['line_count']:,} {r['kind']} lines in {r['currency']} "
+             f"({fmt.money(r['amount_original'], r['currency'])}, "
+             f"{r['first_period']:%b %Y}–{r['last_period']:%b %Y}; "
+             f"{r['projects']})" for r in unconverted.iter_rows(named=True)]
+    st.warning(f"**Not converted, left out of every figure below:** there is no FX rate to {currency} for "
+               + "; ".join(parts) + ". Add the rates (`pmo ingest fx_rates.csv`) to include them.",
+               icon=":material/currency_exchange:")
+
+if lines.is_empty():
+    st.info("No ledger lines match these filters. Clear a filter in the sidebar, or load a finance "
+            "ledger with `pmo ingest ledger.csv`.", icon=":material/filter_alt_off:")
+    st.stop()
+
+df = budget.prepare(lines)
+PROJECT_LABELS = dict(df.select("project", "project_label").unique().iter_rows())
+close = df["close_month"][0]
+months = sorted(df["month"].unique().to_list())
+default = budget.default_window(close, fy_start)
+default_from = max(default.start.strftime("%Y-%m"), months[0])
+default_to = min(close.strftime("%Y-%m"), months[-1]) if close.strftime("%Y-%m") >= months[0] else months[-1]
+
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    labels = [month_label(k) for k in months]
+    start_label = st.selectbox("Variance from", labels, index=months.index(default_from), key=FROM_KEY,
+                               bind="query-params", width=180,
+                             help="First month of the window variance (budget - actual) is computed for.")
+    end_label = st.selectbox("to", labels, index=months.index(default_to), key=TO_KEY,
+                             bind="query-params", width=180,
+                           help="Last month of the window. Default: fiscal year to date.")
+    chosen = " (status date chosen in the sidebar)" if f.as_of else " (today)"
+    st.caption(f"As of {as_of:%d %b %Y}{chosen} · "
+               f"actuals to **{close:%b %Y}** (close month) · fiscal year starts in "
+               f"{date(2000, fy_start, 1):%B} · FAC is whole-life, variance is for the window.")
+lo, hi = sorted([months[labels.index(start_label or labels[0])],
+                 months[labels.index(end_label or labels[-1])]])
+window = budget.Window(date.fromisoformat(lo + "-01"), date.fromisoformat(hi + "-01"))
+if window.end > close:
+    st.caption(f":material/info: The window runs past {close:%b %Y}, the last month with actuals: "
+               "budget for later months has no actual against it yet and shows as under budget.")
+
+path = read_path()
+scoped = budget.apply_path(df, path)
+if path:
+    breadcrumb(path)
+if scoped.is_empty():
+    st.info("Nothing in the ledger matches this drill path. Use the breadcrumb to go back up.",
+            icon=":material/filter_alt_off:")
+    st.stop()
+
+total = budget.summarise(scoped, None, window, close).row(0, named=True)
+flags = budget.project_flags(scoped, thresholds, currency)
+n_red = flags.filter(pl.col("flag") == "red").height
+n_amber = flags.filter(pl.col("flag") == "amber").height
+
+# ---------------------------------------------------------------------------------------------
+# KPIs
+# ---------------------------------------------------------------------------------------------
+fv_pct = total["forecast_variance_pct"]
+var_pct = total["variance_pct"]
+
+
+def signed_pct(value, good: str = "under", bad: str = "over") -> str | None:
+    if fmt.is_missing(value):
+        return None
+    return f"{'+' if value >= 0 else ''}{fmt.pct(value)} ({good if value >= 0 else bad} budget)"
+
+
+with st.container(horizontal=True):
+    st.metric("Total budget", money(total["total_budget"]), border=True,
+              help="Sum of the ledger's budget lines for every month (whole life), after credits and "
+                   f"reversals, in {currency}.")
+    st.metric("Actual to date", money(total["actual_itd"]), border=True,
+              help=f"Actual lines up to {close:%b %Y}, the close month: the latest month up to the as-of "
+                   f"date ({as_of:%d %b %Y}) with actuals in the ledger. Credits and reversals are negative "
+                   "lines and reduce it.")
+    st.metric("Forecast at completion", money(total["fac"]), border=True,
+              help="FAC = actual to date + remaining forecast: the forecast lines for months after the "
+                   "close month; a project with none there counts its remaining budget "
+                   "(max(total budget - actual to date, 0)); a finished project counts nothing more.")
+    st.metric("Forecast variance", money(total["forecast_variance"]), signed_pct(fv_pct), border=True,
+              help="Total budget - FAC. Positive = will land under budget (favourable); negative = over. "
+                   "The % is of the total budget.")
+    st.metric("Projects flagged", fmt.count(n_red + n_amber), f"{n_red} red · {n_amber} amber",
+              delta_color="off", delta_arrow="off", border=True,
+              help=f"Projects whose FAC is over budget by more than {fmt.pct(thresholds.amber_over_pct, 0)} "
+                   f"or {money(thresholds.amber_over_amount)} (amber), more than "
+                   f"{fmt.pct(thresholds.red_over_pct, 0)} or {money(thresholds.red_over_amount)} (red); "
+                   f"never when the overrun is under {money(thresholds.min_amount)}. Out of "
+                   f"{flags.height} projects.")
+with st.container(horizontal=True):
+    st.metric(f"Variance {window.label()}", money(total["variance"]), signed_pct(var_pct), border=True,
+              help="Budget - actual for the months in the window (the month pickers above). Positive = "
+                   "under budget (favourable).")
+    st.metric("Burn rate", money(total["burn_rate"]) + " / month", border=True,
+              help="Actual per month, average of the three months to the close month "
+                   f"({budget.burn_months(close)[0]:%b} – {close:%b %Y}); a month without lines counts "
+                   "as 0.")
+    st.metric("Months of budget left",
+              "—" if fmt.is_missing(total["months_left"]) else f"{total['months_left']:.1f}", border=True,
+              help="(Total budget - actual to date) / burn rate. 0 when the budget is used up; a dash when "
+                   "nothing was spent in the last three months.")
+    st.metric("Open commitments", money(total["commitment"]), border=True,
+              help="Commitment lines (open purchase orders) in the ledger, all months. Not added to FAC.")
+
+short = budget.short_ledger_budgets(register, flags["project_id"].to_list(), 0.01, thresholds.min_amount)
+if not short.is_empty():
+    gap = float((short["register_budget"] - short["ledger_budget"].fill_null(0.0)).sum())
+    with st.expander(f":material/warning: For {short.height} of {flags.height} projects the ledger holds "
+                     f"less budget than the project register ({money(gap)} in total): FAC is compared with "
+                     "the ledger's budget, so these look further over than against their approved budget "
+                     "(BAC).", expanded=False):
+        st.caption("The ledger's budget lines may cover only some fiscal years. Load a ledger that phases "
+                   "each project's whole budget, or read their flags with this in mind.")
+        tables.show(short, key="bv_short", currency=currency, labels={
+            "project_id": "Project", "project_name": "Name", "register_budget": "Register budget (BAC)",
+            "ledger_budget": "Ledger budget", "difference_amount": "Ledger - register",
+            "difference_pct": "Difference %"})
+
+with st.expander("How these figures are computed", icon=":material/functions:"):
+    st.markdown(f"""
+- **Variance** = budget - actual for the window ({window.label()}); positive = under budget (favourable).
+  **Variance %** = variance / budget.
+- **Close month** = the latest month up to the as-of date with actual lines in the ledger: **{close:%b %Y}**.
+  **Actual to date** = actual lines up to it (credits and reversals are negative lines).
+- **Forecast at completion (FAC)** = actual to date + remaining forecast. Remaining forecast = the project's
+  forecast lines for months after the close month (a later month with no forecast but actuals posted since
+  counts at those actuals). A project with no lines after the close month counts its **remaining budget**,
+  max(total budget - actual to date, 0), spread over its later budget months; a finished project (actual
+  finish date, or stage Closed) counts nothing more. **Forecast variance** = total budget - FAC.
+- **Burn rate** = actual per month, average of the three months to the close month.
+  **Months of budget left** = (total budget - actual to date) / burn rate.
+- **Flags**: overrun = FAC - total budget. **Red** above {fmt.pct(thresholds.red_over_pct, 0)} over OR above
+  {money(thresholds.red_over_amount)}; **amber** above {fmt.pct(thresholds.amber_over_pct, 0)} OR above
+  {money(thresholds.amber_over_amount)}; never when the overrun is under {money(thresholds.min_amount)}
+  (`[budget]` in the configuration).
+- **Currencies**: every line is converted to {currency} with the rate valid in its month (`fx_rates`); lines
+  without a rate are left out and listed in a warning at the top.
+- **Fiscal year** starts in {date(2000, fy_start, 1):%B} and is named by the calendar year it ends in.
+""")
+
+# ---------------------------------------------------------------------------------------------
+# Where are we over? (group by + drill-down)
+# ---------------------------------------------------------------------------------------------
+st.subheader("Where are we over?", anchor=False)
+if path:
+    breadcrumb(path, "bv_crumb2")
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    group = st.segmented_control(
+        "Group by", list(GROUP_BY_LABEL), default="Portfolio", required=True, key=GROUP_KEY,
+        bind="query-params",
+        help="Cut the figures by any dimension. Click a bar or a table row to drill one level down "
+             "(portfolio → program → project → category → month).")
+    measure = st.segmented_control(
+        "Measure", list(MEASURES), default="At completion", required=True, key=MEASURE_KEY,
+        bind="query-params",
+        help="At completion: total budget - FAC. In the window: budget - actual for the months picked above.")
+group = GROUP_BY_LABEL.get(group or "", "portfolio")
+measure = MEASURES.get(measure or "", "forecast")
+summary = budget.summarise(scoped, group, window, close)
+label = budget.DIMENSIONS[group]
+if group == "month":
+    summary = summary.with_columns(
+        pl.col("key").map_elements(month_label, return_dtype=pl.String).alias("label"))
+can_drill = budget.DRILL_NEXT.get(group) is not None
+path_id = "|".join(f"{k}={v}" for k, v in path.items())
+chart_key = f"bv_chart:{group}:{measure}:{path_id}"
+chart = charts.variance_by_group(summary, label, measure, currency, time_axis=group in budget.TIME_DIMENSIONS)
+if can_drill:
+    st.altair_chart(chart, key=chart_key, on_select=partial(on_chart_pick, chart_key, group),
+                    selection_mode=charts.PICK)
+else:
+    st.altair_chart(chart)
+table_key = f"bv_table:{group}:{path_id}"
+shown = summary.drop("key")
+if group in budget.TIME_DIMENSIONS:
+    shown = shown.drop("burn_rate", "months_left")
+st.caption(f"The table behind the chart: one row per {label.lower()}"
+           + (" — click a row to drill in." if can_drill else "."))
+tables.show(shown, key=table_key, currency=currency, labels={**LABELS, "label": label},
+            overrides={"months_left": MONTHS_LEFT},
+            **({"on_select": partial(on_row_pick, table_key, group, summary["key"].to_list()),
+                "selection_mode": "single-row"} if can_drill else {}))
+
+# ---------------------------------------------------------------------------------------------
+# Flagged projects and largest overruns
+# ---------------------------------------------------------------------------------------------
+st.subheader("Projects over budget at completion", anchor=False)
+flagged = flags.filter(pl.col("flag").is_not_null())
+over = budget.largest_overruns(flags, 10)
+if over.is_empty():
+    st.info("No project is forecast to finish over budget.", icon=":material/check_circle:")
+else:
+    st.altair_chart(charts.overruns_chart(over, currency))
+if flagged.is_empty():
+    st.success("No project is over the thresholds.", icon=":material/check_circle:")
+else:
+    st.markdown(f"**{flagged.height} flagged** ({n_red} red, {n_amber} amber), worst first, with the reason:")
+    tables.show(flagged.select(
+        pl.col("flag").str.to_titlecase(),
+        pl.concat_str("project_id", pl.lit(" · "), pl.col("project_name").fill_null("")).alias("project_id"),
+        "overrun_amount", "overrun_pct", "reason"), key="bv_flagged", currency=currency,
+        height=min(38 + 35 * flagged.height, 390),
+        overrides={"flag": st.column_config.TextColumn("Flag", width=60),
+                   "project_id": st.column_config.TextColumn("Project", width=300),
+                   "reason": st.column_config.TextColumn("Reason", width=700)},
+        labels=LABELS)
+with st.expander(f"Every project ({flags.height}): budget, FAC, overrun, flag and reason"):
+    tables.show(flags, key="bv_flags", currency=currency, labels=LABELS)
+
+# ---------------------------------------------------------------------------------------------
+# By month: bars and S-curve
+# ---------------------------------------------------------------------------------------------
+st.subheader("Budget, actual and forecast by month", anchor=False)
+monthly = budget.monthly(scoped, close)
+left, right = st.columns(2)
+with left:
+    st.altair_chart(charts.monthly_bars(monthly, close, currency))
+with right:
+    st.altair_chart(charts.s_curve(monthly, close, currency))
+with st.expander("The table behind the monthly charts"):
+    tables.show(monthly.rename({"forecast": "forecast_remaining"}), key="bv_monthly", currency=currency,
+                labels={**LABELS, "forecast_remaining": "Forecast (remaining)",
+                        "fac": "FAC (actual + forecast)"})
+
+# ---------------------------------------------------------------------------------------------
+# Waterfall: budget to FAC
+# ---------------------------------------------------------------------------------------------
+st.subheader("From budget to forecast at completion", anchor=False)
+wf_by = GROUP_BY_LABEL[st.segmented_control(
+    "Steps by", ["Category", "Project"], default="Category", required=True, key=WATERFALL_KEY,
+    bind="query-params") or "Category"]
+steps = budget.waterfall(budget.summarise(scoped, wf_by, window, close), top=12)
+st.altair_chart(charts.waterfall_chart(steps, budget.DIMENSIONS[wf_by], currency))
+with st.expander("The table behind the waterfall"):
+    tables.show(steps.rename({"start": "from_amount", "end": "to_amount", "amount": "step_amount"}),
+                key="bv_waterfall_table", currency=currency,
+                labels={"step": "Step", "label": budget.DIMENSIONS[wf_by], "from_amount": "From",
+                        "to_amount": "To", "step_amount": "Amount (variance for a step)", "kind": "Kind"})
+
+# ---------------------------------------------------------------------------------------------
+# Heat map: project x month variance %
+# ---------------------------------------------------------------------------------------------
+st.subheader("Variance % by project and month", anchor=False)
+top, cells = budget.heatmap(scoped, window, close, HEAT_ROWS)
+if cells.is_empty():
+    st.info(f"No months with actuals in the window ({window.label()}).", icon=":material/calendar_month:")
+else:
+    n_projects = cells["project_id"].n_unique()
+    st.caption(f"{window.start:%b %Y} – {min(window.end, close):%b %Y}"
+               + (f"; the {HEAT_ROWS} projects with the largest variance of {n_projects} "
+                  "(all in the table below)."
+                  if n_projects > HEAT_ROWS else "."))
+    st.altair_chart(charts.heatmap_chart(top, currency))
+    with st.expander(f"The table behind the heat map ({n_projects} projects)"):
+        tables.show(cells, key="bv_heat_table", currency=currency, labels=LABELS)
