@@ -812,9 +812,10 @@ def write_fpna(projects: list[Project], rng: random.Random) -> int:
     reversal_projects = set(rng.sample([p.code for p in projects if len(p.actual_monthly) > 6], 8))
     for p in projects:
         mix = SPEND_MIX[p.profile]
-        # Budget: phased over the baseline span, only the 24 months of the window
+        # Budget: phased over the whole baseline span from the window's start (the approved budget
+        # runs to the project's end); a project not yet started has no approved budget lines.
         for m, amount in sorted(p.budget_monthly.items()):
-            if LEDGER_FIRST <= m <= LEDGER_LAST:
+            if LEDGER_FIRST <= m and p.start <= LEDGER_LAST:
                 for cat, part in split_by_mix(amount, mix, rng, 0.0).items():
                     lines.append((p, "Budget", m, cat, part))
         if p.budget_change:  # approved change request booked as a budget supplement
