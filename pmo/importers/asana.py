@@ -46,6 +46,7 @@ from pathlib import Path
 import polars as pl
 
 from pmo import parse as pp
+from pmo.importers._common import Cells, coalesce, first_listed, tables_of, with_data, without_blank_rows
 from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, Reject
 
 TOOL = "asana"
@@ -72,7 +73,7 @@ def mangled_reason(value: str) -> str:
 
 
 def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
-    tables = [tables] if isinstance(tables, RawTable) else list(tables)
+    tables = tables_of(tables)
     result = ImportResult(tables={}, source="")
     frames = [_tasks(t, result, ctx) for t in tables]
     tasks = pl.concat(frames, how="diagonal_relaxed")
@@ -84,8 +85,8 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
 
 
 def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFrame:
-    df = _drop_blank(t.data)
-    result.rows_read += df.height
+    t = without_blank_rows(t, result)
+    df = t.data
     id_col = t.col("Task ID")
     ids = df[id_col].str.strip_chars().str.replace(r"^([0-9]+)\.0+$", "${1}") if id_col else \
         pl.Series([None] * df.height, dtype=pl.String)
@@ -93,8 +94,8 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
     for r, v in zip(df["_row"].filter(bad).to_list(), ids.filter(bad).to_list(), strict=True):
         result.rejects.append(Reject(r, "Task ID", v, mangled_reason(v), "tasks"))
     df, ids = df.filter(~bad), ids.filter(~bad)
-    t = RawTable(t.file_name, t.sheet, t.header, df, t.header_row, t.meta)
-    c = _Cells(t, df, result, "tasks", ctx)
+    t = with_data(t, df)
+    c = Cells(t, df, result, "tasks", ctx)
 
     section = c.text("Section/Column", "Section")
     completed = c.date("Completed At")
@@ -110,11 +111,11 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
     return pl.DataFrame({
         "_row": df["_row"],
         "task_id": ids,
-        "project_id": c.text("Projects").str.split(",").list.first().str.strip_chars().replace("", None),
+        "project_id": first_listed(c.text("Projects")),
         "task_name": c.text("Name"),
         "status": section,
         "status_category": category,
-        "assignee": _coalesce(c.text("Assignee"), c.text("Assignee Email")),
+        "assignee": coalesce(c.text("Assignee"), c.text("Assignee Email")),
         "start_date": c.date("Start Date"),
         "due_date": due,
         "finish_date": due,
@@ -181,67 +182,3 @@ def _resolve_parents(tasks: pl.DataFrame, result: ImportResult) -> pl.DataFrame:
         project_id=pl.Series(filled, dtype=pl.String),
         is_summary=tasks["task_id"].is_in(list(has_children)),
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def _drop_blank(df: pl.DataFrame) -> pl.DataFrame:
-    cols = [c for c in df.columns if c != "_row"]
-    return df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cols)) if cols else df
-
-
-def _coalesce(*series: pl.Series) -> pl.Series:
-    frame = pl.DataFrame({f"c{i}": s for i, s in enumerate(series)})
-    return frame.select(pl.coalesce(frame.columns).alias(series[0].name)).to_series()
-
-
-class _Cells:
-    """Typed columns of one table's rows. Unreadable cells become value-level rejects: the row is
-    kept with the cell empty, and the reject quotes the file row and the text."""
-
-    def __init__(self, t: RawTable, df: pl.DataFrame, result: ImportResult, table: str,
-                 ctx: IngestContext, default_order: str | None = None):
-        self.t, self.df, self.result, self.table = t, df, result, table
-        # A caller's --date-order (and [general] default_date_order) reach pp.to_date through
-        # pp.DATE_ORDER; `default_order` is this tool's own default when nothing else decides.
-        settings = ctx.settings or {}
-        self.order = None
-        self.default_order = settings.get("general", {}).get("default_date_order") or default_order
-
-    def name(self, *names: str) -> str | None:
-        c = self.t.col(*names)
-        return c if c is not None and c in self.df.columns else None
-
-    def text(self, *names: str) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=pl.String)
-        return self.df[c]
-
-    def _typed(self, names, parser, what: str, dtype) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=dtype)
-        return self.use(parser(self.df[c]), c, what)
-
-    def date(self, *names: str) -> pl.Series:
-        return self._typed(names, lambda s: pp.to_date(s, self.order, self.default_order, s.name),
-                           "a date", pl.Date)
-
-    def number(self, *names: str) -> pl.Series:
-        return self._typed(names, pp.to_number, "a number", pl.Float64)
-
-    def use(self, p: pp.Parsed, col: str, what: str) -> pl.Series:
-        rows = self.df["_row"]
-        if p.note:
-            note = re.sub(r"\brow (\d+)", lambda m: f"row {rows[int(m.group(1)) - 1]}", p.note)
-            line = f"{col}: {note}"
-            if line not in self.result.notes:
-                self.result.notes.append(line)
-        if p.bad.any():
-            for r, v in zip(rows.filter(p.bad).to_list(), self.df[col].filter(p.bad).to_list(), strict=True):
-                self.result.rejects.append(Reject(r, col, v, f"not {what}; left empty", self.table))
-        return p.values

@@ -48,7 +48,8 @@ from pathlib import Path
 import polars as pl
 
 from pmo import parse as pp
-from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.importers._common import Cells, coalesce, first_listed, tables_of, without_blank_rows
+from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, norm
 
 TOOL = "azure_devops"
 LABEL = "Azure DevOps query CSV"
@@ -69,7 +70,7 @@ _SUMMARY_TYPES = ("epic", "feature")
 
 
 def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
-    tables = [tables] if isinstance(tables, RawTable) else list(tables)
+    tables = tables_of(tables)
     result = ImportResult(tables={}, source="")
     frames = [_tasks(t, result, ctx) for t in tables]
     tasks = pl.concat(frames, how="diagonal_relaxed")
@@ -82,10 +83,9 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
 
 
 def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFrame:
-    df = _drop_blank(t.data)
-    result.rows_read += df.height
-    t = RawTable(t.file_name, t.sheet, t.header, df, t.header_row, t.meta)
-    c = _Cells(t, df, result, "tasks", ctx, default_order="mdy")
+    t = without_blank_rows(t, result)
+    df = t.data
+    c = Cells(t, df, result, "tasks", ctx, default_order="mdy")
     n = df.height
 
     title, level = _titles(t, df)
@@ -93,11 +93,10 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
     parent = c.text("Parent").str.replace(r"\.0+$", "")
     tree_parent = _tree_parents(ids.to_list(), level)
     if tree_parent is not None:
-        parent = _coalesce(parent, pl.Series(tree_parent, dtype=pl.String))
+        parent = coalesce(parent, pl.Series(tree_parent, dtype=pl.String))
 
     area, iteration = c.text("Area Path"), c.text("Iteration Path")
-    first = lambda s: s.str.split("\\").list.first().str.strip_chars().replace("", None)
-    project = _coalesce(c.text("Team Project"), first(area), first(iteration))
+    project = coalesce(c.text("Team Project"), first_listed(area, "\\"), first_listed(iteration, "\\"))
     project = _inherit(ids.to_list(), project.to_list(), parent.to_list())
     if project.null_count():
         stem = Path(t.file_name).stem
@@ -134,9 +133,9 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         "task_type": work_type,
         "status": state,
         "status_category": category,
-        "assignee": _coalesce(name, email),
+        "assignee": coalesce(name, email),
         "start_date": c.date("Start Date"),
-        "finish_date": _coalesce(c.date("Target Date"), c.date("Finish Date")),
+        "finish_date": coalesce(c.date("Target Date"), c.date("Finish Date")),
         "due_date": c.date("Due Date"),
         "completed_date": c.date("Closed Date"),
         "percent_complete": percent,
@@ -145,7 +144,7 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         "estimate_hours": estimate,
         "remaining_hours": remaining,
         "actual_hours": completed,
-        "story_points": _coalesce(c.number("Story Points"), c.number("Effort"), c.number("Size")),
+        "story_points": coalesce(c.number("Story Points"), c.number("Effort"), c.number("Size")),
         "parent_id": parent,
         "labels": pp.split_list(c.text("Tags"), ";").fill_null(pl.lit([], dtype=pl.List(pl.String))),
         "sprints": sprints,
@@ -163,7 +162,7 @@ def _titles(t: RawTable, df: pl.DataFrame) -> tuple[pl.Series, list[int] | None]
     level = df.select(pl.coalesce([pl.when(pl.col(c).is_not_null()).then(pl.lit(n))
                                    for n, c in levels]).alias("l"))["l"].to_list()
     if flat:
-        title = _coalesce(df[flat], title)
+        title = coalesce(df[flat], title)
     return title, level
 
 
@@ -196,67 +195,3 @@ def _inherit(ids: list, projects: list, parents: list) -> pl.Series:
             p, hop = project.get(hop), parent.get(hop)
         out.append(p)
     return pl.Series("project_id", out, dtype=pl.String)
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def _drop_blank(df: pl.DataFrame) -> pl.DataFrame:
-    cols = [c for c in df.columns if c != "_row"]
-    return df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cols)) if cols else df
-
-
-def _coalesce(*series: pl.Series) -> pl.Series:
-    frame = pl.DataFrame({f"c{i}": s for i, s in enumerate(series)})
-    return frame.select(pl.coalesce(frame.columns).alias(series[0].name)).to_series()
-
-
-class _Cells:
-    """Typed columns of one table's rows. Unreadable cells become value-level rejects: the row is
-    kept with the cell empty, and the reject quotes the file row and the text."""
-
-    def __init__(self, t: RawTable, df: pl.DataFrame, result: ImportResult, table: str,
-                 ctx: IngestContext, default_order: str | None = None):
-        self.t, self.df, self.result, self.table = t, df, result, table
-        # A caller's --date-order (and [general] default_date_order) reach pp.to_date through
-        # pp.DATE_ORDER; `default_order` is this tool's own default when nothing else decides.
-        settings = ctx.settings or {}
-        self.order = None
-        self.default_order = settings.get("general", {}).get("default_date_order") or default_order
-
-    def name(self, *names: str) -> str | None:
-        c = self.t.col(*names)
-        return c if c is not None and c in self.df.columns else None
-
-    def text(self, *names: str) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=pl.String)
-        return self.df[c]
-
-    def _typed(self, names, parser, what: str, dtype) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=dtype)
-        return self.use(parser(self.df[c]), c, what)
-
-    def date(self, *names: str) -> pl.Series:
-        return self._typed(names, lambda s: pp.to_date(s, self.order, self.default_order, s.name),
-                           "a date", pl.Date)
-
-    def number(self, *names: str) -> pl.Series:
-        return self._typed(names, pp.to_number, "a number", pl.Float64)
-
-    def use(self, p: pp.Parsed, col: str, what: str) -> pl.Series:
-        rows = self.df["_row"]
-        if p.note:
-            note = re.sub(r"\brow (\d+)", lambda m: f"row {rows[int(m.group(1)) - 1]}", p.note)
-            line = f"{col}: {note}"
-            if line not in self.result.notes:
-                self.result.notes.append(line)
-        if p.bad.any():
-            for r, v in zip(rows.filter(p.bad).to_list(), self.df[col].filter(p.bad).to_list(), strict=True):
-                self.result.rejects.append(Reject(r, col, v, f"not {what}; left empty", self.table))
-        return p.values

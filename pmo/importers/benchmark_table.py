@@ -24,8 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
-from pmo.importers.ledger import (
+from pmo.importers._common import (
     HeaderRules,
     coverage,
     drop_blank_rows,
@@ -34,6 +33,7 @@ from pmo.importers.ledger import (
     stable_stem,
     tables_of,
 )
+from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
 from pmo.parse import to_bool, to_date, to_money
 
 TOOL = "benchmarks"

@@ -32,12 +32,11 @@ Source: "investments". `as_of` is None.
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 
 from pmo import parse as pp
-from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, Reject
+from pmo.importers._common import Cells, coalesce, tables_of, without_blank_rows
+from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable
 
 TOOL = "clarity"
 LABEL = "Clarity PPM investment export"
@@ -60,13 +59,11 @@ _DESCRIPTIONS = {"minor variance": "amber", "significant variance": "red", "need
 
 
 def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
-    tables = [tables] if isinstance(tables, RawTable) else list(tables)
+    tables = tables_of(tables)
     result = ImportResult(tables={}, source="investments")
     projects, snaps = [], []
     for t in tables:
-        df = _drop_blank(t.data)
-        result.rows_read += df.height
-        t = RawTable(t.file_name, t.sheet, t.header, df, t.header_row, t.meta)
+        t = without_blank_rows(t, result)
         p, s = _investments(t, result, ctx)
         projects.append(p)
         snaps.append(s)
@@ -77,7 +74,7 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
 
 def _investments(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl.DataFrame, pl.DataFrame]:
     df = t.data
-    c = _Cells(t, df, result, "projects", ctx)
+    c = Cells(t, df, result, "projects", ctx)
     n = df.height
     planned = _money(c, result, "Planned Cost", "Budget", "Planned Budget")
     actual = _money(c, result, "Actual Cost", "Actuals")
@@ -129,7 +126,7 @@ def _investments(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple
     return projects, snaps
 
 
-def _money(c: _Cells, result: ImportResult, *names: str) -> tuple[pl.Series, pl.Series]:
+def _money(c: Cells, result: ImportResult, *names: str) -> tuple[pl.Series, pl.Series]:
     """Amount and currency: Clarity's split `<X> Currency` column, else a symbol in the cell."""
     col = c.name(*names)
     if col is None:
@@ -137,10 +134,10 @@ def _money(c: _Cells, result: ImportResult, *names: str) -> tuple[pl.Series, pl.
         return pl.Series(names[0], [None] * n, dtype=pl.Float64), pl.Series([None] * n, dtype=pl.String)
     amount, symbol = c.money(col)
     code = c.text(f"{col} Currency", f"{col} Currency Code").str.strip_chars().str.to_uppercase()
-    return amount, _coalesce(code, symbol).alias("currency")
+    return amount, coalesce(code, symbol).alias("currency")
 
 
-def _stoplight(c: _Cells, name: str) -> pl.Series:
+def _stoplight(c: Cells, name: str) -> pl.Series:
     """A stoplight's colour column, else its value (1-3), else its description -> health."""
     parts = []
     for col in (c.name(f"{name} Color", f"{name} Colour", f"{name} Icon"), c.name(name),
@@ -152,82 +149,7 @@ def _stoplight(c: _Cells, name: str) -> pl.Series:
         known = word.replace_strict(_DESCRIPTIONS, default="?", return_dtype=pl.String)
         generic = c.use(pp.to_health(text.zip_with(known == "?", pl.Series([None] * len(text), dtype=pl.String))),
                         col, "a stoplight")
-        parts.append(_coalesce(known.replace("?", None), generic))
+        parts.append(coalesce(known.replace("?", None), generic))
     if not parts:
         return pl.Series(name, [None] * c.df.height, dtype=pl.String)
-    return _coalesce(*parts).alias(name)
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def _drop_blank(df: pl.DataFrame) -> pl.DataFrame:
-    cols = [c for c in df.columns if c != "_row"]
-    return df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cols)) if cols else df
-
-
-def _coalesce(*series: pl.Series) -> pl.Series:
-    frame = pl.DataFrame({f"c{i}": s for i, s in enumerate(series)})
-    return frame.select(pl.coalesce(frame.columns).alias(series[0].name)).to_series()
-
-
-class _Cells:
-    """Typed columns of one table's rows. Unreadable cells become value-level rejects: the row is
-    kept with the cell empty, and the reject quotes the file row and the text."""
-
-    def __init__(self, t: RawTable, df: pl.DataFrame, result: ImportResult, table: str,
-                 ctx: IngestContext, default_order: str | None = None):
-        self.t, self.df, self.result, self.table = t, df, result, table
-        # A caller's --date-order (and [general] default_date_order) reach pp.to_date through
-        # pp.DATE_ORDER; `default_order` is this tool's own default when nothing else decides.
-        settings = ctx.settings or {}
-        self.order = None
-        self.default_order = settings.get("general", {}).get("default_date_order") or default_order
-
-    def name(self, *names: str) -> str | None:
-        c = self.t.col(*names)
-        return c if c is not None and c in self.df.columns else None
-
-    def text(self, *names: str) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=pl.String)
-        return self.df[c]
-
-    def _typed(self, names, parser, what: str, dtype) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=dtype)
-        return self.use(parser(self.df[c]), c, what)
-
-    def date(self, *names: str) -> pl.Series:
-        return self._typed(names, lambda s: pp.to_date(s, self.order, self.default_order, s.name),
-                           "a date", pl.Date)
-
-    def percent(self, *names: str) -> pl.Series:
-        return self._typed(names, pp.to_percent, "a percentage", pl.Float64)
-
-    def bool(self, *names: str) -> pl.Series:
-        return self._typed(names, pp.to_bool, "a yes/no value", pl.Boolean)
-
-    def money(self, *names: str) -> tuple[pl.Series, pl.Series]:
-        c = self.name(*names)
-        if c is None:
-            n = self.df.height
-            return pl.Series(names[0], [None] * n, dtype=pl.Float64), pl.Series([None] * n, dtype=pl.String)
-        parsed, currency = pp.to_money(self.df[c])
-        return self.use(parsed, c, "an amount"), currency
-
-    def use(self, p: pp.Parsed, col: str, what: str) -> pl.Series:
-        rows = self.df["_row"]
-        if p.note:
-            note = re.sub(r"\brow (\d+)", lambda m: f"row {rows[int(m.group(1)) - 1]}", p.note)
-            line = f"{col}: {note}"
-            if line not in self.result.notes:
-                self.result.notes.append(line)
-        if p.bad.any():
-            for r, v in zip(rows.filter(p.bad).to_list(), self.df[col].filter(p.bad).to_list(), strict=True):
-                self.result.rejects.append(Reject(r, col, v, f"not {what}; left empty", self.table))
-        return p.values
+    return coalesce(*parts).alias(name)

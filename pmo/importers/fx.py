@@ -22,8 +22,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pmo.importers._common import HeaderRules, coverage, drop_blank_rows, has_any, parser_note, tables_of
 from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
-from pmo.importers.ledger import HeaderRules, coverage, drop_blank_rows, parser_note, tables_of
 from pmo.parse import to_date, to_number
 
 TOOL = "fx"
@@ -40,15 +40,11 @@ DATE = ("Valid From", "Date", "Effective Date", "Rate Date", "As Of", "As of Dat
 _RATE_TO = re.compile(r"(?:rate|fx rate|exchange rate)\s*(?:to|in|\()\s*([a-z]{3})\)?")
 
 
-def _has(present: set[str], names) -> bool:
-    return any(norm(n) in present for n in names)
-
-
 def _score(cells: list[str]) -> float:
     present = set(cells)
     rate_to = any(_RATE_TO.fullmatch(c) for c in cells)
-    single = _has(present, CURRENCY) and (rate_to or "rate to reporting" in present)
-    pair = _has(present, FROM) and _has(present, TO) and _has(present, RATE)
+    single = has_any(present, CURRENCY) and (rate_to or "rate to reporting" in present)
+    pair = has_any(present, FROM) and has_any(present, TO) and has_any(present, RATE)
     if not (single or pair):
         return 0.0
     known = {norm(n) for n in CURRENCY + FROM + TO + RATE + DATE}

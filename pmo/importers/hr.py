@@ -40,16 +40,17 @@ from datetime import date
 
 import polars as pl
 
-from pmo.importers.base import ImportResult, IngestContext, RawTable, Reject, norm
-from pmo.importers.ledger import (
+from pmo.importers._common import (
     HeaderRules,
     coverage,
     drop_blank_rows,
+    has_any,
     name_of,
     parser_note,
     stable_stem,
     tables_of,
 )
+from pmo.importers.base import ImportResult, IngestContext, RawTable, Reject, norm
 from pmo.parse import AmbiguousDates, to_bool, to_date, to_money, to_number, to_percent
 
 TOOL = "hr"
@@ -146,13 +147,9 @@ _FREQ = {"annual": 1.0, "annually": 1.0, "yearly": 1.0, "year": 1.0, "monthly": 
          "week": 52.0, "quarterly": 4.0}
 
 
-def _has(present: set[str], names) -> bool:
-    return any(norm(n) in present for n in names)
-
-
 def _score(cells: list[str]) -> float:
     present = set(cells)
-    if not (_has(present, EMPLOYEE_ID) and _has(present, _PAY)):
+    if not (has_any(present, EMPLOYEE_ID) and has_any(present, _PAY)):
         return 0.0
     return coverage(cells, sum(c in _KNOWN for c in cells))
 

@@ -56,6 +56,7 @@ from pathlib import Path
 import polars as pl
 
 from pmo import parse as pp
+from pmo.importers._common import coalesce, date_order, drop_blank_rows, tables_of, with_data
 from pmo.importers.base import (
     Fingerprint,
     ImportError_,
@@ -170,12 +171,12 @@ _KEY_RE = r"^[A-Za-z][A-Za-z0-9_]*-[0-9]+$"
 
 
 def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
-    tables = [tables] if isinstance(tables, RawTable) else list(tables)
+    tables = tables_of(tables)
     result = ImportResult(tables={}, source="")
     t = _combined(tables)
-    df = t.data.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in t.data.columns if c != "_row"))
+    df = drop_blank_rows(t.data)
     result.rows_read = df.height
-    t = RawTable(t.file_name, t.sheet, t.header, df, t.header_row, t.meta)
+    t = with_data(t, df)
     if t.col("Issue key") is None:
         raise ImportError_(
             f"{t.file_name}: this Jira export has no 'Issue key' (Vorgangsschlüssel) "
@@ -185,9 +186,9 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
     key = t.values("Issue key")
     df = df.with_columns(_key=key)
     df = reject_mask(result, "tasks", df, df["_key"].is_null(), "Issue key", "Issue key is empty")
-    t = RawTable(t.file_name, t.sheet, t.header, df, t.header_row, t.meta)
+    t = with_data(t, df)
     n = df.height
-    default_order = _default_order(ctx)
+    default_order = date_order(ctx)
 
     def text(*names: str) -> pl.Series:
         return t.values(*names)
@@ -211,7 +212,7 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
             return pl.Series(name, [None] * n, dtype=pl.Float64)
         return _use(result, pp.to_number(df[col]), df, col, "tasks", "a number")
 
-    project = _coalesce(text("Project key"), df["_key"].str.extract(r"^([A-Za-z][A-Za-z0-9_]*)-[0-9]+$", 1))
+    project = coalesce(text("Project key"), df["_key"].str.extract(r"^([A-Za-z][A-Za-z0-9_]*)-[0-9]+$", 1))
     issue_type = text("Issue Type")
     status = text("Status")
     category = _category(text("Status Category"), status, text("Resolved"))
@@ -239,9 +240,9 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
             "status": status,
             "status_category": category,
             "assignee": text("Assignee"),
-            "start_date": _coalesce(date("Custom field (Start date)"), date("Custom field (Target start)")),
+            "start_date": coalesce(date("Custom field (Start date)"), date("Custom field (Target start)")),
             "due_date": due,
-            "finish_date": _coalesce(date("Custom field (Target end)"), due),
+            "finish_date": coalesce(date("Custom field (Target end)"), due),
             "completed_date": date("Resolved"),
             "percent_complete": percent,
             "is_milestone": type_lc.is_in(_MILESTONE_TYPES).fill_null(False),
@@ -249,7 +250,7 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
             "estimate_hours": hours("Original estimate"),
             "remaining_hours": remaining,
             "actual_hours": spent,
-            "story_points": _coalesce(
+            "story_points": coalesce(
                 number("Custom field (Story Points)"), number("Custom field (Story point estimate)")
             ),
             "parent_id": _parents(t, df, result),
@@ -287,12 +288,6 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
 # ---------------------------------------------------------------------------------------------
 
 
-def _coalesce(*series: pl.Series) -> pl.Series:
-    """The first non-NULL value across same-length Series, row by row."""
-    frame = pl.DataFrame({f"c{i}": s for i, s in enumerate(series)})
-    return frame.select(pl.coalesce(frame.columns).alias(series[0].name)).to_series()
-
-
 def _translate(name: str) -> str:
     """A localised header -> its English spelling (unchanged when not localised)."""
     aliases = {norm(k): v for k, v in ALIASES.items()}
@@ -321,12 +316,6 @@ def _combined(tables: list[RawTable]) -> RawTable:
     first = tables[0]
     header = [_translate(h) for h in first.header]
     return RawTable(first.file_name, first.sheet, header, data, first.header_row, first.meta)
-
-
-def _default_order(ctx: IngestContext) -> str | None:
-    """`general.default_date_order` for parse.to_date; it only decides when no value settles the
-    order. A caller's --date-order reaches parse.to_date through parse.DATE_ORDER."""
-    return ((ctx.settings or {}).get("general", {}).get("default_date_order")) or None
 
 
 def _use(result: ImportResult, p: pp.Parsed, df: pl.DataFrame, col: str, table: str, what: str) -> pl.Series:
@@ -400,7 +389,7 @@ def _parents(t: RawTable, df: pl.DataFrame, result: ImportResult) -> pl.Series:
             .alias(name)
         )[name]
 
-    parent = _coalesce(
+    parent = coalesce(
         t.values("Parent key"),
         resolve("Parent"),
         resolve("Parent id"),

@@ -25,223 +25,37 @@ Decisions (also in docs):
 - Source: the file name without date-like parts (`fpna_ledger_2026-10.csv` and
   `fpna_ledger_2026-11.csv` are one source; the newer export replaces the older).
 
-The module also holds three helpers the other finance / HR importers share: `stable_stem`,
-`HeaderRules` (a fingerprint scored by a function) and `parse_periods`.
+The helpers the other finance / HR importers share with this one (`stable_stem`, `HeaderRules`,
+`parse_periods` ...) live in `pmo.importers._common`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 
 import polars as pl
 
-from pmo.importers.base import Fingerprint, ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
-from pmo.parse import Parsed, to_date, to_money
+from pmo.importers._common import (
+    HeaderRules,
+    code_of,
+    coverage,
+    date_order,
+    drop_blank_rows,
+    fiscal_year_start,
+    has_any,
+    is_period_header,
+    parse_periods,
+    parser_note,
+    stable_stem,
+    tables_of,
+)
+from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.parse import to_money
 
 TOOL = "ledger"
 LABEL = "Finance ledger (FP&A plan / actual / forecast)"
 VERSION = "1"
 TABLES = ("financials",)
-
-# ---------------------------------------------------------------------------------------------
-# Shared helpers (used by sap, hr, benchmark_table, fx too)
-# ---------------------------------------------------------------------------------------------
-
-_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-                "january", "february", "march", "april", "june", "july", "august", "september",
-                "sept", "october", "november", "december", "mär", "mrz", "mai", "okt", "dez")
-_STEM_DROP = re.compile(
-    r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])?(?:0[1-9]|[12]\d|3[01])?"   # 2026, 202610, 20261015
-    r"|m_?(?:19|20)\d{2}|fy\d{2,4}(?:p\d{1,2})?|q[1-4]|h[12]|p\d{1,3}|v\d{1,3}"
-    r"|\(\d+\)|copy|final|export"
-    r"|(?:" + "|".join(_MONTH_WORDS) + r")(?:(?:19|20)?\d{2})?"          # nov, nov2026, nov26
-    r"|(?:19|20)\d{2}(?:" + "|".join(_MONTH_WORDS) + r")"               # 2026nov
-)
-
-
-def stable_stem(file_name: str, fallback: str) -> str:
-    """The file's stem without date-like parts, lower-case: a re-export with a new date in its
-    name is the same source. `fpna_ledger_2026-10.csv` -> 'fpna_ledger';
-    `HR export (2) 2026-11-01.xlsx` -> 'hr'. Other digits stay (`cc4711_ledger` keeps its code)."""
-    stem = Path(file_name).stem.lower()
-    tokens = [t for t in re.split(r"[\s_\-.]+", stem) if t]
-    kept, dropped_year = [], False
-    for t in tokens:
-        if _STEM_DROP.fullmatch(t):
-            dropped_year = dropped_year or bool(re.fullmatch(r"(?:19|20)\d{2}\d*", t))
-            continue
-        kept.append(t)
-    if dropped_year:  # day / month numbers that belonged to a dropped year: 2026_10_31
-        kept = [t for t in kept if not re.fullmatch(r"\d{1,2}", t)]
-    return "_".join(kept) or fallback
-
-
-class HeaderRules(Fingerprint):
-    """A fingerprint whose score comes from a function over the normalised header cells.
-
-    For layouts a fixed token list cannot describe (aliases, month columns, German SAP labels).
-    `strong` is still used by the registry's "closest tools ... missing" message.
-    """
-
-    def __init__(self, strong: tuple[str, ...], scorer: Callable[[list[str]], float],
-                 weak: tuple[str, ...] = ()):
-        super().__init__(strong=tuple(strong), weak=tuple(weak), need=1)
-        object.__setattr__(self, "scorer", scorer)
-
-    def score(self, header: list[str]) -> float:
-        cells = [norm(h) for h in header if h and norm(h)]
-        return self.scorer(cells) if cells else 0.0
-
-
-def coverage(cells: list[str], recognised: int) -> float:
-    """Score for a header that has what a layout needs: 0.5 plus half the share of known cells."""
-    return 0.5 + 0.5 * min(recognised, len(cells)) / max(len(cells), 1) + 0.01 * recognised
-
-
-def tables_of(tables) -> list[RawTable]:
-    """`parse` receives a list of sheets; accept a single RawTable too."""
-    return [tables] if isinstance(tables, RawTable) else list(tables)
-
-
-def drop_blank_rows(df: pl.DataFrame) -> pl.DataFrame:
-    data = [c for c in df.columns if c != "_row"]
-    if not data:
-        return df
-    return df.filter(~pl.all_horizontal([pl.col(c).is_null() for c in data]))
-
-
-def date_order(ctx: IngestContext) -> str | None:
-    return (ctx.settings.get("general", {}).get("default_date_order") or None) if ctx.settings else None
-
-
-def parser_note(note: str) -> str:
-    """A value parser's note without its row references (they count cells, not file rows) and
-    without its 'unreadable' clause (each unreadable cell becomes a reject with its row)."""
-    parts = [p for p in note.split("; ") if p and "unreadable" not in p]
-    text = "; ".join(parts)
-    text = re.sub(r" on row \d+", "", text)
-    return re.sub(r" \(row \d+\)", "", text)
-
-
-def code_of(e: pl.Expr) -> pl.Expr:
-    """'CC4711 IT Infrastructure' -> 'CC4711' (a leading token with a digit is the code)."""
-    return e.str.extract(r"^([A-Za-z]*\d[\w./-]*)\s+[-–:]?\s*\S", 1).fill_null(e)
-
-
-def name_of(e: pl.Expr) -> pl.Expr:
-    """'CC4711 IT Infrastructure' -> 'IT Infrastructure'; a value without a code stays as it is."""
-    return e.str.extract(r"^[A-Za-z]*\d[\w./-]*\s+[-–:]?\s*(\S.*)$", 1).fill_null(e)
-
-
-# ---------------------------------------------------------------------------------------------
-# Periods
-# ---------------------------------------------------------------------------------------------
-
-_MONTH_MAP = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-              "sep": 9, "oct": 10, "nov": 11, "dec": 12, "mär": 3, "mrz": 3, "mai": 5, "okt": 10,
-              "dez": 12}
-_MON = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mrz|mai|okt|dez)[a-zä]*"
-_P_YM = r"^(\d{4})\s*[-/.m]\s*(\d{1,2})$"                    # 2026-03, 2026/03, 2026M03
-_P_MY = r"^(\d{1,2})[/-](\d{4})$"                            # 03/2026
-_P_NAME = rf"^{_MON}\.?[\s\-'/]*(\d{{4}}|\d{{2}})$"           # Mar-26, Mar 2026, March'26
-_P_SAP = r"^(\d{1,3})\.(\d{4})$"                             # 003.2026 (fiscal period.year)
-_P_FYP = r"^fy\s?'?(\d{4}|\d{2})\s*[-/ ]?\s*p(?:eriod)?\s?(\d{1,2})$"   # FY26 P3
-_P_PFY = r"^p(?:eriod)?\s?(\d{1,2})\s*[-/ .]\s*(?:fy\s?'?)?(\d{4}|\d{2})$"  # P03 2026, P3/FY26
-_P_ONLY = r"^(?:p(?:eriod)?\s?)?(\d{1,2})(?:\.0+)?$"          # P03, 3 (needs a Fiscal Year)
-_P_ISO = r"^\d{4}-\d{2}-\d{2}(?:[ t]\d{2}:\d{2}(?::\d{2})?)?$"
-
-
-def is_period_header(header: str, fiscal_year_column: bool) -> bool:
-    """Does a column header name a month (wide layout)? `P03` only counts with a Fiscal Year column."""
-    k = re.sub(r"\s+", " ", header.strip().lower())
-    pats = [_P_YM, _P_MY, _P_NAME, _P_SAP, _P_FYP, _P_PFY, _P_ISO]
-    if fiscal_year_column:
-        pats.append(r"^p(?:eriod)?\s?(\d{1,2})$")
-    return any(re.fullmatch(p, k) for p in pats)
-
-
-def _year2(y: pl.Expr) -> pl.Expr:
-    n = y.cast(pl.Int32, strict=False)
-    return pl.when(n < 100).then(n + 2000).otherwise(n)
-
-
-def _calendar(y: pl.Expr, m: pl.Expr) -> pl.Expr:
-    return pl.when(m.is_between(1, 12) & y.is_between(1900, 2200)).then(
-        pl.date(y.clip(1900, 2200), m.clip(1, 12), 1))
-
-
-def _fiscal(fy: pl.Expr, p: pl.Expr, start: int) -> pl.Expr:
-    """Period `p` of the fiscal year ENDING in calendar year `fy`, fiscal year starting in `start`."""
-    p12 = pl.when(p > 12).then(12).otherwise(p)          # SAP special periods 13-16 -> period 12
-    idx = (start - 1) + (p12 - 1)
-    y0 = fy - (1 if start > 1 else 0)
-    return pl.when(p.is_between(1, 16) & fy.is_between(1900, 2200)).then(
-        pl.date((y0 + idx // 12).clip(1900, 2200), (idx % 12 + 1).clip(1, 12), 1))
-
-
-def fiscal_year_expr(e: pl.Expr) -> pl.Expr:
-    """'2026', 'FY2026', 'FY26', '2025/26', '2025-2026' -> 2026 (the calendar year the FY ends in)."""
-    k = e.str.strip_chars().str.to_lowercase()
-    return pl.coalesce(
-        k.str.extract(r"^(?:fy\s?'?)?(\d{4})(?:\.0+)?$", 1).cast(pl.Int32, strict=False),
-        _year2(k.str.extract(r"^fy\s?'?(\d{2})$", 1)),
-        _year2(k.str.extract(r"^(?:fy\s?)?\d{4}\s*[/-]\s*(\d{4}|\d{2})$", 1)),
-    )
-
-
-def parse_periods(text: pl.Series, fiscal_year: pl.Series | None = None, start_month: int = 1,
-                  default_order: str | None = None) -> Parsed:
-    """Period cells -> first day of the month (Date). See the module docstring for the spellings."""
-    n = len(text)
-    fy = fiscal_year if fiscal_year is not None else pl.Series([None] * n, dtype=pl.String)
-    df = pl.DataFrame({"v": text.cast(pl.String), "fy": fy.cast(pl.String)}).with_columns(
-        v=pl.when(pl.col("v").str.strip_chars() != "").then(pl.col("v").str.strip_chars()))
-    k = pl.col("v").str.to_lowercase().str.replace_all(r"\s+", " ")
-    fyv = fiscal_year_expr(pl.col("fy"))
-
-    def grp(pat: str, i: int) -> pl.Expr:
-        return k.str.extract(pat, i)
-
-    def num(pat: str, i: int) -> pl.Expr:
-        return grp(pat, i).cast(pl.Int32, strict=False)
-
-    month_name = grp(_P_NAME, 1).str.slice(0, 3).replace_strict(_MONTH_MAP, default=None,
-                                                                return_dtype=pl.Int32)
-    calendar = pl.coalesce(
-        _calendar(num(_P_YM, 1), num(_P_YM, 2)),
-        _calendar(num(_P_MY, 2), num(_P_MY, 1)),
-        _calendar(_year2(grp(_P_NAME, 2)), month_name),
-    )
-    fiscal = pl.coalesce(
-        _fiscal(num(_P_SAP, 2), num(_P_SAP, 1), start_month),
-        _fiscal(_year2(grp(_P_FYP, 1)), num(_P_FYP, 2), start_month),
-        _fiscal(_year2(grp(_P_PFY, 2)), num(_P_PFY, 1), start_month),
-        _fiscal(fyv, num(_P_ONLY, 1), start_month),
-    )
-    out = df.select(
-        pl.col("v"), calendar.alias("cal"), fiscal.alias("fis"),
-        k.str.contains(_P_ONLY).fill_null(False).alias("p_only"),
-    )
-    values = out["cal"].fill_null(out["fis"])
-    notes = []
-    rest = out["v"].is_not_null() & values.is_null() & ~out["p_only"]
-    if rest.any():
-        rest_text = out.select(pl.when(pl.lit(rest)).then(pl.col("v")).alias("v"))["v"]
-        dates = to_date(rest_text, default_order=default_order, name=text.name or "Period")
-        values = values.fill_null(dates.values.dt.month_start())
-        if parser_note(dates.note):
-            notes.append(parser_note(dates.note).replace("dates read", "periods read"))
-    n_fiscal = int(out["fis"].is_not_null().sum())
-    if n_fiscal and start_month != 1:
-        first = out.filter(pl.col("fis").is_not_null()).row(0, named=True)
-        month = first["fis"].strftime("%B %Y")
-        notes.append(f"fiscal periods read with the fiscal year starting in month {start_month} and named by "
-                     f"the year it ends in ({first['v']!r} = {month})")
-    bad = (out["v"].is_not_null() & values.is_null()).alias(text.name)
-    return Parsed(values.alias(text.name), bad, "; ".join(notes))
-
 
 # ---------------------------------------------------------------------------------------------
 # Kinds
@@ -327,19 +141,15 @@ _TOTAL_VALUE = r"^(?:grand\s+total|sub\s?-?total|totals?|σ|∑|sum|summe|gesamt
 _TOTAL_PROJECT = r"^(?:grand\s+total|sub\s?-?total|totals?|σ|∑|sum|summe|gesamt|gesamtsumme)\s*:?$"
 
 
-def _has(cells: set[str], names) -> bool:
-    return any(norm(n) in cells for n in names)
-
-
 def _score(cells: list[str]) -> float:
     present = set(cells)
-    if not _has(present, PROJECT):
+    if not has_any(present, PROJECT):
         return 0.0
-    fiscal = _has(present, FISCAL_YEAR)
+    fiscal = has_any(present, FISCAL_YEAR)
     months = sum(is_period_header(c, fiscal) for c in cells)
     kinds = sum(kind_of_header(c) is not None for c in cells)
-    long_ = _has(present, AMOUNT) and _has(present, PERIOD + FISCAL_YEAR) and _has(present, VERSION_COL)
-    per_kind = kinds >= 1 and _has(present, PERIOD)
+    long_ = has_any(present, AMOUNT) and has_any(present, PERIOD + FISCAL_YEAR) and has_any(present, VERSION_COL)
+    per_kind = kinds >= 1 and has_any(present, PERIOD)
     wide = months >= 2
     if not (long_ or per_kind or wide):
         return 0.0
@@ -361,7 +171,7 @@ FINGERPRINT = HeaderRules(
 def parse(tables, ctx: IngestContext) -> ImportResult:
     sheets = tables_of(tables)
     result = ImportResult(tables={}, source=stable_stem(ctx.file_name or sheets[0].file_name, TOOL))
-    start = int((ctx.settings or {}).get("general", {}).get("fiscal_year_start_month", 1) or 1)
+    start = fiscal_year_start(ctx)
     frames = []
     for t in sheets:
         result.rows_read += t.data.height

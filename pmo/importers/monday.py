@@ -48,7 +48,8 @@ import re
 import polars as pl
 
 from pmo import parse as pp
-from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.importers._common import Cells, first_listed, tables_of, unique_names
+from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, norm
 
 TOOL = "monday"
 LABEL = "monday.com board export"
@@ -72,7 +73,7 @@ BUDGET = ("Budget", "Cost", "Costs", "Numbers")
 
 
 def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
-    tables = [tables] if isinstance(tables, RawTable) else list(tables)
+    tables = tables_of(tables)
     result = ImportResult(tables={}, source="")
     frames, boards = [], []
     for t in tables:
@@ -137,14 +138,14 @@ def _board(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[str, 
 def _frame(t: RawTable, header: list[str], rows: list[tuple], board: str, result: ImportResult,
            ctx: IngestContext) -> pl.DataFrame:
     """Items (or one block layout of subitems) -> canonical task rows."""
-    names = _unique(header)
+    names = unique_names(header)
     width = len(names)
     data = {n: pl.Series(n, [(c[i] if i < len(c) else None) for *_, c in rows], dtype=pl.String)
             for i, n in enumerate(names)}
     df = pl.DataFrame({"_row": pl.Series([r[0] for r in rows], dtype=pl.Int64), **data})
     sub = width > 1 and norm(header[0]) == "subitems" and norm(header[1]) == "name"
     rt = RawTable(t.file_name, t.sheet, header, df, t.header_row, t.meta)
-    c = _Cells(rt, df, result, "tasks", ctx)
+    c = Cells(rt, df, result, "tasks", ctx)
     status = c.text("Status")
     s = pl.col("s").str.strip_chars().str.to_lowercase()
     category = pl.DataFrame({"s": status}).select(
@@ -171,7 +172,7 @@ def _frame(t: RawTable, header: list[str], rows: list[tuple], board: str, result
         "task_type": pl.Series(["Subitem" if sub else "Item"] * n, dtype=pl.String),
         "status": status,
         "status_category": category,
-        "assignee": c.text(*PERSON).str.split(",").list.first().str.strip_chars().replace("", None),
+        "assignee": first_listed(c.text(*PERSON)),
         "start_date": start,
         "finish_date": finish,
         "due_date": c.date(*DATE),
@@ -218,63 +219,3 @@ def _id(v: str | None) -> str | None:
 
 def _pos(header: list[str], wanted: str) -> int | None:
     return next((i for i, h in enumerate(header) if norm(h) == wanted), None)
-
-
-def _unique(header: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for i, h in enumerate(header):
-        base = (h or f"column {i + 1}").replace("#", "＃")
-        seen[norm(base)] = seen.get(norm(base), 0) + 1
-        out.append(base if seen[norm(base)] == 1 else f"{base}#{seen[norm(base)]}")
-    return out
-
-
-class _Cells:
-    """Typed columns of one table's rows. Unreadable cells become value-level rejects: the row is
-    kept with the cell empty, and the reject quotes the file row and the text."""
-
-    def __init__(self, t: RawTable, df: pl.DataFrame, result: ImportResult, table: str,
-                 ctx: IngestContext, default_order: str | None = None):
-        self.t, self.df, self.result, self.table = t, df, result, table
-        # A caller's --date-order (and [general] default_date_order) reach pp.to_date through
-        # pp.DATE_ORDER; `default_order` is this tool's own default when nothing else decides.
-        settings = ctx.settings or {}
-        self.order = None
-        self.default_order = settings.get("general", {}).get("default_date_order") or default_order
-
-    def name(self, *names: str) -> str | None:
-        c = self.t.col(*names)
-        return c if c is not None and c in self.df.columns else None
-
-    def text(self, *names: str) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=pl.String)
-        return self.df[c]
-
-    def _typed(self, names, parser, what: str, dtype) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=dtype)
-        return self.use(parser(self.df[c]), c, what)
-
-    def date(self, *names: str) -> pl.Series:
-        return self._typed(names, lambda s: pp.to_date(s, self.order, self.default_order, s.name),
-                           "a date", pl.Date)
-
-    def number(self, *names: str) -> pl.Series:
-        return self._typed(names, pp.to_number, "a number", pl.Float64)
-
-    def use(self, p: pp.Parsed, col: str, what: str, source: pl.Series | None = None) -> pl.Series:
-        rows = self.df["_row"]
-        raw = self.df[col] if source is None else source
-        if p.note:
-            note = re.sub(r"\brow (\d+)", lambda m: f"row {rows[int(m.group(1)) - 1]}", p.note)
-            line = f"{col}: {note}"
-            if line not in self.result.notes:
-                self.result.notes.append(line)
-        if p.bad.any():
-            for r, v in zip(rows.filter(p.bad).to_list(), raw.filter(p.bad).to_list(), strict=True):
-                self.result.rejects.append(Reject(r, col, v, f"not {what}; left empty", self.table))
-        return p.values

@@ -68,6 +68,7 @@ from pathlib import Path
 import polars as pl
 
 from pmo import parse as pp
+from pmo.importers._common import coalesce, date_order, drop_blank_rows, outline_parents, tables_of, with_data
 from pmo.importers.base import (
     Fingerprint,
     ImportError_,
@@ -216,11 +217,11 @@ def accept_sheet(sheet_name: str) -> bool:
 
 
 def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
-    tables = [tables] if isinstance(tables, RawTable) else list(tables)
+    tables = tables_of(tables)
     result = ImportResult(tables={}, source="")
     by_kind: dict[str, list[RawTable]] = {}
     for t in tables:
-        t = _drop_empty_rows(t)
+        t = with_data(t, drop_blank_rows(t.data))
         kind = _kind(t)
         if kind is None:
             result.notes.append(
@@ -269,24 +270,15 @@ def _kind(t: RawTable) -> str | None:
     return None
 
 
-def _drop_empty_rows(t: RawTable) -> RawTable:
-    cols = [c for c in t.data.columns if c != "_row"]
-    if not cols:
-        return t
-    data = t.data.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cols))
-    return RawTable(t.file_name, t.sheet, t.header, data, t.header_row, t.meta)
-
-
 class _Cols:
     """Column access and parsing for one table, recording notes and value-level rejects."""
 
     def __init__(self, t: RawTable, df: pl.DataFrame, ctx: IngestContext, result: ImportResult, table: str):
-        self.t = RawTable(t.file_name, t.sheet, t.header, df, t.header_row, t.meta)
+        self.t = with_data(t, df)
         self.df, self.result, self.table = df, result, table
-        settings = ctx.settings or {}
         # Decides only when no value settles day/month order; --date-order reaches
         # parse.to_date through parse.DATE_ORDER.
-        self.default_order = settings.get("general", {}).get("default_date_order") or None
+        self.default_order = date_order(ctx)
 
     def _none(self, dtype) -> pl.Series:
         return pl.Series("x", [None] * self.df.height, dtype=dtype)
@@ -378,11 +370,6 @@ class _Cols:
         return p.values.alias(col)
 
 
-def _coalesce(*series: pl.Series) -> pl.Series:
-    frame = pl.DataFrame({f"c{i}": s for i, s in enumerate(series)})
-    return frame.select(pl.coalesce(frame.columns).alias(series[0].name)).to_series()
-
-
 def _clean_id(s: pl.Series) -> pl.Series:
     """`7`, `7.0` -> `7` (Excel writes whole numbers as floats); other text unchanged."""
     return s.str.strip_chars().str.replace(r"^(-?[0-9]+)\.0+$", "${1}")
@@ -442,7 +429,7 @@ def _parse_plan(
         result.notes.append(f"{int(blank.sum())} blank row(s) without a task name skipped")
         df = df.filter(~blank)
     c = _Cols(t, df, ctx, result, "tasks")
-    task_id = _coalesce(_clean_id(c.text("Unique_ID", "Unique ID")), _clean_id(c.text("ID")))
+    task_id = coalesce(_clean_id(c.text("Unique_ID", "Unique ID")), _clean_id(c.text("ID")))
     df = df.with_columns(_id=task_id)
     df = reject_mask(result, "tasks", df, df["_id"].is_null(), "ID", "task has no ID or Unique ID")
     if df.is_empty():
@@ -459,24 +446,17 @@ def _parse_plan(
         .cast(pl.Float64)
         .alias("d")
     )["d"]
-    levels = [int(x) for x in _coalesce(outline, wbs_depth, pl.Series([1.0] * n)).to_list()]
+    levels = [int(x) for x in coalesce(outline, wbs_depth, pl.Series([1.0] * n)).to_list()]
     ids = df["_id"].to_list()
 
     # Parents and summaries from the outline: a row's parent is the nearest earlier row one level up.
-    parents: list[str | None] = []
-    stack: list[tuple[int, str]] = []
-    for lvl, tid in zip(levels, ids, strict=True):
-        while stack and stack[-1][0] >= lvl:
-            stack.pop()
-        parents.append(stack[-1][1] if stack else None)
-        stack.append((lvl, tid))
-    deeper = [i + 1 < n and levels[i + 1] > levels[i] for i in range(n)]
+    parents, deeper = outline_parents(ids, levels)
     summary_flag = c.flag("Summary")
-    is_summary = _coalesce(summary_flag, pl.Series(deeper, dtype=pl.Boolean))
+    is_summary = coalesce(summary_flag, pl.Series(deeper, dtype=pl.Boolean))
 
     duration = c.hours("Duration", bare_unit="d")
     milestone_flag = c.flag("Milestone")
-    is_milestone = _coalesce(milestone_flag, (duration == 0).fill_null(False))
+    is_milestone = coalesce(milestone_flag, (duration == 0).fill_null(False))
     percent = c.percent("% Complete", "Percent_Complete", "Percent Complete")
     cost, cur1 = c.money("Cost")
     baseline_cost, cur2 = c.money("Baseline Cost", "Baseline_Cost")
@@ -647,7 +627,7 @@ def _project_ref(c: _Cols, guid_to_id: dict[str, str], name_to_id: dict[str, str
     named = pl.DataFrame({"n": by_name}).select(
         pl.col("n").replace_strict(name_to_id, default=None, return_dtype=pl.String).alias("m")
     )["m"]
-    return _coalesce(mapped, guid, named, by_name).alias("project_id")
+    return coalesce(mapped, guid, named, by_name).alias("project_id")
 
 
 def _odata_projects(
@@ -657,7 +637,7 @@ def _odata_projects(
     df = t.data
     result.rows_read += df.height
     c = _Cols(t, df, ctx, result, "projects")
-    pid = _coalesce(c.text("ProjectCode"), c.text("ProjectId"))
+    pid = coalesce(c.text("ProjectCode"), c.text("ProjectId"))
     df = df.with_columns(_pid=pid)
     df = reject_mask(
         result,
@@ -671,12 +651,12 @@ def _odata_projects(
     budget_cost, cur1 = c.money("ProjectBudgetCost")
     baseline_cost, cur2 = c.money("ProjectBaselineCost")
     actual_cost, cur3 = c.money("ProjectActualCost")
-    budget = _coalesce(budget_cost, baseline_cost)
+    budget = coalesce(budget_cost, baseline_cost)
     code = c.text("ProjectCurrency").str.strip_chars().str.to_uppercase()
     code = pl.DataFrame({"c": code}).select(
         pl.when(pl.col("c").str.contains(r"^[A-Z]{3}$")).then(pl.col("c")).alias("c")
     )["c"]
-    currency = _coalesce(code, cur1, cur2, cur3)
+    currency = coalesce(code, cur1, cur2, cur3)
     status_date = c.date("ProjectStatusDate")
     percent = c.points("ProjectPercentCompleted")
     overall = c.health("OverallHealth")
@@ -692,9 +672,9 @@ def _odata_projects(
             "portfolio": c.text("Portfolio"),
             "program": c.text("Program", "Programme"),
             "department": c.text("ProjectDepartments", "Department"),
-            "manager": _coalesce(c.text("ProjectManagerName"), c.text("ProjectOwnerName")),
+            "manager": coalesce(c.text("ProjectManagerName"), c.text("ProjectOwnerName")),
             "sponsor": c.text("Sponsor"),
-            "stage": _coalesce(c.text("Stage"), c.text("EnterpriseProjectTypeName")),
+            "stage": coalesce(c.text("Stage"), c.text("EnterpriseProjectTypeName")),
             "priority": c.text("Priority"),
             "start_date": c.date("ProjectStartDate"),
             "finish_date": finish,
@@ -756,7 +736,7 @@ def _odata_tasks(
     df = reject_mask(result, "tasks", df, df["_tid"].is_null(), "TaskId", "TaskId is empty")
     c = _Cols(t, df, ctx, result, "tasks")
     outline = c.number("TaskOutlineLevel")
-    project_summary = _coalesce(c.flag("TaskIsProjectSummary"), (outline == 0))
+    project_summary = coalesce(c.flag("TaskIsProjectSummary"), (outline == 0))
     parent = _clean_id(c.text("ParentTaskId"))
     summary = c.flag("TaskIsSummary")
     has_children = df["_tid"].is_in(parent.drop_nulls().implode())
@@ -780,8 +760,8 @@ def _odata_tasks(
             "due_date": c.date("TaskDeadline"),
             "completed_date": c.date("TaskActualFinishDate"),
             "percent_complete": percent,
-            "is_milestone": _coalesce(milestone, (duration == 0)).fill_null(False),
-            "is_summary": _coalesce(summary, has_children).fill_null(False),
+            "is_milestone": coalesce(milestone, (duration == 0)).fill_null(False),
+            "is_summary": coalesce(summary, has_children).fill_null(False),
             "estimate_hours": c.hours("TaskWork", documented=True),
             "actual_hours": c.hours("TaskActualWork", documented=True),
             "remaining_hours": c.hours("TaskRemainingWork", documented=True),
@@ -882,7 +862,7 @@ def _odata_risks(
             "kind": pl.Series(["risk" if is_risk else "issue"] * df.height, dtype=pl.String),
             "title": c.text("Title"),
             "category": c.text("Category"),
-            "owner": _coalesce(c.text("Owner"), c.text("AssignedToResource")),
+            "owner": coalesce(c.text("Owner"), c.text("AssignedToResource")),
             "status": status,
             "probability": c.points("Probability") if is_risk else c._none(pl.Float64),
             "impact": c.number("Impact") if is_risk else c._none(pl.Float64),

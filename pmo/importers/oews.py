@@ -30,6 +30,7 @@ from datetime import date
 
 import polars as pl
 
+from pmo.importers._common import tables_of
 from pmo.importers.base import Fingerprint, ImportError_, ImportResult, IngestContext, RawTable
 
 TOOL = "oews"
@@ -56,7 +57,7 @@ def accept_sheet(sheet_name: str) -> bool:
 
 
 def parse(tables, ctx: IngestContext) -> ImportResult:
-    sheets = [tables] if isinstance(tables, RawTable) else list(tables)
+    sheets = tables_of(tables)
     year, how = _year(ctx, sheets)
     result = ImportResult(tables={}, source="")
     if how:

@@ -16,6 +16,7 @@ from types import ModuleType
 
 import polars as pl
 
+from pmo.importers._common import unique_names
 from pmo.importers.base import ImportError_, RawTable, norm
 from pmo.readers import Grid, read_grids
 
@@ -67,22 +68,10 @@ def raw_table(grid: Grid, header_index: int, keep: list[int] | None = None) -> R
         data = data.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
     else:
         header, data = grid.load(header_index, keep)
-    names = _unique_names(header)
+    names = unique_names(header)
     data = data.rename({c: names[int(c[1:])] for c in data.columns if c != "_row"})
     return RawTable(grid.file_name, grid.sheet, [h or "" for h in header], data,
                     header_index + 1, dict(grid.meta))
-
-
-def _unique_names(header: list[str | None]) -> list[str]:
-    """'Labels', 'Labels', 'Labels' -> 'Labels', 'Labels#2', 'Labels#3'; blanks -> 'column N'."""
-    seen: dict[str, int] = {}
-    names = []
-    for i, h in enumerate(header):
-        base = (h or f"column {i + 1}").replace("#", "＃")
-        key = norm(base)
-        seen[key] = seen.get(key, 0) + 1
-        names.append(base if seen[key] == 1 else f"{base}#{seen[key]}")
-    return names
 
 
 def _best_in_grid(grid: Grid, only: str | None) -> list[Match]:

@@ -31,17 +31,18 @@ import re
 
 import polars as pl
 
-from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
-from pmo.importers.ledger import (
+from pmo.importers._common import (
     HeaderRules,
     coverage,
     date_order,
     drop_blank_rows,
+    fiscal_year_start,
     parse_periods,
     parser_note,
     stable_stem,
     tables_of,
 )
+from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
 from pmo.parse import to_date, to_number
 
 TOOL = "sap_cji3"
@@ -133,7 +134,7 @@ def _columns(t: RawTable) -> dict[str, str]:
 def parse(tables, ctx: IngestContext) -> ImportResult:
     sheets = tables_of(tables)
     result = ImportResult(tables={}, source=stable_stem(ctx.file_name or sheets[0].file_name, "cji3"))
-    start = int((ctx.settings or {}).get("general", {}).get("fiscal_year_start_month", 1) or 1)
+    start = fiscal_year_start(ctx)
     frames = []
     for t in sheets:
         result.rows_read += t.data.height

@@ -60,14 +60,14 @@ holds status reports, else None.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 import polars as pl
 
 from pmo import parse as pp
-from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.importers._common import Cells, coalesce, tables_of, without_blank_rows
+from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, norm
 
 TOOL = "servicenow"
 LABEL = "ServiceNow SPM list export"
@@ -143,13 +143,11 @@ def kind_of(t: RawTable) -> str:
 
 
 def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
-    tables = [tables] if isinstance(tables, RawTable) else list(tables)
+    tables = tables_of(tables)
     result = ImportResult(tables={}, source="")
     by_kind: dict[str, list[RawTable]] = {}
     for t in tables:
-        df = _drop_blank(t.data)
-        result.rows_read += df.height
-        t = RawTable(t.file_name, t.sheet, t.header, df, t.header_row, t.meta)
+        t = without_blank_rows(t, result)
         by_kind.setdefault(kind_of(t), []).append(t)
 
     projects, snaps, risks = [], [], []
@@ -191,7 +189,7 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
 
 def _projects(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl.DataFrame, pl.DataFrame]:
     df = t.data
-    c = _Cells(t, df, result, "projects", ctx)
+    c = Cells(t, df, result, "projects", ctx)
     budget, currency = c.money("cost", "Estimated cost", "Planned cost", "Cost")
     percent = _percent_points(c, "percent_complete", "% Complete", "Percent complete")
     health = c.health("overall_health", "Overall health")
@@ -206,7 +204,7 @@ def _projects(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl
         "department": c.text("department", "Department"),
         "manager": c.text("project_manager", "Project manager"),
         "sponsor": c.text("sponsor", "Sponsor", "Business sponsor"),
-        "stage": _coalesce(c.text("phase", "Phase"), c.text("state", "State")),
+        "stage": coalesce(c.text("phase", "Phase"), c.text("state", "State")),
         "priority": c.text("priority", "Priority"),
         "start_date": c.date("start_date", "Planned start date", "Planned start"),
         "finish_date": finish,
@@ -231,9 +229,9 @@ def _projects(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl
 
 def _status(t: RawTable, result: ImportResult, ctx: IngestContext, names: dict[str, str]) -> pl.DataFrame:
     df = t.data
-    c = _Cells(t, df, result, "status_snapshots", ctx)
-    comment = _coalesce(pp.strip_html(c.text("executive_summary", "Executive summary")),
-                        pp.strip_html(c.text("comments", "Comments")))
+    c = Cells(t, df, result, "status_snapshots", ctx)
+    comment = coalesce(pp.strip_html(c.text("executive_summary", "Executive summary")),
+                       pp.strip_html(c.text("comments", "Comments")))
     return pl.DataFrame({
         "_row": df["_row"],
         "project_id": _project_ref(c.text("project", "Project"), names, result, "status report"),
@@ -257,7 +255,7 @@ def _status(t: RawTable, result: ImportResult, ctx: IngestContext, names: dict[s
 
 def _risks(t: RawTable, result: ImportResult, ctx: IngestContext, names: dict[str, str]) -> pl.DataFrame:
     df = t.data
-    c = _Cells(t, df, result, "risks", ctx)
+    c = Cells(t, df, result, "risks", ctx)
     probability = _probability(c, result)
     impact = _impact(c, result)
     return pl.DataFrame({
@@ -267,19 +265,19 @@ def _risks(t: RawTable, result: ImportResult, ctx: IngestContext, names: dict[st
         "kind": pl.Series(["risk"] * df.height, dtype=pl.String),
         "title": c.text("short_description", "Short description"),
         "category": c.text("category", "Category"),
-        "owner": _coalesce(c.text("risk_owner", "Risk owner", "owner", "Owner"),
-                           c.text("assigned_to", "Assigned to")),
+        "owner": coalesce(c.text("risk_owner", "Risk owner", "owner", "Owner"),
+                          c.text("assigned_to", "Assigned to")),
         "status": c.text("state", "State"),
         "probability": probability,
         "impact": impact,
         "exposure": probability * impact,
         "due_date": c.date("due_date", "Due date"),
-        "created_date": _coalesce(c.date("opened_at", "Opened"), c.date("sys_created_on", "Created")),
+        "created_date": coalesce(c.date("opened_at", "Opened"), c.date("sys_created_on", "Created")),
         "closed_date": c.date("closed_at", "Closed"),
     })
 
 
-def _probability(c: _Cells, result: ImportResult) -> pl.Series:
+def _probability(c: Cells, result: ImportResult) -> pl.Series:
     col = c.name("probability", "Probability")
     if col is None:
         return pl.Series("probability", [None] * c.df.height, dtype=pl.Float64)
@@ -290,11 +288,11 @@ def _probability(c: _Cells, result: ImportResult) -> pl.Series:
         result.notes.append("risk probability labels read as Absolute 1.0, High 0.75, Moderate 0.5, "
                             "Low 0.25")
     numeric = pp.to_percent(raw.zip_with(labelled.is_null(), pl.Series([None] * len(raw), dtype=pl.String)))
-    return c.use(pp.Parsed(_coalesce(labelled, numeric.values), numeric.bad, numeric.note), col,
+    return c.use(pp.Parsed(coalesce(labelled, numeric.values), numeric.bad, numeric.note), col,
                  "a probability")
 
 
-def _impact(c: _Cells, result: ImportResult) -> pl.Series:
+def _impact(c: Cells, result: ImportResult) -> pl.Series:
     col = c.name("impact", "Impact")
     if col is None:
         return pl.Series("impact", [None] * c.df.height, dtype=pl.Float64)
@@ -305,7 +303,7 @@ def _impact(c: _Cells, result: ImportResult) -> pl.Series:
     if choice.is_not_null().any():
         result.notes.append("risk impact choice values read as ServiceNow's 1 = High (3), 2 = Medium (2), "
                             "3 = Low (1)")
-    values = _coalesce(labelled, choice)
+    values = coalesce(labelled, choice)
     bad = (raw.is_not_null() & values.is_null()).fill_null(False)
     return c.use(pp.Parsed(values, bad, ""), col, "an impact (High / Medium / Low)")
 
@@ -331,7 +329,7 @@ def _project_ref(ref: pl.Series, names: dict[str, str], result: ImportResult, wh
         "project_id"]
 
 
-def _percent_points(c: _Cells, *names: str) -> pl.Series:
+def _percent_points(c: Cells, *names: str) -> pl.Series:
     """ServiceNow percentages are 0-100 numbers (`42.5`) or `42.5%`: always percent points."""
     col = c.name(*names)
     if col is None:
@@ -339,70 +337,3 @@ def _percent_points(c: _Cells, *names: str) -> pl.Series:
     text = c.df[col].str.replace(r"\s*%$", "")
     parsed = pp.to_number(text)
     return c.use(parsed._replace(values=parsed.values / 100), col, "a percentage")
-
-
-def _drop_blank(df: pl.DataFrame) -> pl.DataFrame:
-    cols = [c for c in df.columns if c != "_row"]
-    return df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cols)) if cols else df
-
-
-def _coalesce(*series: pl.Series) -> pl.Series:
-    frame = pl.DataFrame({f"c{i}": s for i, s in enumerate(series)})
-    return frame.select(pl.coalesce(frame.columns).alias(series[0].name)).to_series()
-
-
-class _Cells:
-    """Typed columns of one table's rows. Unreadable cells become value-level rejects: the row is
-    kept with the cell empty, and the reject quotes the file row and the text."""
-
-    def __init__(self, t: RawTable, df: pl.DataFrame, result: ImportResult, table: str,
-                 ctx: IngestContext, default_order: str | None = None):
-        self.t, self.df, self.result, self.table = t, df, result, table
-        # A caller's --date-order (and [general] default_date_order) reach pp.to_date through
-        # pp.DATE_ORDER; `default_order` is this tool's own default when nothing else decides.
-        settings = ctx.settings or {}
-        self.order = None
-        self.default_order = settings.get("general", {}).get("default_date_order") or default_order
-
-    def name(self, *names: str) -> str | None:
-        c = self.t.col(*names)
-        return c if c is not None and c in self.df.columns else None
-
-    def text(self, *names: str) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=pl.String)
-        return self.df[c]
-
-    def _typed(self, names, parser, what: str, dtype) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=dtype)
-        return self.use(parser(self.df[c]), c, what)
-
-    def date(self, *names: str) -> pl.Series:
-        return self._typed(names, lambda s: pp.to_date(s, self.order, self.default_order, s.name),
-                           "a date", pl.Date)
-
-    def health(self, *names: str) -> pl.Series:
-        return self._typed(names, pp.to_health, "a health colour", pl.String)
-
-    def money(self, *names: str) -> tuple[pl.Series, pl.Series]:
-        c = self.name(*names)
-        if c is None:
-            n = self.df.height
-            return pl.Series(names[0], [None] * n, dtype=pl.Float64), pl.Series([None] * n, dtype=pl.String)
-        parsed, currency = pp.to_money(self.df[c])
-        return self.use(parsed, c, "an amount"), currency
-
-    def use(self, p: pp.Parsed, col: str, what: str) -> pl.Series:
-        rows = self.df["_row"]
-        if p.note:
-            note = re.sub(r"\brow (\d+)", lambda m: f"row {rows[int(m.group(1)) - 1]}", p.note)
-            line = f"{col}: {note}"
-            if line not in self.result.notes:
-                self.result.notes.append(line)
-        if p.bad.any():
-            for r, v in zip(rows.filter(p.bad).to_list(), self.df[col].filter(p.bad).to_list(), strict=True):
-                self.result.rejects.append(Reject(r, col, v, f"not {what}; left empty", self.table))
-        return p.values

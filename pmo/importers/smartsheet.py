@@ -58,7 +58,15 @@ from pathlib import Path
 import polars as pl
 
 from pmo import parse as pp
-from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.importers._common import (
+    Cells,
+    coalesce,
+    first_listed,
+    outline_parents,
+    tables_of,
+    without_blank_rows,
+)
+from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, norm
 
 TOOL = "smartsheet"
 LABEL = "Smartsheet sheet export"
@@ -85,13 +93,11 @@ _DONE = ("complete", "completed", "done", "closed", "finished", "cancelled", "ca
 
 
 def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
-    tables = [tables] if isinstance(tables, RawTable) else list(tables)
+    tables = tables_of(tables)
     result = ImportResult(tables={}, source="")
     tasks, projects, snapshots = [], [], []
     for t in tables:
-        df = _drop_blank(t.data)
-        result.rows_read += df.height
-        t = RawTable(t.file_name, t.sheet, t.header, df, t.header_row, t.meta)
+        t = without_blank_rows(t, result)
         if t.col("Task Name", "Task") is None and t.col("Project Name") is not None:
             p, s = _register(t, result, ctx)
             projects.append(p)
@@ -114,7 +120,7 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
 
 def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFrame:
     df = t.data
-    c = _Cells(t, df, result, "tasks", ctx, default_order="mdy")
+    c = Cells(t, df, result, "tasks", ctx, default_order="mdy")
     sheet_project = _sheet_project(t)
     project = c.text("Project").fill_null(sheet_project)
     status = c.text("Status")
@@ -149,7 +155,7 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         "task_name": c.text("Task Name", "Task", "Name").str.strip_chars(),
         "status": status,
         "status_category": _category(status, percent),
-        "assignee": _first_person(c.text("Assigned To", "Assignee", "Owner")),
+        "assignee": first_listed(c.text("Assigned To", "Assignee", "Owner")),
         "start_date": c.date("Start Date", "Start"),
         "finish_date": c.date("End Date", "End", "Finish", "Finish Date"),
         "percent_complete": percent,
@@ -210,18 +216,9 @@ def _header_offset(ws, t: RawTable) -> int:
 
 def _hierarchy(rows: list[int], levels: list[int] | None) -> tuple[list[int | None], list[bool]]:
     """Parent row (nearest previous row with a lower level) and has-children for every row."""
-    n = len(rows)
     if levels is None:
-        return [None] * n, [False] * n
-    parents: list[int | None] = []
-    stack: list[tuple[int, int]] = []   # (level, row)
-    for row, level in zip(rows, levels, strict=True):
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        parents.append(stack[-1][1] if stack else None)
-        stack.append((level, row))
-    summary = [i + 1 < n and levels[i + 1] > levels[i] for i in range(n)]
-    return parents, summary
+        return [None] * len(rows), [False] * len(rows)
+    return outline_parents(rows, levels)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,9 +228,9 @@ def _hierarchy(rows: list[int], levels: list[int] | None) -> tuple[list[int | No
 
 def _register(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl.DataFrame, pl.DataFrame]:
     df = t.data
-    c = _Cells(t, df, result, "projects", ctx, default_order="mdy")
+    c = Cells(t, df, result, "projects", ctx, default_order="mdy")
     name = c.text("Project Name")
-    pid = _coalesce(c.text("Project ID", "Project Code", "Project Number", "ID"), name)
+    pid = coalesce(c.text("Project ID", "Project Code", "Project Number", "ID"), name)
     budget, currency = c.money("Budget", "Total Budget", "Planned Cost")
     percent = c.percent("% Complete", "Percent Complete")
     health = c.health(*_HEALTH_COLS)
@@ -245,9 +242,9 @@ def _register(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl
         "portfolio": c.text("Portfolio"),
         "program": c.text("Program", "Programme"),
         "department": c.text("Department"),
-        "manager": _first_person(c.text("Project Manager", "PM", "Owner")),
+        "manager": first_listed(c.text("Project Manager", "PM", "Owner")),
         "sponsor": c.text("Sponsor", "Executive Sponsor"),
-        "stage": _coalesce(c.text("Stage", "Phase"), c.text("Status")),
+        "stage": coalesce(c.text("Stage", "Phase"), c.text("Status")),
         "priority": c.text("Priority"),
         "start_date": c.date("Start Date", "Start"),
         "finish_date": finish,
@@ -280,83 +277,3 @@ def _sheet_project(t: RawTable) -> str:
     if t.meta.get("format") == "xlsx":
         return t.sheet.strip()
     return re.sub(r"\s*\(\d+\)$", "", Path(t.file_name).stem).strip()
-
-
-def _first_person(s: pl.Series) -> pl.Series:
-    return s.str.split(",").list.first().str.strip_chars().replace("", None)
-
-
-def _drop_blank(df: pl.DataFrame) -> pl.DataFrame:
-    cols = [c for c in df.columns if c != "_row"]
-    return df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cols)) if cols else df
-
-
-def _coalesce(*series: pl.Series) -> pl.Series:
-    frame = pl.DataFrame({f"c{i}": s for i, s in enumerate(series)})
-    return frame.select(pl.coalesce(frame.columns).alias(series[0].name)).to_series()
-
-
-class _Cells:
-    """Typed columns of one table's rows. Unreadable cells become value-level rejects: the row is
-    kept with the cell empty, and the reject quotes the file row and the text."""
-
-    def __init__(self, t: RawTable, df: pl.DataFrame, result: ImportResult, table: str,
-                 ctx: IngestContext, default_order: str | None = None):
-        self.t, self.df, self.result, self.table = t, df, result, table
-        # A caller's --date-order (and [general] default_date_order) reach pp.to_date through
-        # pp.DATE_ORDER; `default_order` is this tool's own default when nothing else decides.
-        settings = ctx.settings or {}
-        self.order = None
-        self.default_order = settings.get("general", {}).get("default_date_order") or default_order
-
-    def name(self, *names: str) -> str | None:
-        c = self.t.col(*names)
-        return c if c is not None and c in self.df.columns else None
-
-    def text(self, *names: str) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=pl.String)
-        return self.df[c]
-
-    def _typed(self, names, parser, what: str, dtype) -> pl.Series:
-        c = self.name(*names)
-        if c is None:
-            return pl.Series(names[0], [None] * self.df.height, dtype=dtype)
-        return self.use(parser(self.df[c]), c, what)
-
-    def date(self, *names: str) -> pl.Series:
-        return self._typed(names, lambda s: pp.to_date(s, self.order, self.default_order, s.name),
-                           "a date", pl.Date)
-
-    def number(self, *names: str) -> pl.Series:
-        return self._typed(names, pp.to_number, "a number", pl.Float64)
-
-    def percent(self, *names: str) -> pl.Series:
-        return self._typed(names, pp.to_percent, "a percentage", pl.Float64)
-
-    def health(self, *names: str) -> pl.Series:
-        return self._typed(names, pp.to_health, "a health colour", pl.String)
-
-    def bool(self, *names: str) -> pl.Series:
-        return self._typed(names, pp.to_bool, "a yes/no value", pl.Boolean)
-
-    def money(self, *names: str) -> tuple[pl.Series, pl.Series]:
-        c = self.name(*names)
-        if c is None:
-            n = self.df.height
-            return pl.Series(names[0], [None] * n, dtype=pl.Float64), pl.Series([None] * n, dtype=pl.String)
-        parsed, currency = pp.to_money(self.df[c])
-        return self.use(parsed, c, "an amount"), currency
-
-    def use(self, p: pp.Parsed, col: str, what: str) -> pl.Series:
-        rows = self.df["_row"]
-        if p.note:
-            note = re.sub(r"\brow (\d+)", lambda m: f"row {rows[int(m.group(1)) - 1]}", p.note)
-            line = f"{col}: {note}"
-            if line not in self.result.notes:
-                self.result.notes.append(line)
-        if p.bad.any():
-            for r, v in zip(rows.filter(p.bad).to_list(), self.df[col].filter(p.bad).to_list(), strict=True):
-                self.result.rejects.append(Reject(r, col, v, f"not {what}; left empty", self.table))
-        return p.values
