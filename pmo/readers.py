@@ -73,7 +73,10 @@ class Grid:
         body = body.select([c for c in body.columns if int(c[1:]) < width])
         if keep is not None:
             body = body.select([c for c in body.columns if int(c[1:]) in set(keep)])
-        body = body.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in body.columns)
+        # Surrounding spaces dropped; an empty cell is NULL.
+        body = body.with_columns(
+            pl.when(pl.col(c).str.strip_chars().str.len_bytes() > 0).then(pl.col(c).str.strip_chars()).alias(c)
+            for c in body.columns)
         body = body.with_row_index("_row", offset=first_row).with_columns(pl.col("_row").cast(pl.Int64))
         return header, body
 

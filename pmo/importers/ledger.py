@@ -194,10 +194,13 @@ def _kind_column(t: RawTable) -> str | None:
     present = [c for c in (t.col(n) for n in VERSION_COL) if c is not None]
     present = list(dict.fromkeys(present))
     for c in present:
-        vals = t.data[c].drop_nulls()
-        vals = vals.filter(~vals.str.to_lowercase().str.contains(_TOTAL_VALUE))
-        if len(vals) and pl.DataFrame({"v": vals}).select(kind_expr(pl.col("v")).is_not_null().mean()).item() >= 0.5:
-            return c
+        # Judged on the distinct values weighted by their counts: the same share, read once each.
+        counts = t.data[c].drop_nulls().value_counts(name="n")
+        counts = counts.filter(~pl.col(c).str.to_lowercase().str.contains(_TOTAL_VALUE))
+        if counts.height:
+            share = counts.select((kind_expr(pl.col(c)).is_not_null() * pl.col("n")).sum() / pl.col("n").sum())
+            if share.item() >= 0.5:
+                return c
     if t.sheet != t.file_name and kind_of(t.sheet):
         return None
     return present[0] if present else None
@@ -328,18 +331,26 @@ def _finish(long: pl.DataFrame, t: RawTable, ctx: IngestContext, result: ImportR
     if long.height == 0:
         return long
     # Period
-    fy = long["fy_text"] if long["fy_text"].null_count() < long.height else None
-    periods = parse_periods(long["period_text"].alias(period_name), fy, start, date_order(ctx))
+    # A ledger repeats a few dozen (period, fiscal year) pairs over millions of lines: read each
+    # distinct pair once, then join the result back (the same decision over all values).
+    has_fy = long["fy_text"].null_count() < long.height
+    pairs = long.select("period_text", "fy_text").unique(maintain_order=True)
+    periods = parse_periods(pairs["period_text"].alias(period_name), pairs["fy_text"] if has_fy else None,
+                            start, date_order(ctx))
     if periods.note:
-        result.notes.append(periods.note)
-    long = long.with_columns(period=periods.values, _pbad=periods.bad | long["period_text"].is_null())
+        result.notes.append(re.sub(r" on row \d+", "", periods.note) if pairs.height < long.height
+                            else periods.note)
+    pairs = pairs.with_columns(period=periods.values, _pbad=periods.bad)
+    long = long.join(pairs, on=["period_text", "fy_text"], how="left", nulls_equal=True, maintain_order="left")
+    long = long.with_columns(_pbad=pl.col("_pbad") | pl.col("period_text").is_null())
     _reject(result, long, "_pbad", lambda r: r["period_text"], period_name,
             lambda r: ("period is empty" if r["period_text"] is None else
                        "period not understood (e.g. 2026-03, 03/2026, Mar-26, FY26 P3, or P03 with a "
                        "Fiscal Year column)"))
     long = long.filter(~pl.col("_pbad"))
     # Kind
-    long = long.with_columns(kind=kind_expr(pl.col("kind_text")))
+    kinds = long.select("kind_text").unique().with_columns(kind=kind_expr(pl.col("kind_text")))
+    long = long.join(kinds, on="kind_text", how="left", nulls_equal=True, maintain_order="left")
     long = long.with_columns(_kbad=pl.col("kind").is_null())
     _reject(result, long, "_kbad", lambda r: r["kind_text"], None,
             lambda r: f"'{r['kind_text']}' is not budget, actual, forecast or commitment", col_field="kind_col")
