@@ -81,6 +81,36 @@ class Grid:
         return header, body
 
 
+    def iter_batches(self, header_index: int, keep: list[int] | None, rows: int):
+        """As `load`, in batches of `rows` rows (a UTF-8 CSV only; else one batch): a ten-million-
+        line ledger is parsed a slice at a time instead of all at once. Yields (header, body)."""
+        source = self._csv[0] if self._csv else None
+        if not isinstance(source, Path) or self.meta.get("encoding") not in ("utf-8", "utf-8-sig"):
+            yield self.load(header_index, keep)
+            return
+        _, delimiter, line_of_record = self._csv
+        header = self.head[header_index]
+        skip, first = line_of_record[header_index] + 1, header_index + 1
+        while first + 1 < len(line_of_record) and _is_rule(self.head[first]):
+            first += 1
+            skip = line_of_record[first]
+        width = len(header)
+        while width and not header[width - 1]:
+            width -= 1
+        cols = [f"c{i}" for i in (keep if keep is not None else range(width)) if i < width]
+        lf = pl.scan_csv(source, separator=delimiter, has_header=False, skip_lines=skip,
+                         infer_schema=False, truncate_ragged_lines=True, quote_char='"',
+                         schema={f"c{i}": pl.String for i in range(len(header))}).select(cols)
+        offset = first + 1
+        for body in lf.collect_batches(chunk_size=rows):
+            body = body.with_columns(
+                pl.when(pl.col(c).str.strip_chars().str.len_bytes() > 0).then(pl.col(c).str.strip_chars()).alias(c)
+                for c in body.columns)
+            body = body.with_row_index("_row", offset=offset).with_columns(pl.col("_row").cast(pl.Int64))
+            offset += body.height
+            yield header[:width], body
+
+
 def _is_rule(record: list[str | None]) -> bool:
     """A record that is only a dashed line (`-----`, `=====`)."""
     cells = [c for c in record if c]

@@ -182,11 +182,14 @@ class Writer:
         shutil.copyfile(src, staged)
         self._moves.append((staged, self.store.path(rel)))
 
-    def stage_frame(self, kind: str, name: str, df: pl.DataFrame) -> str:
+    def stage_frame(self, kind: str, name: str, df: pl.DataFrame | pl.LazyFrame) -> str:
         """Write a frame to tmp; return its final path relative to the store root."""
         rel = f"{kind}/{name}.parquet"
         staged = self.tmp / f"{kind.replace('/', '_')}-{name}.parquet"
-        df.write_parquet(staged, compression="zstd", statistics=True)
+        if isinstance(df, pl.LazyFrame):
+            df.sink_parquet(staged, compression="zstd", statistics=True)   # a big file's slices
+        else:
+            df.write_parquet(staged, compression="zstd", statistics=True)
         self._moves.append((staged, self.store.path(rel)))
         return rel
 

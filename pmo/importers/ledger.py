@@ -56,6 +56,9 @@ TOOL = "ledger"
 LABEL = "Finance ledger (FP&A plan / actual / forecast)"
 VERSION = "1"
 TABLES = ("financials",)
+# Rows are read independently (periods and kinds per value, totals per row), so a big CSV can be
+# parsed a slice at a time (see pmo.ingest: decisions are checked to agree across slices).
+CHUNKED = True
 
 # ---------------------------------------------------------------------------------------------
 # Kinds

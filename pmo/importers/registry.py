@@ -45,15 +45,24 @@ class Match:
     grid: Grid
     header_index: int
 
-    def table(self) -> RawTable:
+    def keep(self) -> list[int] | None:
+        """Column positions the importer asked for (`needed_columns`), or None for all."""
         needed = getattr(self.module, "needed_columns", None)
-        keep = None
-        if needed is not None and self.grid.typed is None:
-            header = [c or "" for c in self.grid.head[self.header_index]]
-            wanted = needed(header)
-            if wanted is not None:
-                keep = [i for i, h in enumerate(header) if norm(h) in {norm(w) for w in wanted}]
-        return raw_table(self.grid, self.header_index, keep)
+        if needed is None or self.grid.typed is not None:
+            return None
+        header = [c or "" for c in self.grid.head[self.header_index]]
+        wanted = needed(header)
+        if wanted is None:
+            return None
+        return [i for i, h in enumerate(header) if norm(h) in {norm(w) for w in wanted}]
+
+    def table(self) -> RawTable:
+        return raw_table(self.grid, self.header_index, self.keep())
+
+    def tables_in_batches(self, rows: int):
+        """The same RawTable a slice of rows at a time (big CSVs; see Grid.iter_batches)."""
+        for header, data in self.grid.iter_batches(self.header_index, self.keep(), rows):
+            yield _named(self.grid, self.header_index, header, data)
 
 
 def raw_table(grid: Grid, header_index: int, keep: list[int] | None = None) -> RawTable:
@@ -68,6 +77,10 @@ def raw_table(grid: Grid, header_index: int, keep: list[int] | None = None) -> R
         data = data.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
     else:
         header, data = grid.load(header_index, keep)
+    return _named(grid, header_index, header, data)
+
+
+def _named(grid: Grid, header_index: int, header: list, data: pl.DataFrame) -> RawTable:
     names = unique_names(header)
     data = data.rename({c: names[int(c[1:])] for c in data.columns if c != "_row"})
     return RawTable(grid.file_name, grid.sheet, [h or "" for h in header], data,
