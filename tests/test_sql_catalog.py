@@ -18,7 +18,7 @@ DEFAULTS = {
     "end_date": date(2026, 12, 31), "today": date(2026, 11, 25), "fiscal_start_month": 1,
     "category": None, "cost_center": None, "country": None, "role": None, "source": None,
     "level": None, "limit": 50, "offset": 0, "sort": "project_id", "descending": False,
-    "ingest_ids": None,
+    "ingest_ids": None, "eac_method": None, "include_closed": False,
 }
 
 

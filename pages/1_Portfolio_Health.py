@@ -1,0 +1,340 @@
+"""Portfolio health: how many projects are red, amber and green, which ones and why, what changed
+since the last status date, and what is late.
+
+Every colour is computed from the numbers by the rules in config [health] (docs/configuration.md)
+and shown beside the colour the project reported; the rule and inputs behind each colour are in
+the reasons and tooltips. Any chart or table leads to the project page (pages/6_Project.py).
+"""
+
+import polars as pl
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from pmo import formatting as fmt
+from pmo import health
+from pmo.charts import health as charts
+from pmo.ui import data, filters, tables
+
+st.set_page_config(page_title="Portfolio health", page_icon=":material/monitor_heart:", layout="wide")
+
+# ---------------------------------------------------------------------------------------------
+# Constants
+# ---------------------------------------------------------------------------------------------
+PROJECT_PAGE = "pages/6_Project.py"
+BADGE = {"red": ":red-badge[Red]", "amber": ":orange-badge[Amber]", "green": ":green-badge[Green]",
+         "grey": ":gray-badge[Grey]"}
+TABLE_LABELS = {
+    "project_id": "Project", "project_name": "Name", "portfolio": "Portfolio", "manager": "Manager",
+    "stage": "Stage", "status_date": "Status date", "overall_health": "Overall",
+    "schedule_health": "Schedule", "cost_health": "Cost", "work_health": "Work",
+    "reported_health": "Reported", "health_history": "Trend (oldest → latest)",
+    "percent_complete": "% complete", "bac": "BAC", "pv": "PV", "ev": "EV", "ac": "AC",
+    "cpi": "CPI", "spi": "SPI", "eac": "EAC", "etc": "ETC", "vac": "VAC", "tcpi": "TCPI",
+    "schedule_slip_days": "Slip (days)", "forecast_finish_date": "Forecast finish",
+    "health_reason": "Why (rules and inputs)",
+}
+TABLE_ORDER = ["project_id", "project_name", "overall_health", "health_history", "schedule_health",
+               "cost_health", "work_health", "reported_health", "percent_complete", "bac", "ev", "ac",
+               "cpi", "spi", "eac", "etc", "vac", "tcpi", "schedule_slip_days", "forecast_finish_date",
+               "portfolio", "manager", "stage", "status_date", "health_reason"]
+HEALTH_COLUMNS = ("overall_health", "schedule_health", "cost_health", "work_health", "reported_health")
+MILESTONE_LABELS = {"project_id": "Project", "project_name": "Name", "milestone": "Milestone",
+                    "committed_date": "Committed (baseline)", "forecast_date": "Forecast",
+                    "days_late": "Days late", "milestone_status": "Status"}
+
+def url_choice(label: str, choices: dict, param: str, default: str, help_: str) -> str:
+    """A selectbox whose value travels in the URL as its code (?eac=plan) and is kept for the
+    session across pages. (A widget bound with bind="query-params" puts its formatted label in
+    the URL, which would turn ?eac=plan into a long label.)"""
+    code = st.query_params.get(param) or st.session_state.get(f"_{param}") or default
+    code = code if code in choices else default
+    st.session_state[f"_{param}"] = code
+    if code != default:
+        st.query_params[param] = code
+    elif param in st.query_params:
+        del st.query_params[param]
+
+    def changed() -> None:
+        st.session_state[f"_{param}"] = st.session_state[f"{param}_pick"]
+        st.query_params[param] = st.session_state[f"{param}_pick"]
+
+    codes = list(choices)
+    return st.selectbox(label, codes, index=codes.index(code), key=f"{param}_pick",
+                        format_func=choices.get, on_change=changed, help=help_)
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+data.ensure_data()
+f = filters.sidebar()
+settings = data.settings()
+currency = settings["general"]["reporting_currency"]
+rules, problems = health.read_settings(settings)
+methods = list(health.EAC_METHODS)
+with st.sidebar:
+    eac_method = url_choice(
+        "EAC method", health.EAC_METHODS, "eac", rules["eac_method"],
+        "How the estimate at completion is forecast on this page: "
+        + " ".join(f"**{health.EAC_METHODS[m]}**: {health.EAC_HELP[m]}" for m in methods)
+        + f" The cost colour always uses the configured method ({health.EAC_METHODS[rules['eac_method']]}).")
+params = {**f.params(), "as_of": f.as_of}
+
+st.title("Portfolio health", anchor=False)
+for problem in problems:
+    st.warning(f"Configuration: {problem}", icon=":material/settings:")
+
+kpis = data.query("portfolio_health_kpis", **params)
+current = kpis.filter(pl.col("period") == "current").row(0, named=True) if kpis.height else None
+previous_rows = kpis.filter(pl.col("period") == "previous")
+previous = previous_rows.row(0, named=True) if previous_rows.height else None
+as_of = current["as_of_date"] if current else None
+since = health.since_text(previous["as_of_date"] if previous else None)
+st.caption(f"{f.summary()} · changes are {since} (the status date before)" if previous
+           else f.summary())
+
+if not current or current["active_projects"] == 0:
+    st.info("No active project matches these filters at this status date. Clear a filter or pick "
+            "another status date in the sidebar.", icon=":material/filter_alt_off:")
+    st.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# KPI rows
+# ---------------------------------------------------------------------------------------------
+def kpi(label: str, key: str, value: str, kind: str, help_: str, delta_color: str = "normal") -> None:
+    delta = health.delta_text(current[key], previous[key], kind) if previous else None
+    unchanged = delta is not None and delta.lstrip("+-$€£0.,") in ("", "K", "M", "B")
+    st.metric(label, value, "no change" if unchanged else delta,
+              delta_color="off" if unchanged else delta_color,
+              delta_arrow="off" if unchanged else "auto", border=True, help=help_ + f" Change {since}.")
+
+
+active = current["active_projects"]
+row1 = iter(st.columns([1, 0.85, 0.9, 0.9, 0.95, 1.3]))
+with next(row1):
+    kpi("Active projects", "active_projects", fmt.count(active), "count",
+        "Projects not finished at the status date (no actual finish yet, not in a closing stage), "
+        "each with its latest status on or before that date.", "off")
+for colour, word in (("red", "Red"), ("amber", "Amber"), ("green", "Green")):
+    with next(row1):
+        kpi(f"{word} · {fmt.pct(current[f'{colour}_share'], 0)}", f"{colour}_count",
+            fmt.count(current[f"{colour}_count"]), "count",
+            f"Active projects whose computed overall health is {colour}, and their share of the "
+            "active projects. Overall = the worst of schedule, cost and work; see 'How the colours "
+            "are computed' at the bottom.", "inverse" if colour != "green" else "normal")
+with next(row1):
+    kpi("Projects late", "late_projects", fmt.count(current["late_projects"]), "count",
+        "Active projects whose forecast finish is after the baseline finish, or whose finish date "
+        "has passed before reaching 100%.", "inverse")
+with next(row1):
+    kpi("Milestones missed", "milestones_missed_30_count",
+        fmt.count(current["milestones_missed_30_count"]), "count",
+        "Milestones whose committed (baseline) date fell in the 30 days before the status date and "
+        "that were not done by then.", "inverse")
+row2 = iter(st.columns([1.3, 1.1, 1.1, 0.85, 0.85, 1]))
+with next(row2):
+    kpi("Total budget (BAC)", "bac", fmt.money(current["bac"], currency), "money",
+        f"Sum of the budgets at completion of active projects at the status date, in {currency}.", "off")
+with next(row2):
+    kpi("Earned value (EV)", "ev", fmt.money(current["ev"], currency), "money",
+        "% complete × BAC, summed over active projects.", "off")
+with next(row2):
+    kpi("Actual cost (AC)", "ac", fmt.money(current["ac"], currency), "money",
+        "Cost to the status date from the status reports (else the ledger's actual lines).", "off")
+with next(row2):
+    kpi("Portfolio CPI", "cpi", fmt.ratio(current["cpi"]), "ratio",
+        "Σ EV ÷ Σ AC over active projects with both. Below 1 = more spent than earned.")
+with next(row2):
+    kpi("Portfolio SPI", "spi", fmt.ratio(current["spi"]), "ratio",
+        f"Σ EV ÷ Σ PV over active projects with both; planned value (PV) "
+        f"{fmt.money(current['pv'], currency)}: the time-phased ledger budget to the status date, "
+        "else linear between baseline start and finish. Below 1 = behind plan.")
+with next(row2):
+    kpi("Milestones due", "milestones_due_30_count", fmt.count(current["milestones_due_30_count"]),
+        "count", "Milestones of active projects, not done, forecast in the 30 days after the status "
+        "date.", "off")
+if current["grey_count"]:
+    st.caption(f"{current['grey_count']} active project(s) cannot be judged (grey: no baseline dates "
+               "and no budget with actual cost); they count as active but in no colour.")
+
+# ---------------------------------------------------------------------------------------------
+# Which projects are red or amber, and why; what changed
+# ---------------------------------------------------------------------------------------------
+projects = data.query("portfolio_health_projects", **params, eac_method=eac_method)
+active_projects = projects.filter(pl.col("is_active"))
+history = data.query("portfolio_health_history", **params)
+
+
+def project_link(project_id: str, label: str, help_: str | None = None) -> None:
+    try:
+        st.page_link(PROJECT_PAGE, label=label, icon=":material/open_in_new:", help=help_,
+                     query_params={"project": project_id})
+    except StreamlitPageNotFoundError:  # this page run on its own (tests): no page registry
+        st.markdown(f"[{label}](Project?project={project_id})", help=help_)
+
+
+flagged = active_projects.filter(pl.col("overall_health").is_in(["red", "amber"]))
+st.subheader(f"Red and amber: which and why ({flagged.height})", anchor=False)
+st.caption("Computed colour, the colour the project reported, and the inputs behind it. Hover a "
+           "project for the full rule and values; click it to open the project.")
+if flagged.is_empty():
+    st.success("No active project is red or amber.", icon=":material/check_circle:")
+else:
+    red_col, amber_col = st.columns(2, gap="large")
+    for colour, col in (("red", red_col), ("amber", amber_col)):
+        rows = flagged.filter(pl.col("overall_health") == colour)
+        with col:
+            st.markdown(f"{BADGE[colour]} **{rows.height} {colour}**")
+            for row in rows.iter_rows(named=True):
+                project_link(row["project_id"], f"{row['project_id']} · {row['project_name']}",
+                             row["health_reason"])
+                reported = row["reported_health"]
+                st.caption(f"reported {health.md_label(reported) if reported else 'nothing'} · "
+                           f"{health.short_reason(row)}")
+
+left, right = st.columns(2, gap="large")
+with left:
+    prev_date = previous["as_of_date"] if previous else None
+    st.subheader(f"Changed {since}", anchor=False)
+    changed = health.changes(history, as_of, prev_date)
+    if prev_date is None:
+        st.info("This is the first status date: nothing to compare with.", icon=":material/history:")
+    elif changed.is_empty():
+        st.success("No project changed colour.", icon=":material/check_circle:")
+    else:
+        st.markdown("\n".join(
+            f"- **{r['project_id']}** {r['project_name']}: "
+            f"{health.md_label(r['before']) if r['before'] else 'new'} → {health.md_label(r['after'])}"
+            for r in changed.iter_rows(named=True)))
+with right:
+    disagree = active_projects.filter(
+        pl.col("reported_health").is_not_null()
+        & (pl.col("reported_health") != pl.col("overall_health"))
+        & (pl.col("overall_health") != "grey"))
+    st.subheader("Reported vs computed", anchor=False)
+    if disagree.is_empty():
+        st.caption("Every active project's reported colour matches the computed one.")
+    else:
+        st.caption(f"{disagree.height} active projects report a different colour than the rules compute:")
+        st.markdown("\n".join(
+            f"- **{r['project_id']}** {r['project_name']}: reports {health.md_label(r['reported_health'])}, "
+            f"computed {health.md_label(r['overall_health'])}"
+            for r in disagree.sort("health_rank", descending=True).iter_rows(named=True)))
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+# ---------------------------------------------------------------------------------------------
+c1, c2 = st.columns(2, gap="large")
+with c1:
+    st.altair_chart(charts.rag_by_portfolio(active_projects), key="rag_by_portfolio")
+with c2:
+    event = st.altair_chart(
+        charts.cpi_spi_quadrant(active_projects, currency, rules["index_red"], rules["index_amber"]),
+        key="cpi_spi", on_select="rerun", selection_mode=charts.PROJECT_PICK)
+    picked = (event.selection.get(charts.PROJECT_PICK) or []) if event else []
+    if picked and picked[0].get("project_id"):
+        st.switch_page(PROJECT_PAGE, query_params={"project": picked[0]["project_id"]})
+    missing = active_projects.filter(pl.col("cpi").is_null() | pl.col("spi").is_null())
+    if missing.height:
+        st.caption("Not plotted (no CPI or SPI yet): " + ", ".join(missing["project_id"].to_list())
+                   + ". The table below says why.")
+
+c3, c4 = st.columns(2, gap="large")
+with c3:
+    st.altair_chart(charts.health_counts_over_time(history), key="health_over_time")
+    slipped = active_projects.filter(pl.col("schedule_slip_days").is_not_null()
+                                     & (pl.col("schedule_slip_days") != 0))
+    if slipped.height:
+        st.altair_chart(charts.schedule_slip(slipped), key="slip")
+    on_time = active_projects.filter(pl.col("schedule_slip_days") == 0).height
+    no_baseline = active_projects.filter(pl.col("schedule_slip_days").is_null())
+    st.caption(f"{on_time} projects forecast to finish on their baseline date (not drawn)"
+               + (". No baseline finish: " + ", ".join(no_baseline["project_id"].to_list())
+                  if no_baseline.height else "") + ".")
+with c4:
+    st.altair_chart(charts.health_strip(history), key="health_strip")
+
+milestones = data.query("portfolio_milestones", **params)
+milestones = milestones.filter(pl.col("project_id").is_in(active_projects["project_id"].implode()))
+if milestones.is_empty():
+    st.info("No milestones in the task exports of these projects.", icon=":material/flag:")
+else:
+    c5, c6 = st.columns([3, 2], gap="large")
+    with c5:
+        st.altair_chart(charts.milestone_timeline(milestones, as_of), key="milestones")
+    with c6:
+        late = milestones.filter(pl.col("milestone_status") == "late").sort("days_late", descending=True)
+        st.markdown(f"**Late milestones ({late.height})**")
+        if late.height:
+            tables.show(late.select("project_id", "project_name", "milestone", "committed_date",
+                                    "forecast_date", "days_late"),
+                        key="late_milestones", labels=MILESTONE_LABELS, currency=currency)
+        first, last = charts.milestone_window(as_of, 0, 30)
+        due = milestones.filter(pl.col("milestone_status") == "upcoming",
+                                pl.col("forecast_date").is_between(first, last)).sort("forecast_date")
+        st.markdown(f"**Due in the next 30 days ({due.height})**")
+        if due.height:
+            tables.show(due.select("project_id", "project_name", "milestone", "forecast_date",
+                                   "committed_date"),
+                        key="due_milestones", labels=MILESTONE_LABELS, currency=currency)
+
+# ---------------------------------------------------------------------------------------------
+# The project table (sorted and paginated on the server)
+# ---------------------------------------------------------------------------------------------
+st.subheader("Portfolio earned value", anchor=False)
+totals = health.rollup(active_projects)
+st.table(pl.DataFrame([{
+    "BAC": fmt.money(totals["bac"], currency), "PV": fmt.money(totals["pv"], currency),
+    "EV": fmt.money(totals["ev"], currency), "AC": fmt.money(totals["ac"], currency),
+    "SV": fmt.money(totals["sv"], currency), "CV": fmt.money(totals["cv"], currency),
+    "SPI": fmt.ratio(totals["spi"]), "CPI": fmt.ratio(totals["cpi"]),
+    "EAC": fmt.money(totals["eac"], currency), "ETC": fmt.money(totals["etc"], currency),
+    "VAC": fmt.money(totals["vac"], currency), "TCPI": fmt.ratio(totals["tcpi"])}]), hide_index=True)
+st.caption(f"{active} active projects. SPI and CPI: Σ EV ÷ Σ PV and Σ EV ÷ Σ AC over the projects with "
+           f"both. EAC ({health.EAC_METHODS[eac_method]}) summed; a project without an EAC yet counts "
+           "at its BAC. ETC = EAC − AC, VAC = BAC − EAC, TCPI = (BAC − EV) ÷ (BAC − AC).")
+
+st.subheader("All projects", anchor=False)
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    sort = st.selectbox("Sort by", list(health.SORT_OPTIONS), format_func=health.SORT_OPTIONS.get,
+                        key="health_sort", width=260)
+    descending = st.toggle("Descending", value=True, key="health_desc")
+    include_closed = st.toggle("Include finished projects", value=False, key="health_closed")
+page_no = int(st.session_state.get("health_page", 1))
+query_args = {**params, "eac_method": eac_method, "include_closed": include_closed,
+              "sort": health.sort_key(sort), "descending": descending, "limit": health.PAGE_SIZE}
+table = data.query("portfolio_health_table", **query_args, offset=(page_no - 1) * health.PAGE_SIZE)
+total = table["total_rows"][0] if table.height else 0
+pages = health.page_count(total)
+if page_no > pages:
+    page_no = pages
+    st.session_state["health_page"] = pages
+    table = data.query("portfolio_health_table", **query_args, offset=(page_no - 1) * health.PAGE_SIZE)
+shown = table.with_columns(
+    pl.concat_list(pl.col(c)).list.drop_nulls().alias(c) for c in HEALTH_COLUMNS
+).drop("total_rows", "position")
+chips = {c: tables.rag_column(TABLE_LABELS[c], help="As the project reported it" if c == "reported_health"
+                               else "Computed by the rules") for c in HEALTH_COLUMNS}
+chips["health_history"] = tables.rag_column(
+    TABLE_LABELS["health_history"], letters=True,
+    help="Computed overall health at each status date up to the selected one, oldest first "
+         "(R = red, A = amber, G = green).")
+event = tables.show(shown, key="health_table", labels=TABLE_LABELS, currency=currency,
+                    overrides=chips, on_select="rerun", selection_mode="single-row",
+                    column_order=TABLE_ORDER, height=38 + 35 * max(1, min(shown.height, health.PAGE_SIZE)))
+rows = event.selection.rows if event else []
+if rows:
+    st.switch_page(PROJECT_PAGE, query_params={"project": shown["project_id"][rows[0]]})
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.caption(f"{total} projects · page {page_no} of {pages} · select a row to open the project. "
+               "EAC, ETC and VAC use the EAC method chosen in the sidebar.")
+    if pages > 1:
+        st.number_input("Page", min_value=1, max_value=pages, step=1, key="health_page", width=140)
+
+with st.expander("How the colours are computed", icon=":material/rule:"):
+    st.markdown(health.rules_markdown(rules))
+    st.caption("Thresholds live in config/pmo.toml, section [health]; a store can override them in "
+               "<data dir>/config.toml. Every key is described in docs/configuration.md. Ratios are "
+               "compared after rounding to 6 decimals, so a value exactly on a threshold counts as "
+               "written (CPI 0.95 is green, slip of exactly 10% is green).")

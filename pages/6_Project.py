@@ -1,0 +1,294 @@
+"""Project: one project at the selected status date, reached from any chart or table with the
+project id in the URL (?project=PRJ-1001).
+
+Key facts; the computed RAG per dimension with the rule and inputs behind it beside the RAG the
+project reported; the EVM table and S-curve; milestones and late tasks; budget lines; risks and
+issues; the status history. With no or an unknown id it shows a picker and says why.
+"""
+
+import polars as pl
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from pmo import formatting as fmt
+from pmo import health
+from pmo.charts import health as charts
+from pmo.ui import data, filters, tables
+
+st.set_page_config(page_title="Project", page_icon=":material/folder_open:", layout="wide")
+
+# ---------------------------------------------------------------------------------------------
+# Constants
+# ---------------------------------------------------------------------------------------------
+HEALTH_PAGE = "pages/1_Portfolio_Health.py"
+BADGE_COLOR = health.BADGE_COLOR
+HISTORY_LABELS = {
+    "as_of": "Status date", "overall_health": "Computed overall", "schedule_health": "Computed schedule",
+    "cost_health": "Computed cost", "work_health": "Computed work", "reported_health": "Reported overall",
+    "reported_schedule_health": "Reported schedule", "reported_cost_health": "Reported cost",
+    "reported_scope_health": "Reported scope", "percent_complete": "% complete",
+    "forecast_finish_date": "Forecast finish", "schedule_slip_days": "Slip (days)", "bac": "BAC",
+    "pv": "PV", "ev": "EV", "ac": "AC", "spi": "SPI", "cpi": "CPI", "health_reason": "Why",
+    "status_comment": "Status comment",
+}
+MILESTONE_LABELS = {"milestone": "Milestone", "committed_date": "Committed (baseline)",
+                    "forecast_date": "Forecast", "done_date": "Done", "milestone_status": "Status",
+                    "slip_days": "Slip (days)", "days_late": "Days late"}
+TASK_LABELS = {"task_name": "Task", "assignee": "Assignee", "status": "Status",
+               "percent_complete": "% complete", "committed_date": "Committed (baseline)",
+               "forecast_date": "Forecast", "days_late": "Days late"}
+RISK_LABELS = {"item_id": "Id", "kind": "Kind", "title": "Title", "category": "Category",
+               "owner": "Owner", "status": "Status", "probability": "Probability", "impact": "Impact",
+               "exposure": "Exposure", "due_date": "Due", "created_date": "Created",
+               "closed_date": "Closed", "is_open": "Open"}
+STATUS_CHIPS = st.column_config.MultiselectColumn(
+    "Status", options=list(charts.MILESTONE_DOMAIN), color=list(charts.MILESTONE_RANGE),
+    help="At the status date: done, late (not done, committed date passed) or upcoming.")
+BUDGET_LABELS = {"period": "Month", "category": "Category", "budget": "Budget", "actual": "Actual",
+                 "forecast": "Forecast", "commitment": "Commitment"}
+
+def url_choice(label: str, choices: dict, param: str, default: str, help_: str) -> str:
+    """A selectbox whose value travels in the URL as its code (?eac=plan) and is kept for the
+    session across pages. (A widget bound with bind="query-params" puts its formatted label in
+    the URL, which would turn ?eac=plan into a long label.)"""
+    code = st.query_params.get(param) or st.session_state.get(f"_{param}") or default
+    code = code if code in choices else default
+    st.session_state[f"_{param}"] = code
+    if code != default:
+        st.query_params[param] = code
+    elif param in st.query_params:
+        del st.query_params[param]
+
+    def changed() -> None:
+        st.session_state[f"_{param}"] = st.session_state[f"{param}_pick"]
+        st.query_params[param] = st.session_state[f"{param}_pick"]
+
+    codes = list(choices)
+    return st.selectbox(label, codes, index=codes.index(code), key=f"{param}_pick",
+                        format_func=choices.get, on_change=changed, help=help_)
+
+
+# ---------------------------------------------------------------------------------------------
+# Data and the project picker (bound to ?project=)
+# ---------------------------------------------------------------------------------------------
+data.ensure_data()
+f = filters.sidebar()
+settings = data.settings()
+currency = settings["general"]["reporting_currency"]
+rules, _ = health.read_settings(settings)
+methods = list(health.EAC_METHODS)
+with st.sidebar:
+    eac_method = url_choice(
+        "EAC method", health.EAC_METHODS, "eac", rules["eac_method"],
+        "How the estimate at completion is forecast: "
+        + " ".join(f"**{health.EAC_METHODS[m]}**: {health.EAC_HELP[m]}" for m in methods))
+
+everything = data.query("project_list", portfolio=None, program=None, department=None,
+                        manager=None, stage=None)
+selected = data.query("project_list", **f.params())
+names = dict(zip(everything["project_id"].to_list(), everything["project_name"].to_list()))
+options = selected["project_id"].to_list()
+
+requested = st.query_params.get("project")
+notice = None
+if requested is not None and requested not in names:
+    del st.query_params["project"]
+    notice = (f"There is no project '{requested}' in the data (store version {data.version()}). "
+              "Pick one below.")
+    requested = None
+elif requested is not None and requested not in options:
+    options = [requested, *options]
+    notice = f"{requested} is outside the current sidebar filters; shown anyway."
+
+
+def picked() -> None:
+    """The picker writes the project id to the URL (?project=PRJ-1001), so a link reopens it."""
+    choice = st.session_state["project_pick"]
+    if choice:
+        st.query_params["project"] = choice
+    elif "project" in st.query_params:
+        del st.query_params["project"]
+
+
+try:
+    st.page_link(HEALTH_PAGE, label="Portfolio health", icon=":material/arrow_back:")
+except StreamlitPageNotFoundError:  # this page run on its own (tests): no page registry
+    st.markdown("[Portfolio health](Portfolio_Health)")
+project_id = st.selectbox(
+    "Project", options, index=options.index(requested) if requested in options else None,
+    key="project_pick", on_change=picked, format_func=lambda pid: f"{pid} · {names.get(pid, '')}",
+    placeholder="Choose a project",
+    help="Every chart and table on Portfolio health links here; the id travels in the URL.")
+if notice:
+    st.warning(notice, icon=":material/link_off:")
+if project_id is None:
+    st.info("Choose a project above (or click one on the Portfolio health page) to see its facts, "
+            "health with reasons, earned value, milestones, budget lines, risks and history.",
+            icon=":material/folder_open:")
+    st.stop()
+
+params = {"project_id": project_id, "as_of": f.as_of}
+facts = data.query("project_facts", **params, eac_method=eac_method).row(0, named=True)
+
+# ---------------------------------------------------------------------------------------------
+# Header and key facts
+# ---------------------------------------------------------------------------------------------
+st.title(f"{facts['project_id']} · {facts['project_name'] or ''}", anchor=False)
+status_date = facts["status_date"]
+org = " › ".join(x for x in (facts["portfolio"], facts["program"]) if x)
+st.caption(" · ".join(x for x in (
+    org, f"Manager: {facts['manager']}" if facts["manager"] else None,
+    f"Sponsor: {facts['sponsor']}" if facts["sponsor"] else None,
+    f"Stage: {facts['stage']}" if facts["stage"] else None,
+    f"Status date {status_date:%d %B %Y}" if status_date else "no status on or before this date",
+) if x))
+
+
+def day(value) -> str:
+    return f"{value:%d %b %Y}" if value else "—"
+
+
+kpis = iter([*st.columns(4), *st.columns(4)])
+with next(kpis):
+    st.metric("% complete", fmt.pct(facts["percent_complete"], 0), border=True,
+              help="As reported at the status date.")
+with next(kpis):
+    st.metric("Budget (BAC)", fmt.money(facts["bac"], currency), border=True,
+              help=f"Budget at completion at the status date, in {currency}"
+                   + (f" (the project's currency is {facts['currency']})." if facts["currency"]
+                      and facts["currency"] != currency else "."))
+with next(kpis):
+    st.metric("Forecast finish", day(facts["forecast_finish_date"]), border=True,
+              help=f"Baseline finish {day(facts['baseline_finish_date'])}; baseline start "
+                   f"{day(facts['baseline_start_date'])}; start {day(facts['start_date'])}.")
+with next(kpis):
+    slip = facts["schedule_slip_days"]
+    st.metric("Slip", "—" if slip is None else f"{slip:+d} days", border=True,
+              help="Forecast finish minus baseline finish (positive = late); — = no baseline.")
+with next(kpis):
+    st.metric("CPI", fmt.ratio(facts["cpi"]), border=True, help="EV ÷ AC; below 1 = over cost.")
+with next(kpis):
+    st.metric("SPI", fmt.ratio(facts["spi"]), border=True, help="EV ÷ PV; below 1 = behind plan.")
+with next(kpis):
+    st.metric("EAC", fmt.money(facts["eac"], currency), border=True,
+              help=f"Estimate at completion: {health.EAC_METHODS[facts['eac_method'] or 'cpi']}.")
+with next(kpis):
+    st.metric("VAC", fmt.money(facts["vac"], currency), border=True,
+              help="BAC − EAC; below 0 = forecast overrun.")
+
+if status_date is None:
+    st.info(f"{facts['project_id']} had no status report on or before the selected status date, so "
+            "there is no health or earned value to show. Pick a later status date in the sidebar.",
+            icon=":material/event_busy:")
+    st.stop()
+
+# ---------------------------------------------------------------------------------------------
+# Health per dimension: computed (with the reason) beside reported
+# ---------------------------------------------------------------------------------------------
+st.subheader("Health", anchor=False)
+dimensions = [
+    ("Overall", facts["overall_health"], facts["reported_health"], facts["health_reason"]),
+    ("Schedule", facts["schedule_health"], facts["reported_schedule_health"], facts["schedule_reason"]),
+    ("Cost", facts["cost_health"], facts["reported_cost_health"], facts["cost_reason"]),
+    ("Work / scope", facts["work_health"], facts["reported_scope_health"],
+     facts["work_reason"] or "Work: not judged. The tasks carry no original estimate to compare "
+     "actual + remaining work with (a plan's Work field already is actual + remaining)."),
+]
+for col, (name, computed, reported, reason) in zip(st.columns(4), dimensions):
+    with col, st.container(border=True, height="stretch"):
+        with st.container(horizontal=True, gap="small"):
+            st.badge(f"{name}: {computed or 'not judged'}", color=BADGE_COLOR.get(computed, "gray"),
+                     help="Computed by the rules in config [health].")
+            st.badge(f"reported {reported or '—'}", color=BADGE_COLOR.get(reported, "gray"),
+                     help="The colour the project reported.")
+        st.caption(reason)
+if facts["status_comment"]:
+    st.markdown(f"> **Status comment ({status_date:%d %b %Y}):** {facts['status_comment']}")
+
+# ---------------------------------------------------------------------------------------------
+# Earned value: table and S-curve
+# ---------------------------------------------------------------------------------------------
+st.subheader("Earned value", anchor=False)
+left, right = st.columns([1.1, 1], gap="large")
+with left:
+    evm_table = pl.DataFrame(health.evm_rows(facts, currency))
+    if (evm_table["Note"] == "").all():
+        evm_table = evm_table.drop("Note")
+    st.table(evm_table, hide_index=True)
+    st.caption(facts["evm_note"] or "")
+with right:
+    evm = data.query("project_evm_by_month", **params)
+    if evm.drop_nulls("pv").is_empty() and evm.drop_nulls("ev").is_empty():
+        st.info("No planned value or earned value to draw: " + (facts["evm_note"] or ""),
+                icon=":material/show_chart:")
+    else:
+        st.altair_chart(charts.s_curve(evm, status_date, currency), key="s_curve")
+
+# ---------------------------------------------------------------------------------------------
+# Milestones and late tasks
+# ---------------------------------------------------------------------------------------------
+m1, m2 = st.columns(2, gap="large")
+with m1:
+    st.subheader("Milestones", anchor=False)
+    ms = data.query("project_milestone_status", **params)
+    if ms.is_empty():
+        st.info("No milestones in this project's task export.", icon=":material/flag:")
+    else:
+        late = ms.filter(pl.col("milestone_status") == "late").height
+        st.caption(f"{ms.height} milestones · {late} late at the status date (not done and the "
+                   "committed date has passed).")
+        tables.show(ms.drop("task_id").with_columns(pl.concat_list("milestone_status")),
+                    key="milestones", labels=MILESTONE_LABELS, currency=currency, placeholder="—",
+                    overrides={"milestone_status": STATUS_CHIPS})
+with m2:
+    st.subheader("Late tasks", anchor=False)
+    late_tasks = data.query("project_late_tasks", **params)
+    if late_tasks.is_empty():
+        st.success("No task is past its committed date without being done.", icon=":material/check_circle:")
+    else:
+        st.caption(f"{late_tasks.height} tasks not done although their committed date had passed.")
+        tables.show(late_tasks.drop("task_id"), key="late_tasks", labels=TASK_LABELS, currency=currency,
+                    placeholder="—")
+
+# ---------------------------------------------------------------------------------------------
+# Budget lines, risks and issues
+# ---------------------------------------------------------------------------------------------
+b1, b2 = st.columns(2, gap="large")
+with b1:
+    st.subheader("Budget lines", anchor=False)
+    lines = data.query("project_budget_lines", project_id=project_id)
+    if lines.is_empty():
+        st.info("The ledger has no lines for this project.", icon=":material/account_balance:")
+    else:
+        by_category = (lines.group_by("category")
+                       .agg(pl.col("budget", "actual", "forecast", "commitment").sum())
+                       .sort("budget", descending=True, nulls_last=True))
+        st.caption(f"Ledger totals by category in {currency} (all months; credits and reversals "
+                   "included). Monthly lines below.")
+        tables.show(by_category, key="budget_by_category", labels=BUDGET_LABELS, currency=currency,
+                    placeholder="—")
+        tables.show(lines.sort("period", descending=True), key="budget_lines", labels=BUDGET_LABELS,
+                    currency=currency, height=260, placeholder="—")
+with b2:
+    st.subheader("Risks and issues", anchor=False)
+    raid = data.query("project_risks", **params)
+    if raid.is_empty():
+        st.info("No risks or issues recorded for this project.", icon=":material/warning:")
+    else:
+        open_ = raid.filter(pl.col("is_open"))
+        st.caption(f"{open_.filter(pl.col('kind') == 'risk').height} open risks · "
+                   f"{open_.filter(pl.col('kind') == 'issue').height} open issues at the status date.")
+        tables.show(raid, key="raid", labels=RISK_LABELS, currency=currency, placeholder="—")
+
+# ---------------------------------------------------------------------------------------------
+# Status history
+# ---------------------------------------------------------------------------------------------
+st.subheader("Status history", anchor=False)
+hist = data.query("project_health_history", **params)
+st.caption("What the project reported and what the rules computed at every status date.")
+health_cols = ["overall_health", "schedule_health", "cost_health", "work_health", "reported_health",
+               "reported_schedule_health", "reported_cost_health", "reported_scope_health"]
+tables.show(hist.sort("as_of", descending=True).with_columns(
+    pl.concat_list(c).list.drop_nulls().alias(c) for c in health_cols),
+    key="history", labels=HISTORY_LABELS, currency=currency, placeholder="—",
+    overrides={c: tables.rag_column(HISTORY_LABELS[c]) for c in health_cols})

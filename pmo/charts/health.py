@@ -1,0 +1,246 @@
+"""Portfolio health charts: RAG by portfolio, the CPI x SPI quadrant (clickable), schedule slip,
+the milestone timeline, health over time (counts and a strip per project) and a project S-curve.
+Pure: Polars frames from the health queries in, alt.Chart out; colours from pmo.charts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import altair as alt
+import polars as pl
+
+from pmo.charts import RAG_DOMAIN, RAG_RANGE, rag_color
+
+PROJECT_PICK = "project"       # name of the click selection on the CPI x SPI chart
+INDEX_DOMAIN = [0.4, 2.0]      # widest CPI / SPI axes; values beyond sit on the edge
+MILESTONE_DOMAIN = ["late", "upcoming", "done"]
+MILESTONE_RANGE = ["#c0392b", "#4a6fa5", "#2e8b57"]
+SERIES = ["PV (planned value)", "EV (earned value)", "AC (actual cost)"]
+SERIES_COLORS = ["#9bb7d4", "#2e8b57", "#c0392b"]
+
+
+def _symbol(currency: str) -> str:
+    return {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
+
+
+def _money_axis(title: str, currency: str) -> alt.Axis:
+    """Compact money labels: $1.2M, -$350K, $2B."""
+    expr = (f"(datum.value < 0 ? '-' : '') + '{_symbol(currency)}' + "
+            "replace(replace(format(abs(datum.value), '.3~s'), 'G', 'B'), 'k', 'K')")
+    return alt.Axis(title=title, labelExpr=expr)
+
+
+def _money_tip(field: str, title: str, currency: str) -> alt.Tooltip:
+    return alt.Tooltip(f"{field}:Q", title=f"{title} ({currency})",
+                       format="$,.0f" if currency == "USD" else ",.0f")
+
+
+def _label(df: pl.DataFrame) -> pl.DataFrame:
+    """'PRJ-1012 Data Centre Exit - Wave 2' as one label column."""
+    return df.with_columns(pl.concat_str([pl.col("project_id"), pl.col("project_name").fill_null("")],
+                                         separator=" ").str.strip_chars().alias("project"))
+
+
+def rag_by_portfolio(projects: pl.DataFrame) -> alt.Chart:
+    """Stacked bars: active projects per portfolio by computed overall health."""
+    df = projects.with_columns(pl.col("portfolio").fill_null("(no portfolio)"))
+    return alt.Chart(df, title=alt.TitleParams(
+        "Computed health by portfolio", subtitle="Active projects, coloured by the worst dimension")
+    ).mark_bar().encode(
+        y=alt.Y("portfolio:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+        x=alt.X("count():Q", title="Projects", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=rag_color("overall_health", "Health"),
+        order=alt.Order("health_rank:Q", sort="descending"),
+        tooltip=[alt.Tooltip("portfolio:N", title="Portfolio"),
+                 alt.Tooltip("overall_health:N", title="Health"),
+                 alt.Tooltip("count():Q", title="Projects")],
+    ).properties(height=alt.Step(34))
+
+
+def index_domain(df: pl.DataFrame) -> tuple[float, float]:
+    """Axis range for CPI and SPI: the data with a margin, at least 0.8 to 1.2, at most
+    INDEX_DOMAIN (values beyond sit on the edge; the tooltip shows them exactly)."""
+    values = pl.concat([df["cpi"], df["spi"]]).drop_nulls() if df.height else pl.Series([], dtype=pl.Float64)
+    lo = min(0.8, (values.min() - 0.05) if values.len() else 0.8)
+    hi = max(1.2, (values.max() + 0.05) if values.len() else 1.2)
+    lo, hi = max(lo, INDEX_DOMAIN[0]), min(hi, INDEX_DOMAIN[1])
+    return round(lo, 1) if round(lo, 1) <= lo else round(lo - 0.05, 1), round(hi + 0.049, 1)
+
+
+def cpi_spi_quadrant(projects: pl.DataFrame, currency: str = "USD", index_red: float = 0.90,
+                     index_amber: float = 0.95) -> alt.LayerChart:
+    """CPI against SPI, one bubble per project (size = BAC, colour = computed health); a click
+    selects the project (selection named PROJECT_PICK)."""
+    df = _label(projects.filter(pl.col("cpi").is_not_null() & pl.col("spi").is_not_null()))
+    pick = alt.selection_point(name=PROJECT_PICK, fields=["project_id"], on="click")
+    lo, hi = index_domain(df)
+    scale = alt.Scale(domain=[lo, hi], clamp=True)
+    points = alt.Chart(df).mark_circle(opacity=0.85, stroke="white", strokeWidth=1, cursor="pointer").encode(
+        x=alt.X("spi:Q", title="SPI (schedule performance: EV ÷ PV)",
+                scale=scale, axis=alt.Axis(format=".2f")),
+        y=alt.Y("cpi:Q", title="CPI (cost performance: EV ÷ AC)", scale=scale,
+                axis=alt.Axis(format=".2f")),
+        size=alt.Size("bac:Q", title=f"BAC ({currency})", scale=alt.Scale(range=[60, 1400]),
+                      legend=None),
+        color=rag_color("overall_health", "Health"),
+        tooltip=[alt.Tooltip("project:N", title="Project"),
+                 alt.Tooltip("overall_health:N", title="Computed health"),
+                 alt.Tooltip("cpi:Q", title="CPI", format=".2f"),
+                 alt.Tooltip("spi:Q", title="SPI", format=".2f"),
+                 _money_tip("bac", "BAC", currency),
+                 alt.Tooltip("health_reason:N", title="Why")],
+    ).add_params(pick)
+    guides = pl.DataFrame({"v": [1.0]})
+    one_x = alt.Chart(guides).mark_rule(color="#555", strokeDash=[4, 3]).encode(
+        x=alt.X("v:Q", scale=scale))
+    one_y = alt.Chart(guides).mark_rule(color="#555", strokeDash=[4, 3]).encode(
+        y=alt.Y("v:Q", scale=scale))
+    corners = pl.DataFrame({
+        "x": [hi - 0.01, lo + 0.01, hi - 0.01, lo + 0.01],
+        "y": [hi - 0.01, hi - 0.01, lo + 0.01, lo + 0.01],
+        "text": ["Ahead, under budget", "Behind, under budget", "Ahead, over budget",
+                 "Behind, over budget"],
+        "align": ["right", "left", "right", "left"],
+        "baseline": ["top", "top", "bottom", "bottom"],
+    })
+    labels = [alt.Chart(corners.filter(pl.col("align") == a, pl.col("baseline") == b)).mark_text(
+        align=a, baseline=b, color="#777", fontSize=11).encode(
+        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N")
+        for a, b in (("right", "top"), ("left", "top"), ("right", "bottom"), ("left", "bottom"))]
+    return alt.layer(one_x, one_y, *labels, points, title=alt.TitleParams(
+        "Cost vs schedule performance (CPI × SPI)",
+        subtitle=f"Bubble size = BAC; below {index_amber:.2f} is amber, below {index_red:.2f} red. "
+                 "Click a bubble to open the project.")).properties(height=420)
+
+
+def schedule_slip(projects: pl.DataFrame) -> alt.Chart:
+    """Bars: forecast finish minus baseline finish in days, per project with a baseline."""
+    df = _label(projects.filter(pl.col("schedule_slip_days").is_not_null()))
+    return alt.Chart(df, title=alt.TitleParams(
+        "Schedule slip by project", subtitle="Forecast finish minus baseline finish, in days "
+        "(right = late); colour = computed schedule health")).mark_bar().encode(
+        y=alt.Y("project:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        x=alt.X("schedule_slip_days:Q", title="Slip (days)", axis=alt.Axis(format="d")),
+        color=rag_color("schedule_health", "Schedule health"),
+        tooltip=[alt.Tooltip("project:N", title="Project"),
+                 alt.Tooltip("schedule_slip_days:Q", title="Slip (days)", format="d"),
+                 alt.Tooltip("baseline_finish_date:T", title="Baseline finish", format="%d %b %Y"),
+                 alt.Tooltip("forecast_finish_date:T", title="Forecast finish", format="%d %b %Y"),
+                 alt.Tooltip("schedule_reason:N", title="Why")],
+    ).properties(height=alt.Step(22))
+
+
+def milestone_window(as_of: date, before_days: int = 90, after_days: int = 180) -> tuple[date, date]:
+    return as_of - timedelta(days=before_days), as_of + timedelta(days=after_days)
+
+
+def milestone_timeline(milestones: pl.DataFrame, as_of: date) -> alt.LayerChart:
+    """Milestones on a time axis, one row per project: done (at the done date), late (at the
+    missed committed date) and upcoming (at the forecast date); a rule marks the status date."""
+    first, last = milestone_window(as_of)
+    df = _label(milestones).with_columns(
+        pl.when(pl.col("milestone_status") == "done").then(pl.col("done_date"))
+        .when(pl.col("milestone_status") == "late").then(pl.col("committed_date"))
+        .otherwise(pl.coalesce("forecast_date", "committed_date")).alias("shown_date"))
+    df = df.filter(pl.col("shown_date").is_between(first, last))
+    points = alt.Chart(df).mark_point(filled=True, size=110).encode(
+        x=alt.X("shown_date:T", title=None, scale=alt.Scale(domain=[first.isoformat(), last.isoformat()]),
+                axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("project:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        color=alt.Color("milestone_status:N", title="Milestone",
+                        scale=alt.Scale(domain=MILESTONE_DOMAIN, range=MILESTONE_RANGE),
+                        legend=alt.Legend(orient="top")),
+        shape=alt.Shape("milestone_status:N", title="Milestone",
+                        scale=alt.Scale(domain=MILESTONE_DOMAIN, range=["triangle-down", "diamond", "circle"])),
+        tooltip=[alt.Tooltip("project:N", title="Project"),
+                 alt.Tooltip("milestone:N", title="Milestone"),
+                 alt.Tooltip("milestone_status:N", title="Status"),
+                 alt.Tooltip("committed_date:T", title="Committed (baseline)", format="%d %b %Y"),
+                 alt.Tooltip("forecast_date:T", title="Forecast", format="%d %b %Y"),
+                 alt.Tooltip("done_date:T", title="Done", format="%d %b %Y"),
+                 alt.Tooltip("days_late:Q", title="Days late", format="d")],
+    )
+    today = alt.Chart(pl.DataFrame({"d": [as_of]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(
+        x="d:T", tooltip=[alt.Tooltip("d:T", title="Status date", format="%d %b %Y")])
+    return alt.layer(today, points, title=alt.TitleParams(
+        "Milestone timeline", subtitle=f"{first:%d %b %Y} to {last:%d %b %Y}; dashed line = status date. "
+        "Late = not done and the committed (baseline) date has passed.")).properties(height=alt.Step(20))
+
+
+def health_counts_over_time(history: pl.DataFrame) -> alt.Chart:
+    """Stacked bars: active projects by computed overall health at each status date."""
+    df = history.with_columns(
+        pl.col("overall_health").replace_strict({"red": 3, "amber": 2, "green": 1, "grey": 0},
+                                                default=0, return_dtype=pl.Int64).alias("health_rank"),
+        pl.col("as_of").dt.strftime("%d %b %Y").alias("status_date"))
+    dates = df.sort("as_of")["status_date"].unique(maintain_order=True).to_list()
+    return alt.Chart(df, title=alt.TitleParams(
+        "Health over time", subtitle="Active projects by computed overall health at each status date")
+    ).mark_bar().encode(
+        x=alt.X("status_date:O", title="Status date", sort=dates, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count():Q", title="Projects", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=rag_color("overall_health", "Health"),
+        order=alt.Order("health_rank:Q", sort="descending"),
+        tooltip=[alt.Tooltip("status_date:O", title="Status date"),
+                 alt.Tooltip("overall_health:N", title="Health"),
+                 alt.Tooltip("count():Q", title="Projects")],
+    ).properties(height=300)
+
+
+def health_strip(history: pl.DataFrame) -> alt.Chart:
+    """One row per project, one cell per status date, coloured by computed health: the
+    sparkline of each project's health."""
+    df = _label(history).with_columns(pl.col("as_of").dt.strftime("%d %b %y").alias("status_date"))
+    dates = df.sort("as_of")["status_date"].unique(maintain_order=True).to_list()
+    return alt.Chart(df, title=alt.TitleParams(
+        "Health history per project", subtitle="Computed overall health at each status date "
+        "(hover for the reason)")).mark_rect(stroke="white", strokeWidth=1).encode(
+        x=alt.X("status_date:O", title=None, sort=dates,
+                axis=alt.Axis(labelAngle=-40, orient="top", labelOverlap=False)),
+        y=alt.Y("project:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        color=rag_color("overall_health", "Health"),
+        tooltip=[alt.Tooltip("project:N", title="Project"),
+                 alt.Tooltip("as_of:T", title="Status date", format="%d %b %Y"),
+                 alt.Tooltip("overall_health:N", title="Computed health"),
+                 alt.Tooltip("reported_health:N", title="Reported health"),
+                 alt.Tooltip("health_reason:N", title="Why")],
+    ).properties(height=alt.Step(20))
+
+
+def s_curve(evm: pl.DataFrame, as_of: date | None, currency: str = "USD") -> alt.LayerChart:
+    """Cumulative PV over the plan, EV and AC at each status date; a rule marks the status date."""
+    long = (evm.rename({"pv": SERIES[0], "ev": SERIES[1], "ac": SERIES[2]})
+            .unpivot(index=["date", "is_status_date"], on=SERIES, variable_name="series", value_name="value")
+            .drop_nulls("value"))
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=SERIES, range=SERIES_COLORS),
+                      legend=alt.Legend(orient="top"))
+    base = alt.Chart(long).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("value:Q", axis=_money_axis(f"Cumulative ({currency})", currency)),
+        color=color,
+        tooltip=[alt.Tooltip("series:N", title="Series"),
+                 alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                 _money_tip("value", "Cumulative", currency)])
+    layers = [base.mark_line(strokeWidth=2.5), base.mark_point(filled=True, size=45)]
+    if as_of is not None:
+        layers.insert(0, alt.Chart(pl.DataFrame({"d": [as_of]})).mark_rule(
+            color="#555", strokeDash=[4, 3]).encode(
+            x="d:T", tooltip=[alt.Tooltip("d:T", title="Status date", format="%d %b %Y")]))
+    return alt.layer(*layers, title=alt.TitleParams(
+        "S-curve: planned value, earned value and actual cost",
+        subtitle="PV by month over the plan; EV and AC at status dates; dashed = selected date"
+    )).properties(height=320)
+
+
+__all__ = [
+    "PROJECT_PICK",
+    "RAG_DOMAIN",
+    "RAG_RANGE",
+    "cpi_spi_quadrant",
+    "health_counts_over_time",
+    "health_strip",
+    "milestone_timeline",
+    "rag_by_portfolio",
+    "s_curve",
+    "schedule_slip",
+]
