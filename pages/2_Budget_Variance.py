@@ -49,7 +49,10 @@ MONTHS_LEFT = st.column_config.NumberColumn("Months of budget left", format="%.1
 
 
 def month_label(key: str) -> str:
-    return date.fromisoformat(key + "-01").strftime("%b %Y")
+    try:
+        return date.fromisoformat(key + "-01").strftime("%b %Y")
+    except ValueError:
+        return key      # a link whose month is not YYYY-MM: shown as given; it matches no line
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import streamlit as st
 from pmo import formatting as fmt
 from pmo import salaries
 from pmo.charts import salary as charts
-from pmo.ui import data, tables
+from pmo.ui import auth, data, tables
 
 st.set_page_config(page_title="Salary benchmarks", page_icon=":material/payments:", layout="wide")
 
@@ -121,8 +121,8 @@ data.ensure_data()
 cfg = data.settings()
 s = salaries.settings(cfg)
 currency, small_group = s["reporting_currency"], s["small_group"]
-viewer = salaries.viewer_role()
-individuals = salaries.may_see_individuals(s, viewer)
+viewer = auth.current_role().name       # signed-in role (roles.toml); local mode: env PMO_ROLE, default admin
+individuals = auth.can("see_individual_salaries")   # [salaries] show_individuals_to
 map_file = salaries.title_map_path(cfg, data.store().root)
 title_map = salaries.load_title_map(map_file)
 map_path = map_file.relative_to(salaries.ROOT) if map_file.is_relative_to(salaries.ROOT) else map_file
@@ -145,7 +145,7 @@ with st.sidebar:
                 del st.query_params[k]
         st.rerun()
     st.caption(f"Viewing as **{viewer}**: individual salaries "
-               f"{'shown' if individuals else 'hidden'} (`[salaries] show_individuals_to`, env `PMO_ROLE`).")
+               f"{'shown' if individuals else 'hidden'} (`[salaries] show_individuals_to`).")
     st.caption(f"Store version {data.version()}")
 
 staff = data.query("salary_staff", **picked).with_columns(

@@ -134,8 +134,9 @@ def cmd_sql(store: Store, args) -> int:
 
 
 def cmd_serve(store: Store, args) -> int:
+    # server: pmo/server.py is dashboard.py wrapped in st.App with a /healthz route
     env = dict(os.environ, PMO_DATA_DIR=str(store.root.resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "pmo" / "server.py"),
            "--server.port", str(args.port), "--server.address", args.host]
     return subprocess.call(cmd, env=env, cwd=ROOT)
 

@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 from pmo import config, health, salaries, schema
+from pmo.auth import Scope
 from pmo.sql import QUERY_DIR, load_text
 from pmo.store import Store
 
@@ -108,8 +109,10 @@ def segment_schema(table: str) -> dict:
     return {**schema.TABLES[table], schema.INGEST_ID: pl.Int64}
 
 
-def connect(store: Store, version: int | None = None, *, harden: bool = True) -> Connected:
-    """An in-memory DuckDB connection whose views read `version` (default: current) of `store`."""
+def connect(store: Store, version: int | None = None, *, harden: bool = True,
+            scope: Scope | None = None) -> Connected:
+    """An in-memory DuckDB connection whose views read `version` (default: current) of `store`,
+    limited to the rows `scope` allows (default: all rows)."""
     cfg = config.load(store.root)
     manifest = store.manifest(version)
     con = duckdb.connect(":memory:")
@@ -138,8 +141,13 @@ def connect(store: Store, version: int | None = None, *, harden: bool = True) ->
         _table_from_frame(con, name, frame)
     for path in sorted(VIEW_DIR.glob("*.sql")):
         con.execute(f"create or replace view {path.stem} as {_strip_header(load_text(path))}")
+    # --- row scope (docs/security.md): only the rows a role may see, for every view -----------
+    restricted = scope is not None and scope.restricted
+    if restricted:
+        apply_scope(con, scope)
+    # -------------------------------------------------------------------------------------------
     if harden:
-        lock_down(con, store)
+        lock_down(con, store, files=not restricted)
     return Connected(con, manifest["version"], store.root)
 
 
@@ -180,11 +188,78 @@ def _register_log(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict) 
         _table_from_frame(con, "rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))
 
 
-def lock_down(con: duckdb.DuckDBPyConnection, store: Store) -> None:
-    """No file access outside the store's segments, no extensions, settings frozen."""
-    allowed = [str(store.path("segments").resolve()) + "/", str(store.path("rejects").resolve()) + "/"]
+def lock_down(con: duckdb.DuckDBPyConnection, store: Store, *, files: bool = True) -> None:
+    """No file access outside the store's segments (none at all with files=False: a scoped
+    connection holds its rows in memory), no extensions, settings frozen."""
+    allowed = [str(store.path("segments").resolve()) + "/",
+               str(store.path("rejects").resolve()) + "/"] if files else []
     con.execute("set allowed_directories = $d", {"d": allowed})
     con.execute("set enable_external_access = false")
     con.execute("set autoinstall_known_extensions = false")
     con.execute("set autoload_known_extensions = false")
     con.execute("set lock_configuration = true")
+
+
+# ---- row scope ---------------------------------------------------------------------------------
+# Every view reads the seg_<table> layer, so the scope is applied there: the segments are read
+# once into in-memory tables holding only the allowed rows, and the connection then gets no file
+# access at all (user SQL cannot read the full Parquet files around the scope). The allowed values
+# come from roles.toml and reach SQL as rows of the `_scope` table, never as SQL text.
+SCOPED_BY_PROJECT = ("projects", "status_snapshots", "tasks", "risks", "financials")
+
+SCOPE_SQL = """
+create table _scope_projects as
+    select project_id from projects p
+    where (not exists (select 1 from _scope where dimension = 'portfolio')
+           or p.portfolio in (select value from _scope where dimension = 'portfolio' and value is not null))
+      and (not exists (select 1 from _scope where dimension = 'department')
+           or p.department in (select value from _scope where dimension = 'department' and value is not null));
+
+create table _scope_keys as
+    select project_id as key from _scope_projects
+    union
+    select alias from _project_alias where project_id in (select project_id from _scope_projects);
+
+create table _scope_salaries as
+    select (select count(*) from _scope where dimension = 'hide_salaries') = 0
+           and (not exists (select 1 from _scope where dimension = 'portfolio')
+                or exists (select 1 from _scope where dimension = 'department')) as allowed
+"""
+
+SCOPE_WHERE = {
+    **{t: "project_id in (select key from _scope_keys)" for t in SCOPED_BY_PROJECT},
+    "salaries": "(select allowed from _scope_salaries) and (not exists (select 1 from _scope where "
+                "dimension = 'department') or department in (select value from _scope where "
+                "dimension = 'department' and value is not null))",
+}
+
+
+def scope_frame(scope: Scope) -> pl.DataFrame:
+    """`_scope`: one row per allowed value, and a NULL-valued row marking each limited dimension
+    (so an empty list means "nothing", not "everything")."""
+    rows: list[tuple[str, str | None]] = []
+    for dim, values in (("portfolio", scope.portfolios), ("department", scope.departments)):
+        if values is not None:
+            rows += [(dim, None)] + [(dim, str(v)) for v in values]
+    if scope.hide_salaries:
+        rows.append(("hide_salaries", None))
+    return pl.DataFrame(rows, schema={"dimension": pl.String, "value": pl.String}, orient="row")
+
+
+def apply_scope(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+    _table_from_frame(con, "_scope", scope_frame(scope))
+    for stmt in SCOPE_SQL.split(";\n"):
+        if stmt.strip():
+            con.execute(stmt)
+    kinds = dict(con.execute("select table_name, table_type from information_schema.tables "
+                             "where table_name like 'seg\\_%' escape '\\' or table_name = 'rejected_rows'").fetchall())
+    for table in schema.TABLES:
+        where = SCOPE_WHERE.get(table, "true")
+        con.execute(f"create table _scoped_{table} as select * from seg_{table} where {where}")
+    for table in schema.TABLES:
+        kind = "view" if kinds.get(f"seg_{table}") == "VIEW" else "table"
+        con.execute(f"drop {kind} seg_{table}")
+        con.execute(f"alter table _scoped_{table} rename to seg_{table}")
+    # rejected rows carry raw values of any project: a scoped connection has none
+    con.execute(f"drop {'view' if kinds.get('rejected_rows') == 'VIEW' else 'table'} rejected_rows")
+    _table_from_frame(con, "rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))

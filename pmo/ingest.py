@@ -10,10 +10,9 @@ so all paths share one set of rules:
 
 from __future__ import annotations
 
-import getpass
 import hashlib
-import os
 import re
+import tempfile
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,11 +51,17 @@ class FileOutcome:
     rows_read: int
     rejects: list[Reject]
     notes: list[str] = field(default_factory=list)
-    frames: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
+    frames: dict[str, pl.DataFrame | pl.LazyFrame] = field(default_factory=dict, repr=False)
     ingest_id: int = 0
     version: int = 0
     mapping: tuple[str, Path | None] | None = None   # (header signature, mapping file) if mapped
     date_order: str | None = None
+    scratch: object | None = field(default=None, repr=False)   # on-disk slices of a big file
+
+    def preview(self, table: str, n: int) -> pl.DataFrame:
+        """The first `n` rows of `table` as they will be stored."""
+        frame = self.frames[table]
+        return frame.head(n).collect() if isinstance(frame, pl.LazyFrame) else frame.head(n)
 
     @property
     def rows_accepted(self) -> int:
@@ -77,7 +82,19 @@ def sha256_of(path: Path) -> str:
 
 
 def current_user() -> str:
-    return os.environ.get("PMO_USER") or getpass.getuser()
+    # audit: the signed-in person of a dashboard session, else env PMO_USER, else the OS user
+    from pmo import audit
+    return audit.current_user()
+
+
+def _audit(store: Store, user: str, action: str, detail: dict) -> None:
+    """audit: one line in <store>/audit/ after a publish (a failed write warns, the version stands)."""
+    from pmo import audit
+    try:
+        audit.log(store.root, user, action, detail)
+    except OSError as exc:
+        import warnings
+        warnings.warn(f"the audit log could not be written: {exc}", stacklevel=2)
 
 
 def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
@@ -103,8 +120,11 @@ def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
             t, label = "mapping", m.label
             signature = mapping.header_signature(grid.head[header_index])
         else:
-            t, result = _detect_and_parse(grids, name, tool, ctx)
+            t, ms = _detect(grids, name, tool)
             label, signature = registry.modules()[t].LABEL, None
+            if _chunked(ms, path):
+                return _analyse_in_chunks(path, name, t, label, ms[0], ctx, as_of, date_order)
+            result = ms[0].module.parse([m.table() for m in ms], ctx)
     except (ImportError_, ReadError, AmbiguousDates) as exc:
         raise IngestFailed([str(exc) if str(exc).startswith(name) else f"{name}: {exc}"]) from exc
     finally:
@@ -155,7 +175,8 @@ def _pick_mapping(grids, mapping_path: Path | None, store_root: Path | None):
     return None
 
 
-def _detect_and_parse(grids, name: str, tool: str | None, ctx: IngestContext) -> tuple[str, ImportResult]:
+def _detect(grids, name: str, tool: str | None) -> tuple[str, list]:
+    """The one tool whose importer recognises the file, and its matching sheets."""
     matches = registry.detect_in_grids(grids, name, tool)
     by_module: dict[str, list] = {}
     for m in matches:
@@ -164,8 +185,58 @@ def _detect_and_parse(grids, name: str, tool: str | None, ctx: IngestContext) ->
         tools = ", ".join(registry.modules()[t].LABEL for t in by_module)
         raise ImportError_(f"{name}: sheets of different tools in one file ({tools}). "
                            "Save each tool's export as its own file.")
-    t, ms = next(iter(by_module.items()))
-    return t, ms[0].module.parse([m.table() for m in ms], ctx)
+    return next(iter(by_module.items()))
+
+
+# Big CSVs of importers that read row by row (CHUNKED = True: a ledger) are parsed a slice at a
+# time and the slices kept on disk until publish, so memory stays flat however long the file.
+CHUNK_ROWS = 1_000_000
+CHUNK_MIN_BYTES = 64 * 2**20
+_OPPOSITE_DECISIONS = (("day-first", "month-first"), ("decimal comma", "decimal point"))
+
+
+def _chunked(matches: list, path: Path) -> bool:
+    m = matches[0]
+    return (len(matches) == 1 and getattr(m.module, "CHUNKED", False) and m.grid.typed is None
+            and m.grid.meta.get("format") == "csv" and path.stat().st_size >= CHUNK_MIN_BYTES)
+
+
+def _analyse_in_chunks(path: Path, name: str, t: str, label: str, match, ctx: IngestContext,
+                       as_of: date | None, date_order: str | None) -> FileOutcome:
+    effective = as_of or date_in_name(name) or date.today()
+    scratch = tempfile.TemporaryDirectory(prefix="pmo-ingest-")
+    parts: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    rejects: list[Reject] = []
+    notes: list[str] = []
+    rows_read, source = 0, None
+    for i, table in enumerate(match.tables_in_batches(CHUNK_ROWS)):
+        result = match.module.parse([table], ctx)
+        source = source or f"{t}:{result.source}"
+        frames, rej = validate(result, effective, source)
+        rejects.extend(rej)
+        rows_read += result.rows_read
+        notes.extend(n for n in result.notes if n not in notes)
+        for tbl, df in frames.items():
+            f = Path(scratch.name) / f"{tbl}-{i:05d}.parquet"
+            df.write_parquet(f)
+            parts.setdefault(tbl, []).append(str(f))
+            counts[tbl] = counts.get(tbl, 0) + df.height
+    joined = " ".join(notes)
+    for a, b in _OPPOSITE_DECISIONS:
+        if a in joined and b in joined:
+            raise IngestFailed([f"{name}: parts of the file read differently ({a} in some rows, {b} in "
+                                f"others). Pass --date-order dmy|mdy, or a mapping file with [formats]."])
+    if rows_read and sum(counts.values()) == 0:
+        reasons = "; ".join(sorted({r.reason for r in rejects})[:3]) or "no rows"
+        raise IngestFailed([f"{name}: no row could be accepted ({reasons}). Nothing was stored."])
+    outcome = FileOutcome(
+        file_name=name, tool=t, label=label, sha256=sha256_of(path), size_bytes=path.stat().st_size,
+        as_of=effective, source=source, tables=counts, rows_read=rows_read, rejects=rejects,
+        notes=notes, frames={tbl: pl.scan_parquet(files) for tbl, files in parts.items()})
+    outcome.date_order = date_order
+    outcome.scratch = scratch   # the slices live until the outcome is dropped
+    return outcome
 
 
 def validate(result: ImportResult, as_of: date, source: str) -> tuple[dict[str, pl.DataFrame], list[Reject]]:
@@ -231,6 +302,8 @@ def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
         version = w.publish(manifest)
     for o in outcomes:
         o.version = version
+    _audit(store, manifest["user"], "ingest", {"version": version, "files": [o.file_name for o in outcomes],
+                                              "rows_accepted": sum(o.rows_accepted for o in outcomes)})
     return outcomes
 
 
@@ -275,7 +348,7 @@ def place(w: Writer, segments: dict, o: FileOutcome) -> str | None:
         body = df.drop("_row").with_columns(pl.lit(o.ingest_id, dtype=pl.Int64).alias(schema.INGEST_ID))
         rel = w.stage_frame(f"segments/{table}", uuid.uuid4().hex, body)
         segments.setdefault(table, {})[seg_key] = {
-            "file": rel, "ingest_id": o.ingest_id, "as_of": o.as_of.isoformat(), "rows": body.height}
+            "file": rel, "ingest_id": o.ingest_id, "as_of": o.as_of.isoformat(), "rows": o.tables[table]}
     if not o.rejects:
         return None
     rej = pl.DataFrame(
@@ -319,9 +392,11 @@ def rebuild(store: Store, user: str | None = None) -> int:
         segments, rejects = replay(store, w, active)
         ingests = [dict(i, rejects_file=rejects.get(i["ingest_id"], i.get("rejects_file")))
                    for i in w.base["ingests"]]
-        return w.publish({"action": "rebuild", "note": f"rebuilt from {len(active)} raw files",
-                          "user": user or current_user(), "segments": segments,
-                          "ingests": ingests, "active": active})
+        v = w.publish({"action": "rebuild", "note": f"rebuilt from {len(active)} raw files",
+                       "user": user or current_user(), "segments": segments,
+                       "ingests": ingests, "active": active})
+    _audit(store, user or current_user(), "rebuild", {"version": v, "raw_files": len(active)})
+    return v
 
 
 def rollback(store: Store, to_version: int, user: str | None = None) -> int:
@@ -330,9 +405,11 @@ def rollback(store: Store, to_version: int, user: str | None = None) -> int:
         if to_version < 1 or to_version > w.base["version"]:
             raise IngestFailed([f"version {to_version} does not exist; see `pmo history`."])
         target = store.manifest(to_version)
-        return w.publish({"action": "rollback", "note": f"rolled back to version {to_version}",
-                          "user": user or current_user(), "segments": target["segments"],
-                          "ingests": w.base["ingests"], "active": target.get("active", [])})
+        v = w.publish({"action": "rollback", "note": f"rolled back to version {to_version}",
+                       "user": user or current_user(), "segments": target["segments"],
+                       "ingests": w.base["ingests"], "active": target.get("active", [])})
+    _audit(store, user or current_user(), "rollback", {"version": v, "to_version": to_version})
+    return v
 
 
 def remove_ingest(store: Store, ingest_id: int, user: str | None = None) -> int:
@@ -344,9 +421,11 @@ def remove_ingest(store: Store, ingest_id: int, user: str | None = None) -> int:
         active.remove(ingest_id)
         segments, _ = replay(store, w, active)
         name = next(i["file_name"] for i in w.base["ingests"] if i["ingest_id"] == ingest_id)
-        return w.publish({"action": "remove", "note": f"removed ingest {ingest_id} ({name})",
-                          "user": user or current_user(), "segments": segments,
-                          "ingests": w.base["ingests"], "active": active})
+        v = w.publish({"action": "remove", "note": f"removed ingest {ingest_id} ({name})",
+                       "user": user or current_user(), "segments": segments,
+                       "ingests": w.base["ingests"], "active": active})
+    _audit(store, user or current_user(), "remove", {"version": v, "ingest_id": ingest_id, "file": name})
+    return v
 
 
 def _importer_version(tool: str) -> str:

@@ -25,18 +25,23 @@ PAGES = [
      "Upload exports, preview, publish, history and rollback."),
     ("pages/5_SQL_Explorer.py", "SQL explorer", ":material/terminal:",
      "Read-only SQL over the canonical views."),
+    ("pages/7_Audit.py", "Audit log", ":material/policy:",
+     "Who signed in, ingested, rolled back, exported or queried what, and when."),
 ]
 
 
 def available() -> list[tuple[str, str, str, str]]:
-    return [p for p in PAGES if (ROOT / p[0]).exists()]
+    from pmo.ui import auth       # auth: only the pages this session's role may open
+    return [p for p in PAGES if (ROOT / p[0]).exists() and auth.may_open(p[0])]
 
 
 def sidebar() -> None:
+    from pmo.ui import auth
     with st.sidebar:
         for path, label, icon, _ in available():
             try:
                 st.page_link(path, label=label, icon=icon)
             except StreamlitPageNotFoundError:
                 pass   # a page run on its own (AppTest) knows no other pages
+        auth.sidebar_user()       # auth: who is signed in, role, sign-out
         st.divider()
