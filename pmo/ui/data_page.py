@@ -317,11 +317,11 @@ def _outcome_body(e: Staged, manifest: dict) -> None:
                    "below; fix them in the tool and export again, or publish without them.",
                    icon=":material/report:")
     tabs = st.tabs([f"{t} ({n:,})" for t, n in o.tables.items()] + [f"Data quality ({len(o.rejects):,})"])
-    for tab, (table, frame) in zip(tabs, o.frames.items(), strict=False):
+    for tab, table in zip(tabs, o.frames, strict=False):
         with tab:
-            shown = frame.head(PREVIEW_ROWS).rename({"_row": "file_row"})
+            shown = o.preview(table, PREVIEW_ROWS).rename({"_row": "file_row"})
             shown = shown.select("file_row", *[c for c in shown.columns if c != "file_row"])
-            st.caption(f"The first {shown.height:,} of {frame.height:,} rows as they will be stored in "
+            st.caption(f"The first {shown.height:,} of {o.tables[table]:,} rows as they will be stored in "
                        f"`{table}` (file_row = the row in the file).")
             st.dataframe(shown, hide_index=True, key=f"data_preview_{fid}_{table}")
     with tabs[-1]:
