@@ -100,5 +100,5 @@ def test_check_reports_every_store_wide_check(pmo_cli, sample_store_dir):
     titles = " | ".join(lines)
     for words in ("Tasks whose project is not in `projects`", "finish date is earlier than their start date",
                   "cannot be converted to the reporting currency", "Natural keys that appear more than once",
-                  "Rows that ingests could not accept"):
+                  "Rows that ingests could not accept", "Staff with no benchmark match"):
         assert words in titles, titles
