@@ -166,14 +166,14 @@ def test_identity_from_claims():
 
 # ---- the gate on real pages (AppTest: st.user is seeded, no provider involved) -----------------
 @pytest.fixture()
-def hosted(sample_store_dir, tmp_path, monkeypatch):
+def hosted(sample_store_copy, tmp_path, monkeypatch):
     from conftest import ROOT
 
     roles = tmp_path / "roles.toml"
     roles.write_text('[auth]\nrequired = true\ndefault_role = ""\n[users]\n"vera@example.com" = "viewer"\n'
                      '[roles.fin]\nlevel = "analyst"\nportfolios = ["Finance Transformation"]\n'
                      '[groups]\n"fin-analysts" = "fin"\n')
-    monkeypatch.setenv("PMO_DATA_DIR", str(sample_store_dir))
+    monkeypatch.setenv("PMO_DATA_DIR", str(sample_store_copy))   # sign-ins are audited there
     monkeypatch.setenv("PMO_ROLES_FILE", str(roles))
     monkeypatch.delenv("PMO_ROLE", raising=False)
     monkeypatch.chdir(ROOT)
