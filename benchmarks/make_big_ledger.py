@@ -15,9 +15,9 @@ CATEGORIES = [("Labour", "OPEX", "615000"), ("Vendor", "OPEX", "620000"), ("Hard
 VERSIONS = ["Budget", "Actual", "Actual", "Forecast"]
 
 
-def main(out: Path, lines: int) -> None:
+def main(out: Path, lines: int, n_projects: int = 5000) -> None:
     rnd = random.Random(2026)
-    projects = [f"PRJ-{1000 + i}" for i in range(1, 5001)]
+    projects = [f"PRJ-{1000 + i}" for i in range(1, n_projects + 1)]
     months = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)]
     chunk = []
     with out.open("w", encoding="utf-8", newline="") as fh:

@@ -12,7 +12,8 @@ reader never sees two versions at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -77,15 +78,24 @@ create or replace view risks as
     select r.* exclude (project_id, _ingest_id), coalesce(a.project_id, r.project_id) as project_id
     from seg_risks r left join _project_alias a on a.alias = r.project_id;
 
+-- The rate depends only on (currency, period): found once per distinct pair (a ledger has a few
+-- dozen), then an equi-join, not an asof join per ledger line (the same rates; 4-20x faster on
+-- 10 million lines, benchmarks/RESULTS.md).
+create or replace view _financials_rate as
+    select k.currency, k.period, coalesce(fx.rate_to_reporting, ff.rate) as rate
+    from (select distinct coalesce(currency, $reporting) as currency, period from seg_financials) k
+    asof left join _fx fx on fx.currency = k.currency and k.period >= fx.valid_from
+    left join _fx_first ff on ff.currency = k.currency;
+
 create or replace view financials as
     select f.* exclude (project_id, amount, currency, _ingest_id),
            coalesce(a.project_id, f.project_id) as project_id,
            coalesce(f.currency, $reporting) as currency,
-           f.amount_original * coalesce(fx.rate_to_reporting, ff.rate) as amount
+           f.amount_original * r.rate as amount
     from seg_financials f
     left join _project_alias a on a.alias = f.project_id
-    asof left join _fx fx on fx.currency = coalesce(f.currency, $reporting) and f.period >= fx.valid_from
-    left join _fx_first ff on ff.currency = coalesce(f.currency, $reporting);
+    left join _financials_rate r
+        on r.currency = coalesce(f.currency, $reporting) and r.period is not distinct from f.period;
 
 create or replace view salaries as
     select s.* exclude (base_salary, _ingest_id),
@@ -103,6 +113,29 @@ class Connected:
     con: duckdb.DuckDBPyConnection
     version: int
     root: Path
+    materialised: set = field(default_factory=set, compare=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+
+# Analytic views the dashboard keeps as tables once one of its queries reads them: per connection,
+# i.e. per store version, settings and row scope, so never stale. The same rows, computed once
+# instead of in every query (project_health takes seconds at 10 million ledger lines).
+MATERIALISE = ("project_health",)
+
+
+def materialise(connected: Connected, sql_text: str) -> None:
+    """Before running `sql_text` on `connected`: compute each MATERIALISE view it names once, and
+    serve it from a table from then on (lazy: a page that never reads the view never pays)."""
+    for view in MATERIALISE:
+        if view in connected.materialised or view not in sql_text:
+            continue
+        with connected.lock:
+            if view in connected.materialised:
+                continue
+            with connected.con.cursor() as cur:
+                cur.execute(f"create table _materialised_{view} as select * from {view}")
+                cur.execute(f"create or replace view {view} as select * from _materialised_{view}")
+            connected.materialised.add(view)
 
 
 def segment_schema(table: str) -> dict:

@@ -58,7 +58,9 @@ def version() -> int:
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _query(root: str, version_: int, stamp: tuple, name: str, params: tuple, scope: Scope = ALL) -> pl.DataFrame:
-    return sql.run(_connection(root, version_, stamp, scope).con, name, **dict(params))
+    conn = _connection(root, version_, stamp, scope)
+    db.materialise(conn, sql.info(name).sql)     # heavy views computed once per connection
+    return sql.run(conn.con, name, **dict(params))
 
 
 def query(name: str, **params) -> pl.DataFrame:
@@ -76,6 +78,7 @@ def ensure_data() -> None:
     loads the sample data and says so on screen; starts the drop-folder watcher."""
     from pmo.ui import auth, inbox_watcher, nav
 
+    st.session_state.pop("_share_view", None)   # share (pmo/ui/share.py): no view until the page draws its bar
     auth.gate()          # auth: sign-in, role, page permission; stops here if not allowed
     nav.sidebar()
     s = store()

@@ -1,0 +1,142 @@
+"""One dashboard page under AppTest, in its own process (so its caches start cold): server-side
+time of the first run and of a filter change with warm caches, the time spent in the page's
+query layer (pmo.db.connect, pmo.db.materialise and pmo.sql.run, timed by wrapping them), the rows every data element
+receives, and the process's peak memory. Prints one JSON line. Used by benchmarks/run.py.
+
+usage: PMO_DATA_DIR=STORE python benchmarks/page_probe.py PAGE [PAGE ...]
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest
+
+from pmo import db, sql
+
+SPENT = {"connect": 0.0, "sql": 0.0, "queries": 0}
+_run, _connect = sql.run, db.connect
+
+
+def _timed_run(*a, **k):
+    t0 = time.perf_counter()
+    try:
+        return _run(*a, **k)
+    finally:
+        SPENT["sql"] += time.perf_counter() - t0
+        SPENT["queries"] += 1
+
+
+def _timed_connect(*a, **k):
+    t0 = time.perf_counter()
+    try:
+        return _connect(*a, **k)
+    finally:
+        SPENT["connect"] += time.perf_counter() - t0
+
+
+_materialise = db.materialise
+
+
+def _timed_materialise(*a, **k):
+    t0 = time.perf_counter()
+    try:
+        return _materialise(*a, **k)
+    finally:
+        SPENT["sql"] += time.perf_counter() - t0
+
+
+sql.run, db.connect, db.materialise = _timed_run, _timed_connect, _timed_materialise
+
+
+URL = {"pages/6_Project.py": {"project": "PRJ-1001"}}   # a link to one project, as from Portfolio health
+
+
+def _reset() -> None:
+    SPENT.update(connect=0.0, sql=0.0, queries=0)
+
+
+def _max_rows(at: AppTest) -> tuple[int, str]:
+    """The most rows one element receives: dataframes, tables, and the datasets of charts."""
+    best, where = 0, ""
+    for kind in ("dataframe", "table"):
+        for el in at.get(kind):
+            try:
+                n = len(el.value)
+            except Exception:       # noqa: BLE001 - an element without a frame counts as 0
+                n = 0
+            if n > best:
+                best, where = n, kind
+    for kind in ("arrow_vega_lite_chart", "vega_lite_chart", "plotly_chart"):
+        for el in at.get(kind):
+            proto = getattr(el, "proto", None)
+            if proto is None:
+                continue
+            sizes = []
+            if getattr(proto, "HasField", None) and proto.HasField("data"):
+                sizes.append(_arrow_rows(proto.data.data))
+            for ds in getattr(proto, "datasets", []):
+                sizes.append(_arrow_rows(ds.data.data))
+            n = max(sizes, default=0)
+            if n > best:
+                best, where = n, "chart"
+    return best, where
+
+
+def _arrow_rows(raw: bytes) -> int:
+    import pyarrow as pa
+    if not raw:
+        return 0
+    try:
+        return pa.ipc.open_stream(raw).read_all().num_rows
+    except Exception:               # noqa: BLE001
+        return 0
+
+
+def _filter_change(at: AppTest) -> str:
+    """Pick another value in the page's first filter: Portfolio if the page has it."""
+    boxes = {b.key: b for b in at.selectbox if b.key}
+    box = boxes.get("project_pick") or boxes.get("portfolio") or next((b for b in at.selectbox if len(b.options) > 1), None)
+    if box is None:
+        return ""
+    if box.key == "project_pick":
+        box.set_value("PRJ-1002")       # the Project page: another project
+    else:
+        options = [o for o in box.options if o != box.value]
+        box.set_value(options[1] if len(options) > 1 else options[0])
+    return f"{box.label} = {box.value}"
+
+
+def probe(page: str) -> dict:
+    _reset()
+    t0 = time.perf_counter()
+    at = AppTest.from_file(str(ROOT / page), default_timeout=600)
+    at.query_params.update(URL.get(page, {}))
+    at.run()
+    cold = time.perf_counter() - t0
+    out = {"page": page, "cold_s": cold, "cold_connect_s": SPENT["connect"], "cold_sql_s": SPENT["sql"],
+           "cold_queries": SPENT["queries"], "errors": [str(e.value)[:300] for e in (*at.exception, *at.error)]}
+    rows, kind = _max_rows(at)
+    changed = _filter_change(at)
+    _reset()
+    t0 = time.perf_counter()
+    at.run()
+    warm = time.perf_counter() - t0
+    rows2, kind2 = _max_rows(at)
+    out.update(filter=changed, warm_s=warm, warm_sql_s=SPENT["sql"], warm_queries=SPENT["queries"],
+               max_rows=max(rows, rows2), max_rows_element=kind if rows >= rows2 else kind2,
+               warm_errors=[str(e.value)[:300] for e in (*at.exception, *at.error)])
+    return out
+
+
+if __name__ == "__main__":
+    results = [probe(p) for p in sys.argv[1:]]
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"pages": results, "peak_rss_mb": rss}))
