@@ -77,7 +77,9 @@ def test_click_a_bar_to_drill_in_and_the_breadcrumb_to_go_back(browser, server):
     page = open_page(browser, server["url"])
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.locator("svg g.mark-rect path").first.click()
-    page.wait_for_function("() => location.search.includes('bv_portfolio=')", timeout=60_000)
+    # The URL gets the drill path and the new grouping in separate updates: wait for both.
+    page.wait_for_function("() => location.search.includes('bv_portfolio=') && location.search.includes('bv_group=')",
+                           timeout=60_000)
     params = parse_qs(urlparse(page.url).query)
     portfolio = params["bv_portfolio"][0]
     assert params["bv_group"] == ["Program"]
