@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from pmo import formatting as fmt
-from pmo.ui import data, nav, tables
+from pmo.ui import data, nav, share, tables
 
 st.set_page_config(page_title="PMO dashboard", page_icon=":material/dashboard:", layout="wide")
 
@@ -62,3 +62,4 @@ st.caption(f"Store version {data.version()} · {data.store().root.resolve()} · 
 tables.show(ingests, key="ingests", labels={
     "file_name": "File", "tool": "Tool", "as_of": "As of", "rows_accepted": "Rows accepted",
     "rows_rejected": "Rows rejected", "ingested_at": "Ingested at", "user": "By"})
+share.download_table(ingests, "Recent ingests")

@@ -13,7 +13,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from pmo import formatting as fmt
 from pmo import health
 from pmo.charts import health as charts
-from pmo.ui import data, filters, tables
+from pmo.ui import data, filters, share, tables
 
 st.set_page_config(page_title="Portfolio health", page_icon=":material/monitor_heart:", layout="wide")
 
@@ -42,27 +42,6 @@ MILESTONE_LABELS = {"project_id": "Project", "project_name": "Name", "milestone"
                     "committed_date": "Committed (baseline)", "forecast_date": "Forecast",
                     "days_late": "Days late", "milestone_status": "Status"}
 
-def url_choice(label: str, choices: dict, param: str, default: str, help_: str) -> str:
-    """A selectbox whose value travels in the URL as its code (?eac=plan) and is kept for the
-    session across pages. (A widget bound with bind="query-params" puts its formatted label in
-    the URL, which would turn ?eac=plan into a long label.)"""
-    code = st.query_params.get(param) or st.session_state.get(f"_{param}") or default
-    code = code if code in choices else default
-    st.session_state[f"_{param}"] = code
-    if code != default:
-        st.query_params[param] = code
-    elif param in st.query_params:
-        del st.query_params[param]
-
-    def changed() -> None:
-        st.session_state[f"_{param}"] = st.session_state[f"{param}_pick"]
-        st.query_params[param] = st.session_state[f"{param}_pick"]
-
-    codes = list(choices)
-    return st.selectbox(label, codes, index=codes.index(code), key=f"{param}_pick",
-                        format_func=choices.get, on_change=changed, help=help_)
-
-
 # ---------------------------------------------------------------------------------------------
 # Data
 # ---------------------------------------------------------------------------------------------
@@ -73,14 +52,16 @@ currency = settings["general"]["reporting_currency"]
 rules, problems = health.read_settings(settings)
 methods = list(health.EAC_METHODS)
 with st.sidebar:
-    eac_method = url_choice(
+    eac_method = share.url_select(
         "EAC method", health.EAC_METHODS, "eac", rules["eac_method"],
         "How the estimate at completion is forecast on this page: "
         + " ".join(f"**{health.EAC_METHODS[m]}**: {health.EAC_HELP[m]}" for m in methods)
         + f" The cost colour always uses the configured method ({health.EAC_METHODS[rules['eac_method']]}).")
 params = {**f.params(), "as_of": f.as_of}
 
-st.title("Portfolio health", anchor=False)
+view = share.share_bar("Portfolio health", f)
+if eac_method != rules["eac_method"]:
+    view.add_filter(f"EAC method: {health.EAC_METHODS[eac_method]}")
 for problem in problems:
     st.warning(f"Configuration: {problem}", icon=":material/settings:")
 
@@ -105,12 +86,14 @@ if not current or current["active_projects"] == 0:
 def kpi(label: str, key: str, value: str, kind: str, help_: str, delta_color: str = "normal") -> None:
     delta = health.delta_text(current[key], previous[key], kind) if previous else None
     unchanged = delta is not None and delta.lstrip("+-$€£0.,") in ("", "K", "M", "B")
-    st.metric(label, value, "no change" if unchanged else delta,
+    share.metric(label, value, "no change" if unchanged else delta,
               delta_color="off" if unchanged else delta_color,
               delta_arrow="off" if unchanged else "auto", border=True, help=help_ + f" Change {since}.")
 
 
 active = current["active_projects"]
+changes = f"Changes are {since} (the status date before)." if previous else None
+share.kpi_row("Status at a glance", changes)
 row1 = iter(st.columns([1, 0.85, 0.9, 0.9, 0.95, 1.3]))
 with next(row1):
     kpi("Active projects", "active_projects", fmt.count(active), "count",
@@ -132,6 +115,7 @@ with next(row1):
         fmt.count(current["milestones_missed_30_count"]), "count",
         "Milestones whose committed (baseline) date fell in the 30 days before the status date and "
         "that were not done by then.", "inverse")
+share.kpi_row("Budget and earned value", changes)
 row2 = iter(st.columns([1.3, 1.1, 1.1, 0.85, 0.85, 1]))
 with next(row2):
     kpi("Total budget (BAC)", "bac", fmt.money(current["bac"], currency), "money",
@@ -178,6 +162,13 @@ flagged = active_projects.filter(pl.col("overall_health").is_in(["red", "amber"]
 st.subheader(f"Red and amber: which and why ({flagged.height})", anchor=False)
 st.caption("Computed colour, the colour the project reported, and the inputs behind it. Hover a "
            "project for the full rule and values; click it to open the project.")
+reasons = flagged.select("project_id", "project_name", "overall_health", "reported_health",
+                         pl.struct(flagged.columns).map_elements(health.short_reason, return_dtype=pl.String)
+                         .alias("reason"), "health_reason")
+share.pack_table("Red projects and why", reasons.filter(pl.col("overall_health") == "red").select(
+    "project_id", "project_name", "reason"), labels={"project_id": "Project", "project_name": "Name",
+    "reason": "Why red (inputs behind the colour)"}, widths={"project_id": 1.3, "project_name": 3, "reason": 8},
+    empty="No active project is red.")
 if flagged.is_empty():
     st.success("No active project is red or amber.", icon=":material/check_circle:")
 else:
@@ -192,6 +183,8 @@ else:
                 reported = row["reported_health"]
                 st.caption(f"reported {health.md_label(reported) if reported else 'nothing'} · "
                            f"{health.short_reason(row)}")
+    share.download_table(reasons, "Red and amber projects", labels={
+        **TABLE_LABELS, "overall_health": "Computed", "reason": "Why (inputs)", "health_reason": "Rules and inputs"})
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -227,9 +220,9 @@ with right:
 # ---------------------------------------------------------------------------------------------
 c1, c2 = st.columns(2, gap="large")
 with c1:
-    st.altair_chart(charts.rag_by_portfolio(active_projects), key="rag_by_portfolio")
+    share.chart(charts.rag_by_portfolio(active_projects), key="rag_by_portfolio")
 with c2:
-    event = st.altair_chart(
+    event = share.chart(
         charts.cpi_spi_quadrant(active_projects, currency, rules["index_red"], rules["index_amber"]),
         key="cpi_spi", on_select="rerun", selection_mode=charts.PROJECT_PICK)
     picked = (event.selection.get(charts.PROJECT_PICK) or []) if event else []
@@ -242,18 +235,18 @@ with c2:
 
 c3, c4 = st.columns(2, gap="large")
 with c3:
-    st.altair_chart(charts.health_counts_over_time(history), key="health_over_time")
+    share.chart(charts.health_counts_over_time(history), key="health_over_time")
     slipped = active_projects.filter(pl.col("schedule_slip_days").is_not_null()
                                      & (pl.col("schedule_slip_days") != 0))
     if slipped.height:
-        st.altair_chart(charts.schedule_slip(slipped), key="slip")
+        share.chart(charts.schedule_slip(slipped), key="slip")
     on_time = active_projects.filter(pl.col("schedule_slip_days") == 0).height
     no_baseline = active_projects.filter(pl.col("schedule_slip_days").is_null())
     st.caption(f"{on_time} projects forecast to finish on their baseline date (not drawn)"
                + (". No baseline finish: " + ", ".join(no_baseline["project_id"].to_list())
                   if no_baseline.height else "") + ".")
 with c4:
-    st.altair_chart(charts.health_strip(history), key="health_strip")
+    share.chart(charts.health_strip(history), key="health_strip")
 
 milestones = data.query("portfolio_milestones", **params)
 milestones = milestones.filter(pl.col("project_id").is_in(active_projects["project_id"].implode()))
@@ -262,7 +255,7 @@ if milestones.is_empty():
 else:
     c5, c6 = st.columns([3, 2], gap="large")
     with c5:
-        st.altair_chart(charts.milestone_timeline(milestones, as_of), key="milestones")
+        share.chart(charts.milestone_timeline(milestones, as_of), key="milestones")
     with c6:
         late = milestones.filter(pl.col("milestone_status") == "late").sort("days_late", descending=True)
         st.markdown(f"**Late milestones ({late.height})**")
@@ -270,6 +263,7 @@ else:
             tables.show(late.select("project_id", "project_name", "milestone", "committed_date",
                                     "forecast_date", "days_late"),
                         key="late_milestones", labels=MILESTONE_LABELS, currency=currency)
+            share.download_table(late, "Late milestones", labels=MILESTONE_LABELS)
         first, last = charts.milestone_window(as_of, 0, 30)
         due = milestones.filter(pl.col("milestone_status") == "upcoming",
                                 pl.col("forecast_date").is_between(first, last)).sort("forecast_date")
@@ -278,6 +272,7 @@ else:
             tables.show(due.select("project_id", "project_name", "milestone", "forecast_date",
                                    "committed_date"),
                         key="due_milestones", labels=MILESTONE_LABELS, currency=currency)
+            share.download_table(due, "Milestones due in 30 days", labels=MILESTONE_LABELS)
 
 # ---------------------------------------------------------------------------------------------
 # The project table (sorted and paginated on the server)
@@ -291,17 +286,21 @@ st.table(pl.DataFrame([{
     "SPI": fmt.ratio(totals["spi"]), "CPI": fmt.ratio(totals["cpi"]),
     "EAC": fmt.money(totals["eac"], currency), "ETC": fmt.money(totals["etc"], currency),
     "VAC": fmt.money(totals["vac"], currency), "TCPI": fmt.ratio(totals["tcpi"])}]), hide_index=True)
+share.download_table(pl.DataFrame([totals]), "Portfolio earned value", labels={k: k.upper() for k in totals})
 st.caption(f"{active} active projects. SPI and CPI: Σ EV ÷ Σ PV and Σ EV ÷ Σ AC over the projects with "
            f"both. EAC ({health.EAC_METHODS[eac_method]}) summed; a project without an EAC yet counts "
            "at its BAC. ETC = EAC − AC, VAC = BAC − EAC, TCPI = (BAC − EV) ÷ (BAC − AC).")
 
 st.subheader("All projects", anchor=False)
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    sort = st.selectbox("Sort by", list(health.SORT_OPTIONS), format_func=health.SORT_OPTIONS.get,
-                        key="health_sort", width=260)
-    descending = st.toggle("Descending", value=True, key="health_desc")
-    include_closed = st.toggle("Include finished projects", value=False, key="health_closed")
-page_no = int(st.session_state.get("health_page", 1))
+    sort = share.url_select("Sort by", health.SORT_OPTIONS, "sort", "health", width=260)
+    for key, what in (("health_desc", "sort order"), ("health_closed", "finished-projects switch")):
+        share.drop_invalid(key, ("true", "false"), what)
+    descending = st.toggle("Descending", value=True, key="health_desc", bind="query-params")
+    include_closed = st.toggle("Include finished projects", value=False, key="health_closed",
+                               bind="query-params")
+share.drop_invalid("health_page", lambda v: v.isdigit() and int(v) >= 1, "table page", "page 1")
+page_no = int(st.session_state.get("health_page") or st.query_params.get("health_page") or 1)
 query_args = {**params, "eac_method": eac_method, "include_closed": include_closed,
               "sort": health.sort_key(sort), "descending": descending, "limit": health.PAGE_SIZE}
 table = data.query("portfolio_health_table", **query_args, offset=(page_no - 1) * health.PAGE_SIZE)
@@ -310,6 +309,8 @@ pages = health.page_count(total)
 if page_no > pages:
     page_no = pages
     st.session_state["health_page"] = pages
+    if pages == 1:
+        st.query_params.pop("health_page", None)
     table = data.query("portfolio_health_table", **query_args, offset=(page_no - 1) * health.PAGE_SIZE)
 shown = table.with_columns(
     pl.concat_list(pl.col(c)).list.drop_nulls().alias(c) for c in HEALTH_COLUMNS
@@ -323,6 +324,8 @@ chips["health_history"] = tables.rag_column(
 event = tables.show(shown, key="health_table", labels=TABLE_LABELS, currency=currency,
                     overrides=chips, on_select="rerun", selection_mode="single-row",
                     column_order=TABLE_ORDER, height=38 + 35 * max(1, min(shown.height, health.PAGE_SIZE)))
+everything = table if pages == 1 else data.query("portfolio_health_table", **{**query_args, "limit": total}, offset=0)
+share.download_table(everything.select(TABLE_ORDER), "All projects", labels=TABLE_LABELS)
 rows = event.selection.rows if event else []
 if rows:
     st.switch_page(PROJECT_PAGE, query_params={"project": shown["project_id"][rows[0]]})
@@ -330,7 +333,8 @@ with st.container(horizontal=True, vertical_alignment="center"):
     st.caption(f"{total} projects · page {page_no} of {pages} · select a row to open the project. "
                "EAC, ETC and VAC use the EAC method chosen in the sidebar.")
     if pages > 1:
-        st.number_input("Page", min_value=1, max_value=pages, step=1, key="health_page", width=140)
+        st.number_input("Page", min_value=1, max_value=pages, step=1, key="health_page", width=140,
+                        bind="query-params")
 
 with st.expander("How the colours are computed", icon=":material/rule:"):
     st.markdown(health.rules_markdown(rules))

@@ -16,7 +16,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from pmo import budget
 from pmo import formatting as fmt
 from pmo.charts import budget as charts
-from pmo.ui import data, filters, tables
+from pmo.ui import data, filters, share, tables
 
 st.set_page_config(page_title="Budget variance", page_icon=":material/account_balance:", layout="wide")
 
@@ -143,7 +143,7 @@ lines = data.query("budget_lines", as_of=as_of, fiscal_start_month=fy_start, **f
 unconverted = data.query("budget_unconverted", **f.params())
 register = data.query("budget_ledger_vs_register", **f.params())
 
-st.title("Budget variance", anchor=False)
+view = share.share_bar("Budget variance", f, as_of=as_of)
 scope = " · ".join(f"{filters.LABELS[k]}: {v}" for k, v in f.params().items() if v) or "all projects"
 st.caption("Where are we over, by how much, and where will we land? Budget, actual and forecast from "
            f"the finance ledger in {currency}, for {scope}.")
@@ -170,8 +170,10 @@ default = budget.default_window(close, fy_start)
 default_from = max(default.start.strftime("%Y-%m"), months[0])
 default_to = min(close.strftime("%Y-%m"), months[-1]) if close.strftime("%Y-%m") >= months[0] else months[-1]
 
+labels = [month_label(k) for k in months]
+for key, what in ((FROM_KEY, "first month"), (TO_KEY, "last month")):
+    share.drop_invalid(key, labels, what, "the default window")
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    labels = [month_label(k) for k in months]
     start_label = st.selectbox("Variance from", labels, index=months.index(default_from), key=FROM_KEY,
                                bind="query-params", width=180,
                              help="First month of the window variance (budget - actual) is computed for.")
@@ -185,12 +187,14 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
 lo, hi = sorted([months[labels.index(start_label or labels[0])],
                  months[labels.index(end_label or labels[-1])]])
 window = budget.Window(date.fromisoformat(lo + "-01"), date.fromisoformat(hi + "-01"))
+view.add_filter(f"Window: {window.label()}")
 if window.end > close:
     st.caption(f":material/info: The window runs past {close:%b %Y}, the last month with actuals: "
                "budget for later months has no actual against it yet and shows as under budget.")
 
 path = read_path()
 scoped = budget.apply_path(df, path)
+view.add_filter("Drilled into: " + " › ".join(crumb_text(d, v) for d, v in path.items()) if path else None)
 if path:
     breadcrumb(path)
 if scoped.is_empty():
@@ -216,41 +220,43 @@ def signed_pct(value, good: str = "under", bad: str = "over") -> str | None:
     return f"{'+' if value >= 0 else ''}{fmt.pct(value)} ({good if value >= 0 else bad} budget)"
 
 
+share.kpi_row("Budget at completion")
 with st.container(horizontal=True):
-    st.metric("Total budget", money(total["total_budget"]), border=True,
+    share.metric("Total budget", money(total["total_budget"]), border=True,
               help="Sum of the ledger's budget lines for every month (whole life), after credits and "
                    f"reversals, in {currency}.")
-    st.metric("Actual to date", money(total["actual_itd"]), border=True,
+    share.metric("Actual to date", money(total["actual_itd"]), border=True,
               help=f"Actual lines up to {close:%b %Y}, the close month: the latest month up to the as-of "
                    f"date ({as_of:%d %b %Y}) with actuals in the ledger. Credits and reversals are negative "
                    "lines and reduce it.")
-    st.metric("Forecast at completion", money(total["fac"]), border=True,
+    share.metric("Forecast at completion", money(total["fac"]), border=True,
               help="FAC = actual to date + remaining forecast: the forecast lines for months after the "
                    "close month; a project with none there counts its remaining budget "
                    "(max(total budget - actual to date, 0)); a finished project counts nothing more.")
-    st.metric("Forecast variance", money(total["forecast_variance"]), signed_pct(fv_pct), border=True,
+    share.metric("Forecast variance", money(total["forecast_variance"]), signed_pct(fv_pct), border=True,
               help="Total budget - FAC. Positive = will land under budget (favourable); negative = over. "
                    "The % is of the total budget.")
-    st.metric("Projects flagged", fmt.count(n_red + n_amber), f"{n_red} red · {n_amber} amber",
+    share.metric("Projects flagged", fmt.count(n_red + n_amber), f"{n_red} red · {n_amber} amber",
               delta_color="off", delta_arrow="off", border=True,
               help=f"Projects whose FAC is over budget by more than {fmt.pct(thresholds.amber_over_pct, 0)} "
                    f"or {money(thresholds.amber_over_amount)} (amber), more than "
                    f"{fmt.pct(thresholds.red_over_pct, 0)} or {money(thresholds.red_over_amount)} (red); "
                    f"never when the overrun is under {money(thresholds.min_amount)}. Out of "
                    f"{flags.height} projects.")
+share.kpi_row(f"Variance and burn, {window.label()}")
 with st.container(horizontal=True):
-    st.metric(f"Variance {window.label()}", money(total["variance"]), signed_pct(var_pct), border=True,
+    share.metric(f"Variance {window.label()}", money(total["variance"]), signed_pct(var_pct), border=True,
               help="Budget - actual for the months in the window (the month pickers above). Positive = "
                    "under budget (favourable).")
-    st.metric("Burn rate", money(total["burn_rate"]) + " / month", border=True,
+    share.metric("Burn rate", money(total["burn_rate"]) + " / month", border=True,
               help="Actual per month, average of the three months to the close month "
                    f"({budget.burn_months(close)[0]:%b} – {close:%b %Y}); a month without lines counts "
                    "as 0.")
-    st.metric("Months of budget left",
+    share.metric("Months of budget left",
               "—" if fmt.is_missing(total["months_left"]) else f"{total['months_left']:.1f}", border=True,
               help="(Total budget - actual to date) / burn rate. 0 when the budget is used up; a dash when "
                    "nothing was spent in the last three months.")
-    st.metric("Open commitments", money(total["commitment"]), border=True,
+    share.metric("Open commitments", money(total["commitment"]), border=True,
               help="Commitment lines (open purchase orders) in the ledger, all months. Not added to FAC.")
 
 short = budget.short_ledger_budgets(register, flags["project_id"].to_list(), 0.01, thresholds.min_amount)
@@ -266,6 +272,7 @@ if not short.is_empty():
             "project_id": "Project", "project_name": "Name", "register_budget": "Register budget (BAC)",
             "ledger_budget": "Ledger budget", "difference_amount": "Ledger - register",
             "difference_pct": "Difference %"})
+        share.download_table(short, "Ledger budget below register")
 
 with st.expander("How these figures are computed", icon=":material/functions:"):
     st.markdown(f"""
@@ -295,6 +302,8 @@ with st.expander("How these figures are computed", icon=":material/functions:"):
 st.subheader("Where are we over?", anchor=False)
 if path:
     breadcrumb(path, "bv_crumb2")
+share.drop_invalid(GROUP_KEY, GROUP_BY_LABEL, "grouping", "Portfolio")
+share.drop_invalid(MEASURE_KEY, MEASURES, "measure", "At completion")
 with st.container(horizontal=True, vertical_alignment="bottom"):
     group = st.segmented_control(
         "Group by", list(GROUP_BY_LABEL), default="Portfolio", required=True, key=GROUP_KEY,
@@ -317,10 +326,10 @@ path_id = "|".join(f"{k}={v}" for k, v in path.items())
 chart_key = f"bv_chart:{group}:{measure}:{path_id}"
 chart = charts.variance_by_group(summary, label, measure, currency, time_axis=group in budget.TIME_DIMENSIONS)
 if can_drill:
-    st.altair_chart(chart, key=chart_key, on_select=partial(on_chart_pick, chart_key, group),
-                    selection_mode=charts.PICK)
+    share.chart(chart, key=chart_key, on_select=partial(on_chart_pick, chart_key, group),
+                selection_mode=charts.PICK)
 else:
-    st.altair_chart(chart)
+    share.chart(chart)
 table_key = f"bv_table:{group}:{path_id}"
 shown = summary.drop("key")
 if group in budget.TIME_DIMENSIONS:
@@ -331,6 +340,7 @@ tables.show(shown, key=table_key, currency=currency, labels={**LABELS, "label": 
             overrides={"months_left": MONTHS_LEFT},
             **({"on_select": partial(on_row_pick, table_key, group, summary["key"].to_list()),
                 "selection_mode": "single-row"} if can_drill else {}))
+share.download_table(shown, f"By {label.lower()}", labels={**LABELS, "label": label})
 
 # ---------------------------------------------------------------------------------------------
 # Flagged projects and largest overruns
@@ -341,7 +351,12 @@ over = budget.largest_overruns(flags, 10)
 if over.is_empty():
     st.info("No project is forecast to finish over budget.", icon=":material/check_circle:")
 else:
-    st.altair_chart(charts.overruns_chart(over, currency))
+    share.chart(charts.overruns_chart(over, currency))
+share.pack_table("Red projects: over budget at completion, and why", flagged.filter(pl.col("flag") == "red").select(
+    "project_id", "project_name", pl.col("overrun_amount").map_elements(money, return_dtype=pl.String),
+    pl.col("overrun_pct").map_elements(fmt.pct, return_dtype=pl.String), "reason"),
+    labels=LABELS, widths={"project_id": 1.2, "project_name": 2.6, "overrun_amount": 1.4, "overrun_pct": 1.1,
+                           "reason": 6}, empty="No project is red on budget.")
 if flagged.is_empty():
     st.success("No project is over the thresholds.", icon=":material/check_circle:")
 else:
@@ -355,8 +370,10 @@ else:
                    "project_id": st.column_config.TextColumn("Project", width=300),
                    "reason": st.column_config.TextColumn("Reason", width=700)},
         labels=LABELS)
+    share.download_table(flagged, "Flagged projects", labels=LABELS)
 with st.expander(f"Every project ({flags.height}): budget, FAC, overrun, flag and reason"):
     tables.show(flags, key="bv_flags", currency=currency, labels=LABELS)
+    share.download_table(flags, "Every project", labels=LABELS)
 
 # ---------------------------------------------------------------------------------------------
 # By month: bars and S-curve
@@ -365,28 +382,33 @@ st.subheader("Budget, actual and forecast by month", anchor=False)
 monthly = budget.monthly(scoped, close)
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.monthly_bars(monthly, close, currency))
+    share.chart(charts.monthly_bars(monthly, close, currency))
 with right:
-    st.altair_chart(charts.s_curve(monthly, close, currency))
+    share.chart(charts.s_curve(monthly, close, currency))
 with st.expander("The table behind the monthly charts"):
     tables.show(monthly.rename({"forecast": "forecast_remaining"}), key="bv_monthly", currency=currency,
                 labels={**LABELS, "forecast_remaining": "Forecast (remaining)",
                         "fac": "FAC (actual + forecast)"})
+    share.download_table(monthly.rename({"forecast": "forecast_remaining"}), "By month", labels={
+        **LABELS, "forecast_remaining": "Forecast (remaining)", "fac": "FAC (actual + forecast)"})
 
 # ---------------------------------------------------------------------------------------------
 # Waterfall: budget to FAC
 # ---------------------------------------------------------------------------------------------
 st.subheader("From budget to forecast at completion", anchor=False)
+share.drop_invalid(WATERFALL_KEY, ("Category", "Project"), "waterfall steps", "Category")
 wf_by = GROUP_BY_LABEL[st.segmented_control(
     "Steps by", ["Category", "Project"], default="Category", required=True, key=WATERFALL_KEY,
     bind="query-params") or "Category"]
 steps = budget.waterfall(budget.summarise(scoped, wf_by, window, close), top=12)
-st.altair_chart(charts.waterfall_chart(steps, budget.DIMENSIONS[wf_by], currency))
+share.chart(charts.waterfall_chart(steps, budget.DIMENSIONS[wf_by], currency))
 with st.expander("The table behind the waterfall"):
     tables.show(steps.rename({"start": "from_amount", "end": "to_amount", "amount": "step_amount"}),
                 key="bv_waterfall_table", currency=currency,
                 labels={"step": "Step", "label": budget.DIMENSIONS[wf_by], "from_amount": "From",
                         "to_amount": "To", "step_amount": "Amount (variance for a step)", "kind": "Kind"})
+    share.download_table(steps.rename({"start": "from_amount", "end": "to_amount", "amount": "step_amount"}),
+                         "Budget to FAC steps", labels={"step": "Step", "label": budget.DIMENSIONS[wf_by]})
 
 # ---------------------------------------------------------------------------------------------
 # Heat map: project x month variance %
@@ -401,6 +423,7 @@ else:
                + (f"; the {HEAT_ROWS} projects with the largest variance of {n_projects} "
                   "(all in the table below)."
                   if n_projects > HEAT_ROWS else "."))
-    st.altair_chart(charts.heatmap_chart(top, currency))
+    share.chart(charts.heatmap_chart(top, currency))
     with st.expander(f"The table behind the heat map ({n_projects} projects)"):
         tables.show(cells, key="bv_heat_table", currency=currency, labels=LABELS)
+        share.download_table(cells, "Variance by project and month", labels=LABELS)

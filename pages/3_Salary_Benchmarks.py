@@ -9,7 +9,7 @@ import streamlit as st
 from pmo import formatting as fmt
 from pmo import salaries
 from pmo.charts import salary as charts
-from pmo.ui import auth, data, tables
+from pmo.ui import auth, data, share, tables
 
 st.set_page_config(page_title="Salary benchmarks", page_icon=":material/payments:", layout="wide")
 
@@ -29,12 +29,7 @@ MONEY_COLUMNS = ["base_salary", "p25", "p50", "p75", "cost_to_p25", "cost_to_p50
 # ---- Components -----------------------------------------------------------------------------
 def drop_stale(key: str, label: str, options: list[str]) -> None:
     """A value from an old link that is not an option any more: drop it and say so."""
-    value = st.query_params.get(key)
-    if value is not None and value not in options:
-        del st.query_params[key]
-        st.session_state.pop(key, None)
-        st.toast(f"The link's {label.lower()} '{value}' is not in the data any more; showing the default.",
-                 icon=":material/link_off:")
+    share.drop_invalid(key, options, label.lower(), "the default")
 
 
 def sidebar_filter(key: str, options: list[str]) -> str | None:
@@ -63,29 +58,30 @@ def kpi_row(placed: pl.DataFrame, staff: pl.DataFrame) -> None:
         return "—" if hidden else value
 
     unplaced = staff.height - placed.height
+    share.kpi_row("Pay against the market")
     cols = iter(st.columns(6))
     with next(cols):
-        st.metric("On a band", f"{placed.height} of {staff.height}", border=True,
+        share.metric("On a band", f"{placed.height} of {staff.height}", border=True,
                   help=f"PMO staff whose job title maps to a benchmark role and who have a market band for "
                        f"their location. {unplaced} are not placed: see 'Title matching' at the bottom.")
     with next(cols):
-        st.metric("Compa-ratio", show(fmt.ratio(row and row["median_compa_ratio"])), border=True,
+        share.metric("Compa-ratio", show(fmt.ratio(row and row["median_compa_ratio"])), border=True,
                   help="Median compa-ratio of the people on a band. Compa-ratio = annual FTE base pay ÷ "
                        "market median (p50) of the person's band; 1.00 = paid at the market median.")
     with next(cols):
-        st.metric("Below p25", show(fmt.count(row and row["below_p25_count"])), border=True,
+        share.metric("Below p25", show(fmt.count(row and row["below_p25_count"])), border=True,
                   help="People paid less than the 25th percentile of their band.")
     with next(cols):
-        st.metric("Above p75", show(fmt.count(row and row["above_p75_count"])), border=True,
+        share.metric("Above p75", show(fmt.count(row and row["above_p75_count"])), border=True,
                   help="People paid more than the 75th percentile of their band (a top-coded p75 counts "
                        "nobody).")
     with next(cols):
-        st.metric("Cost to p25 / yr", show(compact(row and row["cost_to_p25"])), border=True,
+        share.metric("Cost to p25 / yr", show(compact(row and row["cost_to_p25"])), border=True,
                   help=f"{money(row and row['cost_to_p25'])} a year in {currency}: raising everyone below "
                        "p25 to p25 costs the FTE gap × FTE (a 60% part-timer costs 60% of the full-time "
                        "gap).")
     with next(cols):
-        st.metric("Cost to p50 / yr", show(compact(row and row["cost_to_p50"])), border=True,
+        share.metric("Cost to p50 / yr", show(compact(row and row["cost_to_p50"])), border=True,
                   help=f"{money(row and row['cost_to_p50'])} a year in {currency}: raising everyone below "
                        "the market median (p50) to it.")
     if hidden:
@@ -155,7 +151,8 @@ bands = salaries.label_bands(data.query("salary_bands", role=None, country=picke
 age_to = bands["age_to"][0] if bands.height else s["age_to"]
 
 # ---- Header ---------------------------------------------------------------------------------
-st.title("Salary benchmarks", anchor=False)
+share.share_bar("Salary benchmarks", [f"{FILTERS[k][0]}: {picked[FILTERS[k][1]]}" for k in FILTERS
+                                       if picked[FILTERS[k][1]]] or "All PMO staff", as_of=age_to)
 st.caption(f"Own PMO staff against market pay for their role and location. Market bands are aged to "
            f"{age_to:%d %b %Y} at {s['aging_rate']:.1%} a year, converted to {currency} through "
            f"fx_rates, hourly figures annualised at {s['hours_per_year']:,.0f} hours. Pay is annual "
@@ -188,7 +185,7 @@ else:
         pl.struct(headline.columns).map_elements(
             lambda r: f"{r['label']}: {salaries.band_notes(r, s['hours_per_year'], currency)}",
             return_dtype=pl.String).alias("note"))
-    st.altair_chart(charts.band_chart(
+    share.chart(charts.band_chart(
         overview, title=f"Market pay per PMO role, {headline['country'][0]}, primary source "
                         f"(annual, {currency})",
         currency=currency, y_title="Role"), key="overview_chart")
@@ -217,7 +214,7 @@ else:
         pl.col("reference_date").cast(pl.String).alias("reference"),
         pl.struct(role_bands.columns).map_elements(
             lambda r: salaries.band_notes(r, s["hours_per_year"], currency), return_dtype=pl.String).alias("note"))
-    st.altair_chart(charts.band_chart(
+    share.chart(charts.band_chart(
         chart_bands, dots, title=f"{role}: market bands (annual, {currency})" +
         (" with own staff on the band they are compared with" if individuals and role_staff.height else ""),
         currency=currency, y_title=None), key="role_chart")
@@ -227,14 +224,16 @@ else:
         st.caption(f"Small samples (fewer than {s['small_sample']} reports) are flagged in the notes; "
                    "company-level figures are never used to place staff.")
     st.table(band_table(role_bands), hide_index=True)
+    share.download_table(band_table(role_bands), f"Market bands, {role}")
 
 # ---- Own staff ------------------------------------------------------------------------------
 st.subheader("Own staff against the market", anchor=False)
 if placed.is_empty():
     st.info("Nobody matches the filters with a market band; see 'Title matching' below.", icon=":material/info:")
 else:
+    share.drop_invalid("salary_group_by", GROUPS, "grouping", "Role")
     group_label = st.segmented_control("Group by", list(GROUPS), default="Role", key="salary_group_by",
-                                       required=True)
+                                       required=True, bind="query-params")
     by = GROUPS[group_label or "Role"]
     summary = salaries.summarise(placed, by, small_group)
     if by == "benchmark_role":
@@ -245,10 +244,10 @@ else:
         if placed.height < small_group:
             st.info(f"Compa-ratio distribution: {salaries.suppressed_label(small_group)}.")
         else:
-            st.altair_chart(charts.compa_histogram(placed), key="compa_chart")
+            share.chart(charts.compa_histogram(placed), key="compa_chart")
     with right:
-        st.altair_chart(charts.gap_cost_chart(summary, by, currency=currency, by_title=group_label),
-                        key="gap_chart")
+        share.chart(charts.gap_cost_chart(summary, by, currency=currency, by_title=group_label),
+                    key="gap_chart")
     table = summary.select(
         pl.col(by).fill_null("—").alias(group_label),
         pl.when(pl.col("suppressed")).then(pl.col("note"))
@@ -261,6 +260,7 @@ else:
             ("cost_to_p25", money, "Cost to p25 / yr"),
             ("cost_to_p50", money, "Cost to p50 / yr"))])
     st.table(table, hide_index=True)
+    share.download_table(table, f"Own staff by {group_label.lower()}")
     st.caption(f"Groups with fewer than {small_group} people on a band are suppressed "
                "(`[salaries] small_group`). Position in range = (pay − p10) ÷ (p90 − p10); blank where "
                "the publisher top-coded p90.")
@@ -273,6 +273,7 @@ else:
         for c in MONEY_COLUMNS:      # whole amounts with thousands separators, currency in the label
             config[c] = st.column_config.NumberColumn(f"{STAFF_LABELS[c]} ({currency})", format="localized")
         st.dataframe(people, hide_index=True, column_config=config, key="staff_table")
+        share.download_table(people, "Own staff on market bands", labels=STAFF_LABELS)
 
 # ---- Title matching -------------------------------------------------------------------------
 st.subheader("Title matching", anchor=False)
@@ -284,22 +285,26 @@ unmapped = unplaced.filter(pl.col("match_status") == "unmapped title")
 if unmapped.height:
     titles = (unmapped.group_by("job_title").agg(pl.col("staff_count").sum()).sort("job_title"))
     st.markdown(f"**{titles.height} job titles are not mapped to a benchmark role**")
-    st.table(salaries.unmapped_titles(titles, title_map).select(
+    unmapped_table = salaries.unmapped_titles(titles, title_map).select(
         pl.col("job_title").alias("Job title"), pl.col("staff_count").alias("People"),
-        pl.col("suggested_roles").alias("Suggested roles")), hide_index=True)
+        pl.col("suggested_roles").alias("Suggested roles"))
+    st.table(unmapped_table, hide_index=True)
+    share.download_table(unmapped_table, "Unmapped job titles")
 no_band = unplaced.filter(pl.col("match_status") != "unmapped title")
 if no_band.height:
     st.markdown("**Mapped, but no market band for them**")
-    st.table(no_band.select(pl.col("match_status").alias("Reason"), pl.col("benchmark_role").alias("Role"),
-                            pl.col("job_title").alias("Job title"), pl.col("staff_count").alias("People")),
-             hide_index=True)
+    no_band_table = no_band.select(pl.col("match_status").alias("Reason"), pl.col("benchmark_role").alias("Role"),
+                                   pl.col("job_title").alias("Job title"), pl.col("staff_count").alias("People"))
+    st.table(no_band_table, hide_index=True)
+    share.download_table(no_band_table, "Mapped titles without a band")
 if unplaced.is_empty():
     st.success("Every PMO job title is mapped and everyone has a market band.", icon=":material/check:")
 unused = data.query("salary_unused_benchmarks")
 if unused.height:
     st.markdown("**Benchmark titles no role uses** (listed under *Market bands by role* for context)")
-    st.table(unused.select(
+    unused_table = unused.select(
         pl.col("job_title").alias("Benchmark title"), pl.col("source").alias("Source"),
         pl.col("companies").fill_null("—").alias("Companies"), pl.col("row_count").alias("Rows"),
-        pl.col("latest_reference_date").dt.strftime("%d %b %Y").fill_null("—").alias("Reference date")),
-        hide_index=True)
+        pl.col("latest_reference_date").dt.strftime("%d %b %Y").fill_null("—").alias("Reference date"))
+    st.table(unused_table, hide_index=True)
+    share.download_table(unused_table, "Benchmark titles no role uses")

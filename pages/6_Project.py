@@ -13,7 +13,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from pmo import formatting as fmt
 from pmo import health
 from pmo.charts import health as charts
-from pmo.ui import data, filters, tables
+from pmo.ui import data, filters, share, tables
 
 st.set_page_config(page_title="Project", page_icon=":material/folder_open:", layout="wide")
 
@@ -47,27 +47,6 @@ STATUS_CHIPS = st.column_config.MultiselectColumn(
 BUDGET_LABELS = {"period": "Month", "category": "Category", "budget": "Budget", "actual": "Actual",
                  "forecast": "Forecast", "commitment": "Commitment"}
 
-def url_choice(label: str, choices: dict, param: str, default: str, help_: str) -> str:
-    """A selectbox whose value travels in the URL as its code (?eac=plan) and is kept for the
-    session across pages. (A widget bound with bind="query-params" puts its formatted label in
-    the URL, which would turn ?eac=plan into a long label.)"""
-    code = st.query_params.get(param) or st.session_state.get(f"_{param}") or default
-    code = code if code in choices else default
-    st.session_state[f"_{param}"] = code
-    if code != default:
-        st.query_params[param] = code
-    elif param in st.query_params:
-        del st.query_params[param]
-
-    def changed() -> None:
-        st.session_state[f"_{param}"] = st.session_state[f"{param}_pick"]
-        st.query_params[param] = st.session_state[f"{param}_pick"]
-
-    codes = list(choices)
-    return st.selectbox(label, codes, index=codes.index(code), key=f"{param}_pick",
-                        format_func=choices.get, on_change=changed, help=help_)
-
-
 # ---------------------------------------------------------------------------------------------
 # Data and the project picker (bound to ?project=)
 # ---------------------------------------------------------------------------------------------
@@ -78,7 +57,7 @@ currency = settings["general"]["reporting_currency"]
 rules, _ = health.read_settings(settings)
 methods = list(health.EAC_METHODS)
 with st.sidebar:
-    eac_method = url_choice(
+    eac_method = share.url_select(
         "EAC method", health.EAC_METHODS, "eac", rules["eac_method"],
         "How the estimate at completion is forecast: "
         + " ".join(f"**{health.EAC_METHODS[m]}**: {health.EAC_HELP[m]}" for m in methods))
@@ -89,6 +68,9 @@ selected = data.query("project_list", **f.params())
 names = dict(zip(everything["project_id"].to_list(), everything["project_name"].to_list()))
 options = selected["project_id"].to_list()
 
+view = share.share_bar("Project", f, heading=False)
+if eac_method != rules["eac_method"]:
+    view.add_filter(f"EAC method: {health.EAC_METHODS[eac_method]}")
 requested = st.query_params.get("project")
 notice = None
 if requested is not None and requested not in names:
@@ -133,7 +115,9 @@ facts = data.query("project_facts", **params, eac_method=eac_method).row(0, name
 # ---------------------------------------------------------------------------------------------
 # Header and key facts
 # ---------------------------------------------------------------------------------------------
-st.title(f"{facts['project_id']} · {facts['project_name'] or ''}", anchor=False)
+view.page = f"{facts['project_id']} · {facts['project_name'] or ''}"
+view.add_filter(f"Project: {facts['project_id']}")
+st.title(view.page, anchor=False)
 status_date = facts["status_date"]
 org = " › ".join(x for x in (facts["portfolio"], facts["program"]) if x)
 st.caption(" · ".join(x for x in (
@@ -148,32 +132,33 @@ def day(value) -> str:
     return f"{value:%d %b %Y}" if value else "—"
 
 
+share.kpi_row("Key facts")
 kpis = iter([*st.columns(4), *st.columns(4)])
 with next(kpis):
-    st.metric("% complete", fmt.pct(facts["percent_complete"], 0), border=True,
+    share.metric("% complete", fmt.pct(facts["percent_complete"], 0), border=True,
               help="As reported at the status date.")
 with next(kpis):
-    st.metric("Budget (BAC)", fmt.money(facts["bac"], currency), border=True,
+    share.metric("Budget (BAC)", fmt.money(facts["bac"], currency), border=True,
               help=f"Budget at completion at the status date, in {currency}"
                    + (f" (the project's currency is {facts['currency']})." if facts["currency"]
                       and facts["currency"] != currency else "."))
 with next(kpis):
-    st.metric("Forecast finish", day(facts["forecast_finish_date"]), border=True,
+    share.metric("Forecast finish", day(facts["forecast_finish_date"]), border=True,
               help=f"Baseline finish {day(facts['baseline_finish_date'])}; baseline start "
                    f"{day(facts['baseline_start_date'])}; start {day(facts['start_date'])}.")
 with next(kpis):
     slip = facts["schedule_slip_days"]
-    st.metric("Slip", "—" if slip is None else f"{slip:+d} days", border=True,
+    share.metric("Slip", "—" if slip is None else f"{slip:+d} days", border=True,
               help="Forecast finish minus baseline finish (positive = late); — = no baseline.")
 with next(kpis):
-    st.metric("CPI", fmt.ratio(facts["cpi"]), border=True, help="EV ÷ AC; below 1 = over cost.")
+    share.metric("CPI", fmt.ratio(facts["cpi"]), border=True, help="EV ÷ AC; below 1 = over cost.")
 with next(kpis):
-    st.metric("SPI", fmt.ratio(facts["spi"]), border=True, help="EV ÷ PV; below 1 = behind plan.")
+    share.metric("SPI", fmt.ratio(facts["spi"]), border=True, help="EV ÷ PV; below 1 = behind plan.")
 with next(kpis):
-    st.metric("EAC", fmt.money(facts["eac"], currency), border=True,
+    share.metric("EAC", fmt.money(facts["eac"], currency), border=True,
               help=f"Estimate at completion: {health.EAC_METHODS[facts['eac_method'] or 'cpi']}.")
 with next(kpis):
-    st.metric("VAC", fmt.money(facts["vac"], currency), border=True,
+    share.metric("VAC", fmt.money(facts["vac"], currency), border=True,
               help="BAC − EAC; below 0 = forecast overrun.")
 
 if status_date is None:
@@ -202,6 +187,9 @@ for col, (name, computed, reported, reason) in zip(st.columns(4), dimensions):
             st.badge(f"reported {reported or '—'}", color=BADGE_COLOR.get(reported, "gray"),
                      help="The colour the project reported.")
         st.caption(reason)
+share.pack_table("Health per dimension: computed and reported", pl.DataFrame(
+    [{"dimension": n, "computed": c or "not judged", "reported": r or "—", "why": w or "—"} for n, c, r, w in dimensions]),
+    widths={"dimension": 1.6, "computed": 1.4, "reported": 1.4, "why": 8})
 if facts["status_comment"]:
     st.markdown(f"> **Status comment ({status_date:%d %b %Y}):** {facts['status_comment']}")
 
@@ -215,6 +203,7 @@ with left:
     if (evm_table["Note"] == "").all():
         evm_table = evm_table.drop("Note")
     st.table(evm_table, hide_index=True)
+    share.download_table(evm_table, "Earned value")
     st.caption(facts["evm_note"] or "")
 with right:
     evm = data.query("project_evm_by_month", **params)
@@ -222,7 +211,7 @@ with right:
         st.info("No planned value or earned value to draw: " + (facts["evm_note"] or ""),
                 icon=":material/show_chart:")
     else:
-        st.altair_chart(charts.s_curve(evm, status_date, currency), key="s_curve")
+        share.chart(charts.s_curve(evm, status_date, currency), key="s_curve")
 
 # ---------------------------------------------------------------------------------------------
 # Milestones and late tasks
@@ -240,6 +229,7 @@ with m1:
         tables.show(ms.drop("task_id").with_columns(pl.concat_list("milestone_status")),
                     key="milestones", labels=MILESTONE_LABELS, currency=currency, placeholder="—",
                     overrides={"milestone_status": STATUS_CHIPS})
+        share.download_table(ms.drop("task_id"), "Milestones", labels=MILESTONE_LABELS)
 with m2:
     st.subheader("Late tasks", anchor=False)
     late_tasks = data.query("project_late_tasks", **params)
@@ -249,6 +239,7 @@ with m2:
         st.caption(f"{late_tasks.height} tasks not done although their committed date had passed.")
         tables.show(late_tasks.drop("task_id"), key="late_tasks", labels=TASK_LABELS, currency=currency,
                     placeholder="—")
+        share.download_table(late_tasks.drop("task_id"), "Late tasks", labels=TASK_LABELS)
 
 # ---------------------------------------------------------------------------------------------
 # Budget lines, risks and issues
@@ -267,8 +258,10 @@ with b1:
                    "included). Monthly lines below.")
         tables.show(by_category, key="budget_by_category", labels=BUDGET_LABELS, currency=currency,
                     placeholder="—")
+        share.download_table(by_category, "Budget by category", labels=BUDGET_LABELS)
         tables.show(lines.sort("period", descending=True), key="budget_lines", labels=BUDGET_LABELS,
                     currency=currency, height=260, placeholder="—")
+        share.download_table(lines.sort("period", descending=True), "Budget lines", labels=BUDGET_LABELS)
 with b2:
     st.subheader("Risks and issues", anchor=False)
     raid = data.query("project_risks", **params)
@@ -279,6 +272,7 @@ with b2:
         st.caption(f"{open_.filter(pl.col('kind') == 'risk').height} open risks · "
                    f"{open_.filter(pl.col('kind') == 'issue').height} open issues at the status date.")
         tables.show(raid, key="raid", labels=RISK_LABELS, currency=currency, placeholder="—")
+        share.download_table(raid, "Risks and issues", labels=RISK_LABELS)
 
 # ---------------------------------------------------------------------------------------------
 # Status history
@@ -292,3 +286,4 @@ tables.show(hist.sort("as_of", descending=True).with_columns(
     pl.concat_list(c).list.drop_nulls().alias(c) for c in health_cols),
     key="history", labels=HISTORY_LABELS, currency=currency, placeholder="—",
     overrides={c: tables.rag_column(HISTORY_LABELS[c]) for c in health_cols})
+share.download_table(hist.sort("as_of", descending=True), "Status history", labels=HISTORY_LABELS)

@@ -76,6 +76,14 @@ def test_kpis_show_the_ledger_figures(browser, server):
 def test_click_a_bar_to_drill_in_and_the_breadcrumb_to_go_back(browser, server):
     page = open_page(browser, server["url"])
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    # Scroll the chart into view and let the layout settle before clicking: charts drawn as they
+    # come into view move the page, and a click made during the scroll lands on another chart.
+    chart.scroll_into_view_if_needed()
+    box = None
+    for _ in range(50):                       # at most 20 s
+        page.wait_for_timeout(400)
+        if box == (box := chart.bounding_box()):
+            break
     chart.locator("svg g.mark-rect path").first.click()
     # The URL gets the drill path and the new grouping in separate updates: wait for both.
     page.wait_for_function("() => location.search.includes('bv_portfolio=') && location.search.includes('bv_group=')",

@@ -24,7 +24,7 @@ from pmo import formatting as fmt
 from pmo.importers import registry
 from pmo.ingest import FileOutcome, IngestFailed, analyse, current_user, remove_ingest, rollback
 from pmo.store import Store, StoreBusy
-from pmo.ui import data, inbox_watcher
+from pmo.ui import data, inbox_watcher, share
 
 VIEWS = ["Upload", "History", "Data quality", "Drop folder"]
 PREVIEW_ROWS = 50
@@ -125,6 +125,7 @@ def render() -> None:
                "see every version, download the files behind it, roll back or remove a mistaken "
                "file. Nothing is published without your click, and nothing is ever deleted.")
     kpi_row(store)
+    share.drop_invalid("data_view", VIEWS, "page section", "Upload")
     view = st.segmented_control("View", VIEWS, default="Upload", key="data_view", required=True,
                                 bind="query-params", label_visibility="collapsed")
     if view == "History":
@@ -580,6 +581,7 @@ def history_view(store: Store) -> None:
                      "user": "By", "ingested_at": st.column_config.DatetimeColumn("Ingested at (UTC)",
                                                                                   format="D MMM YYYY HH:mm"),
                      "version": st.column_config.NumberColumn("In version", format="%d")})
+    share.download_table(ingests.drop("sha256", strict=False), "Ingest log")
     if ingests.height == 0:
         return
     rows = {r["ingest_id"]: r for r in ingests.iter_rows(named=True)}
@@ -665,6 +667,7 @@ def quality_view(store: Store) -> None:
         with st.expander(f"{f.title.rstrip('.')}: {f.rows.height:,} found", icon=":material/rule:"):
             st.dataframe(f.rows.rename({"item": "Item", "detail": "Detail"}), hide_index=True,
                          key=f"data_check_{f.check}")
+            share.download_table(f.rows, f.title.rstrip("."))
     st.subheader("Rejected rows", anchor=False)
     if rejected.height == 0:
         st.success("No rejected rows in the files in use.", icon=":material/check_circle:")
@@ -675,6 +678,7 @@ def quality_view(store: Store) -> None:
         "ingest_id": st.column_config.NumberColumn("Ingest", format="%d"), "file_name": "File",
         "table_name": "Table", "row_number": st.column_config.NumberColumn("Row", format="%d"),
         "column_name": "Column", "value": "Value", "reason": "Reason"})
+    share.download_table(rejected.drop("rejected_total"), "Rejected rows")
 
 
 # --- Drop folder ---------------------------------------------------------------------------------

@@ -51,11 +51,12 @@ def _options() -> dict[str, list[str]]:
 
 def _drop_stale(key: str, allowed: list[str]) -> None:
     """A value from an old link that is not an option any more: drop it and say so."""
+    from pmo.ui.share import shown_value
     value = st.query_params.get(key)
     if value is not None and value not in allowed:
         del st.query_params[key]
         st.session_state.pop(key, None)
-        st.toast(f"The link's {LABELS[key].lower()} '{value}' is not in the data any more; "
+        st.toast(f"The link's {LABELS[key].lower()} '{shown_value(value)}' is not in the data any more; "
                  "showing all instead.", icon=":material/link_off:")
 
 

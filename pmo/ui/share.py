@@ -1,0 +1,492 @@
+"""Share exactly what you see: the link that reopens this view, downloads of every table (CSV,
+Excel) and chart (PNG, SVG), the meeting pack (PowerPoint + PDF), presentation mode and saved
+views. The files are made by pmo/export.py; this module puts them behind buttons.
+
+A page calls `share_bar(...)` once, right after its sidebar filters, then draws as usual with
+three drop-in helpers that also record what the page shows for the meeting pack:
+
+    view = share.share_bar("Portfolio health", f)      # top-right: link, pack, saved views, present
+    share.kpi_row("Status at a glance")                 # the KPIs after it form one slide
+    share.metric("Active projects", "35", ...)          # = st.metric, recorded
+    share.chart(chart, key="rag")                       # = st.altair_chart + PNG/SVG buttons, recorded
+    share.download_table(df, "Red projects")            # CSV/Excel buttons under a table
+    share.pack_table("Red projects and why", df)        # a table slide (paginated)
+
+Files are built only when a button is clicked (`st.download_button` with a callable, in its own
+thread, without rerunning the page), so pages stay as fast as before; every download is written
+to the audit log with who, what, which filters and which store version.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+import polars as pl
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from pmo import export, saved_views
+from pmo.ui import data
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+_STATE = "_share_view"
+PRESENT = "present"
+MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "png": "image/png", "svg": "image/svg+xml",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "pdf": "application/pdf"}
+
+try:   # exports convert charts under the same lock Streamlit uses for Altair's global settings
+    from streamlit.elements.vega_charts import _altair_globals_lock
+
+    export.use_altair_lock(_altair_globals_lock)
+except ImportError:  # pragma: no cover - a Streamlit without it: export keeps its own lock
+    pass
+
+PRESENT_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"], [data-testid="stToolbar"],
+[data-testid="stDecoration"], [data-testid="stStatusWidget"], [class*="st-key-dl_"] {
+  display: none !important;
+}
+[data-testid="stMainBlockContainer"] {
+  max-width: 100% !important; padding: 1.25rem 2.5rem 2rem 2.5rem !important;
+}
+[data-testid="stAppViewContainer"] { margin-left: 0 !important; }
+</style>
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# The view being shown (one per run)
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class View:
+    page: str                       # "Portfolio health"
+    script: str                     # "pages/1_Portfolio_Health.py"
+    filters: list[str]              # ["Portfolio: Digital Channels", ...]
+    as_of: date | None
+    version: int | None
+    currency: str
+    link: str
+    user: str
+    role: str
+    root: Path
+    pack: export.Pack = None        # set in __post_init__
+    keys: set = field(default_factory=set)
+    link_slot: object = None        # where the link is shown (redrawn when the URL is corrected)
+
+    def __post_init__(self):
+        if self.pack is None:
+            self.pack = export.Pack(self.meta())
+
+    def add_filter(self, text: str | None) -> None:
+        """A selection that shapes the view beyond the sidebar (window, drill path, method)."""
+        if text and text not in self.filters:
+            self.filters.append(text)
+
+    def filter_text(self) -> str:
+        return " · ".join(self.filters) or "All projects"
+
+    def meta(self, title: str | None = None) -> export.Meta:
+        return export.Meta(page=self.page, filters=self.filter_text(), as_of=self.as_of, version=self.version,
+                           link=self.link, user=self.user, currency=self.currency, title=title)
+
+    def refresh_link(self) -> None:
+        """The URL changed during this run (a stale value dropped): show the corrected link."""
+        self.link = link(self.script)
+        if self.link_slot is not None:
+            self.link_slot.code(self.link, language=None, wrap_lines=True)
+
+    def key(self, base: str) -> str:
+        """A widget key unique in this run."""
+        base = re.sub(r"[^a-z0-9_]+", "_", base.lower()).strip("_")[:50] or "x"
+        k, n = base, 2
+        while k in self.keys:
+            k, n = f"{base}_{n}", n + 1
+        self.keys.add(k)
+        return k
+
+
+def _calling_script() -> str:
+    """The page being run: the outermost frame in pages/ or dashboard.py, relative to the repo."""
+    frame, found = sys._getframe(1), None
+    while frame is not None:
+        p = Path(frame.f_code.co_filename)
+        if p.parent == ROOT / "pages" or p == ROOT / "dashboard.py":
+            found = p
+        frame = frame.f_back
+    return str(found.relative_to(ROOT)) if found else "dashboard.py"
+
+
+def url_path(script: str) -> str:
+    """pages/1_Portfolio_Health.py -> Portfolio_Health (Streamlit's page URL); home -> ''."""
+    name = Path(script).stem
+    return "" if script == "dashboard.py" else re.sub(r"^\d+[_\- ]*", "", name)
+
+
+def link(script: str) -> str:
+    """The current URL with every parameter that shapes the view (not presentation mode)."""
+    base = st.context.url or ("./" + url_path(script))
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != PRESENT}
+    return base + ("?" + urlencode(params) if params else "")
+
+
+def _who() -> tuple[str, str]:
+    try:
+        from pmo.ui import auth
+    except ImportError:          # a build without sign-in: one local user
+        return "local", "local"
+    return auth.current_user(), auth.current_role().name
+
+
+def current() -> View | None:
+    """This page's view, if the page drew a share bar in this run (data.ensure_data forgets the
+    previous run's)."""
+    view = st.session_state.get(_STATE)
+    if view is not None and view.script == _calling_script():
+        return view
+    return None
+
+
+def _view_or_default(page: str | None = None) -> View:
+    view = current()
+    if view is None:
+        script = _calling_script()
+        user, role = _who()
+        view = View(page or url_path(script).replace("_", " ") or "Home", script, [], None,
+                    data.version(), _currency(), link(script), user, role, data.store().root)
+    return view
+
+
+def _currency() -> str:
+    return data.settings().get("general", {}).get("reporting_currency", "USD")
+
+
+def filter_parts(f) -> list[str]:
+    """The shared sidebar filters (pmo.ui.filters.Filters) as 'Label: value' parts."""
+    from pmo.ui import filters as shared
+
+    return [f"{shared.LABELS[d]}: {getattr(f, d)}" for d in shared.DIMENSIONS if getattr(f, d, None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# URL parameters: invalid or stale values are dropped with a notice
+# ---------------------------------------------------------------------------------------------
+def shown_value(value: str, limit: int = 40) -> str:
+    """A URL value safe to quote in a notice: no markup characters, at most `limit` characters."""
+    text = re.sub(r"[\[\]()<>*_`~#|\\:$]", " ", str(value))
+    text = " ".join(text.split())
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def _link_changed() -> None:
+    view = current()
+    if view is not None:
+        view.refresh_link()
+
+
+def _lower(label: str) -> str:
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def drop_invalid(key: str, allowed, label: str, fallback: str = "the default") -> None:
+    """Before a URL-bound widget: a value from an old or edited link that is not an option (any
+    more) is removed from the URL and the session, and a notice says so. `allowed` is the options
+    (as they appear in the URL) or a test of one value."""
+    value = st.query_params.get(key)
+    if value is not None and not (allowed(value) if callable(allowed) else value in allowed):
+        del st.query_params[key]
+        st.session_state.pop(key, None)
+        st.toast(f"The link's {_lower(label)} '{shown_value(value)}' is not valid here (any more); showing "
+                 f"{fallback} instead.", icon=":material/link_off:")
+        _link_changed()
+
+
+def url_select(label: str, choices: dict, param: str, default: str, help: str | None = None, *,
+               width="stretch") -> str:
+    """A selectbox whose value travels in the URL as its short code (?eac=plan, ?sort=cpi), not
+    its label, and is kept for the session across pages. An unknown code is dropped with a notice.
+    Returns the chosen code."""
+    requested = before = st.query_params.get(param)
+    if requested is not None and requested not in choices:
+        st.toast(f"The link's {_lower(label)} '{shown_value(requested)}' is not an option; showing "
+                 f"{choices[default]} instead.", icon=":material/link_off:")
+        requested = None
+    code = requested or st.session_state.get(f"_{param}") or default
+    code = code if code in choices else default
+    st.session_state[f"_{param}"] = code
+    if code != default:
+        st.query_params[param] = code
+    elif param in st.query_params:
+        del st.query_params[param]
+
+    def changed() -> None:
+        picked = st.session_state[f"{param}_pick"]
+        st.session_state[f"_{param}"] = picked
+        if picked == default:
+            st.query_params.pop(param, None)
+        else:
+            st.query_params[param] = picked
+
+    if st.query_params.get(param) != before:
+        _link_changed()
+    codes = list(choices)
+    st.session_state[f"{param}_pick"] = code
+    return st.selectbox(label, codes, key=f"{param}_pick", format_func=choices.get, on_change=changed,
+                        help=help, width=width)
+
+
+# ---------------------------------------------------------------------------------------------
+# The share bar
+# ---------------------------------------------------------------------------------------------
+def presenting() -> bool:
+    value = st.query_params.get(PRESENT)
+    if value is None:
+        return False
+    if value in ("1", "true"):
+        return True
+    del st.query_params[PRESENT]
+    st.toast("The link's presentation setting was not understood; showing the normal view.",
+             icon=":material/link_off:")
+    return False
+
+
+def _set_present(on: bool) -> None:
+    if on:
+        st.query_params[PRESENT] = "1"
+    elif PRESENT in st.query_params:
+        del st.query_params[PRESENT]
+
+
+def share_bar(page_title: str, filters=None, as_of: date | None = None, version: int | None = None,
+              *, currency: str | None = None, heading: bool = True) -> View:
+    """The page title (`heading=True`) with, at its right, Copy link, Meeting pack, Saved views and
+    Present. `filters` is the shared Filters (its as-of is used when `as_of` is not given), a
+    summary string, or a list of 'Label: value' parts. Returns the view, to which the page may add
+    selections shown beyond the sidebar (a window, a drill path)."""
+    script = _calling_script()
+    if filters is None:
+        parts = []
+    elif isinstance(filters, str):
+        parts = [filters] if filters and filters != "All projects" else []
+    elif isinstance(filters, (list, tuple)):
+        parts = [p for p in filters if p]
+    else:
+        parts = filter_parts(filters)
+        as_of = as_of or getattr(filters, "as_of", None) or getattr(filters, "latest_as_of", None)
+    user, role = _who()
+    view = View(page_title, script, parts, as_of, data.version() if version is None else version,
+                currency or _currency(), link(script), user, role, data.store().root)
+    st.session_state[_STATE] = view
+
+    row = st.container(horizontal=True, vertical_alignment="center", gap="medium", key="share_row", wrap=False,
+                       horizontal_alignment="left" if heading else "right")
+    if heading:
+        row.title(page_title, anchor=False, width="stretch")
+    if presenting():
+        st.html(PRESENT_CSS)
+        with row.container(horizontal=True, horizontal_alignment="right", key="share_exit"):
+            st.button("Exit presentation", icon=":material/close_fullscreen:", type="tertiary",
+                      key="share_present_off", on_click=_set_present, args=(False,))
+        return view
+
+    with row.container(horizontal=True, horizontal_alignment="right", gap="small", key="share_bar", wrap=False,
+                       width="content"):
+        with st.popover("Copy link", icon=":material/link:",
+                        help="This view as a link: page, filters, as-of date and selections."):
+            st.caption("Copy this link (the icon at its right). Anyone allowed to see this data opens "
+                       "exactly this view: page, filters, as-of date and selections.")
+            view.link_slot = st.empty()
+            view.refresh_link()
+        with st.popover("Meeting pack", icon=":material/slideshow:",
+                        help="This view as slides: a title slide with the filters and as-of date, one "
+                             "slide per KPI row and chart, and the red projects with their reasons."):
+            st.caption(f"16:9 slides of this view ({view.filter_text()}, as of "
+                       f"{view.meta().as_of_text()}). Built when you click: a few seconds.")
+            with st.container(horizontal=True, gap="small"):
+                _download("PowerPoint", lambda: _pack_bytes(view, "pptx"),
+                          export.file_name(view.meta(), "meeting-pack", "pptx"), "pptx",
+                          key="share_pack_pptx", icon=":material/co_present:", kind="secondary")
+                _download("PDF", lambda: _pack_bytes(view, "pdf"),
+                          export.file_name(view.meta(), "meeting-pack", "pdf"), "pdf",
+                          key="share_pack_pdf", icon=":material/picture_as_pdf:", kind="secondary")
+        with st.popover("Saved views", icon=":material/bookmarks:",
+                        help="Name this view to open it again later; your saved views are listed here."):
+            _saved_views(view)
+        st.button("Present", icon=":material/fit_screen:", key="share_present_on", on_click=_set_present,
+                  args=(True,), help="A clean full-width view for screen sharing: no sidebar, toolbar or "
+                                     "download buttons. The link keeps it (?present=1).")
+    return view
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved views
+# ---------------------------------------------------------------------------------------------
+def _save_view(view: View) -> None:
+    name = saved_views.clean_name(st.session_state.get("share_view_name", ""))
+    if not name:
+        st.toast("Give the view a name first.", icon=":material/edit:")
+        return
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != PRESENT}
+    saved_views.save_view(view.root, view.user, name, view.script, params)
+    st.session_state["share_view_name"] = ""
+    st.toast(f"Saved '{name}'.", icon=":material/bookmark_added:")
+
+
+def _delete_view(view: View, name: str) -> None:
+    saved_views.delete_view(view.root, view.user, name)
+    st.toast(f"Removed '{name}'.", icon=":material/bookmark_remove:")
+
+
+def _md_escape(text: str) -> str:
+    """A saved view's name shown as typed (labels are Markdown: no links or formatting from it)."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", text)
+
+
+def _page_label(script: str) -> str:
+    from pmo.ui import nav
+
+    return next((label for p, label, _, _ in nav.PAGES if p == script), url_path(script).replace("_", " "))
+
+
+def _saved_views(view: View) -> None:
+    st.text_input("Name this view", key="share_view_name", max_chars=saved_views.MAX_NAME,
+                  placeholder="e.g. Digital Channels, red projects")
+    st.button("Save this view", icon=":material/bookmark_add:", key="share_view_save", on_click=_save_view,
+              args=(view,), help="Keeps the page, filters and selections under this name, for you.")
+    views = saved_views.list_views(view.root, view.user)
+    if not views:
+        st.caption("No saved views yet.")
+        return
+    st.caption(f"Your saved views ({len(views)}):")
+    for i, v in enumerate(views):
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            label = f"{_md_escape(v['name'])} · {_page_label(v['page'])}"
+            try:
+                st.page_link(v["page"], label=label, icon=":material/bookmark:", query_params=v["params"])
+            except (StreamlitPageNotFoundError, KeyError):   # a page run on its own (tests), or gone
+                st.markdown(f":material/bookmark: {label}")
+            st.button("", icon=":material/delete:", key=f"share_view_del_{i}", type="tertiary",
+                      on_click=_delete_view, args=(view, v["name"]), help=f"Remove '{v['name']}'")
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording what the page shows (for the meeting pack)
+# ---------------------------------------------------------------------------------------------
+def kpi_row(title: str, note: str | None = None) -> None:
+    """The metrics drawn after this form one slide titled `title` (`note`: a line under it)."""
+    view = current()
+    if view is not None:
+        view.pack.new_kpi_row(title, note)
+
+
+def metric(label, value, delta=None, **kwargs):
+    """st.metric, recorded for the meeting pack."""
+    out = st.metric(label, value, delta, **kwargs)
+    view = current()
+    if view is not None:
+        view.pack.kpi(label, "—" if value is None else value, None if delta is None else delta, kwargs.get("help"))
+    return out
+
+
+def chart(chart, *, name: str | None = None, key: str | None = None, **kwargs):
+    """st.altair_chart, then PNG / SVG downloads under it; recorded for the meeting pack."""
+    event = st.altair_chart(chart, key=key, **kwargs)
+    download_chart(chart, name or key)
+    view = current()
+    if view is not None:
+        view.pack.charts.append(chart)
+    return event
+
+
+def pack_table(title: str, df: pl.DataFrame, *, labels: dict | None = None, widths: dict | None = None,
+               empty: str = "Nothing to list.") -> None:
+    """A table slide in the meeting pack (e.g. the red projects with their reasons)."""
+    view = current()
+    if view is not None:
+        view.pack.tables.append(export.PackTable(title, df, labels or {}, widths or {}, empty))
+
+
+# ---------------------------------------------------------------------------------------------
+# Downloads
+# ---------------------------------------------------------------------------------------------
+def _download(label, make, file_name, fmt, *, key, icon=":material/download:", kind="tertiary", help=None):
+    # `make` runs only when clicked, in its own thread; the page does not rerun for a download.
+    st.download_button(label, data=make, file_name=file_name, mime=MIME[fmt], key=key, on_click="ignore",
+                       icon=icon, type=kind, help=help)
+
+
+def _audit(view: View, what: str, fmt: str, **detail) -> None:
+    """Every download is an audit event (pmo.audit, when present)."""
+    try:
+        from pmo import audit
+    except ImportError:       # pragma: no cover - no audit module in this build
+        return
+    audit.log(view.root, view.user, "export",
+              {"page": view.page, "what": what, "format": fmt, "filters": view.filter_text(),
+               "as_of": view.as_of.isoformat() if view.as_of else None, "version": view.version,
+               "link": view.link, **detail}, role=view.role)
+
+
+def _pack_bytes(view: View, fmt: str) -> bytes:
+    view.pack.meta = view.meta()
+    out = export.pack_pptx(view.pack) if fmt == "pptx" else export.pack_pdf(view.pack)
+    _audit(view, "meeting pack", fmt, kpis=sum(len(r.items) for r in view.pack.kpi_rows),
+           charts=len(view.pack.charts), tables=[t.title for t in view.pack.tables])
+    return out
+
+
+def download_table(df: pl.DataFrame, name: str, meta: export.Meta | None = None, *,
+                   labels: dict | None = None) -> None:
+    """CSV and Excel buttons under a table: the rows and columns shown, with the filters, as-of
+    date and data version written into the file."""
+    view = _view_or_default()
+    key = view.key(f"dl_{name}")
+
+    def make(fmt: str):
+        def build() -> bytes:
+            m = meta or view.meta(name)
+            out = (export.to_csv_bytes(df, m, labels) if fmt == "csv"
+                   else export.to_xlsx_bytes(df, m, sheet=name, labels=labels))
+            _audit(view, name, fmt, rows=df.height, columns=len(df.columns))
+            return out
+        return build
+
+    m = meta or view.meta(name)
+    with st.container(horizontal=True, horizontal_alignment="right", gap="small", key=key):
+        _download("CSV", make("csv"), export.file_name(m, name, "csv"), "csv", key=f"{key}_csv",
+                  help=f"{name}: the {df.height:,} rows shown, as CSV (filters and as-of date in the first lines).")
+        _download("Excel", make("xlsx"), export.file_name(m, name, "xlsx"), "xlsx", key=f"{key}_xlsx",
+                  help=f"{name}: the {df.height:,} rows shown, as an Excel sheet with the filters and as-of date.")
+
+
+def download_chart(chart, name: str | None = None, meta: export.Meta | None = None) -> None:
+    """PNG and SVG buttons under a chart: the image carries its title, the filters and the as-of date."""
+    view = _view_or_default()
+    title, _ = export.chart_title(chart)
+    name = name if name and not name.startswith("bv_chart:") else (title or name or "chart")
+    key = view.key(f"dl_{export.slug(title or name)}")
+
+    def make(fmt: str):
+        def build() -> bytes:
+            m = meta or view.meta(title or name)
+            sub = [m.filters, f"As of {m.as_of_text()} · {m.version_text()} · {m.page}"]
+            out = export.chart_png(chart, subtitle=sub) if fmt == "png" else export.chart_svg(chart, subtitle=sub)
+            _audit(view, title or name, fmt)
+            return out
+        return build
+
+    m = meta or view.meta(title or name)
+    with st.container(horizontal=True, horizontal_alignment="right", gap="small", key=key):
+        _download("PNG", make("png"), export.file_name(m, title or name, "png"), "png", key=f"{key}_png",
+                  icon=":material/image:", help="This chart as a picture, with its title, the filters and the as-of date.")
+        _download("SVG", make("svg"), export.file_name(m, title or name, "svg"), "svg", key=f"{key}_svg",
+                  icon=":material/image:", help="This chart as SVG (sharp at any size), with its title, the filters "
+                                                "and the as-of date.")
