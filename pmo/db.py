@@ -25,6 +25,7 @@ from pmo.sql import QUERY_DIR, load_text
 from pmo.store import Store
 
 VIEW_DIR = QUERY_DIR / "views"
+MACRO_DIR = QUERY_DIR / "macros"
 
 # Canonical views on top of the raw segments. Money columns are converted with the latest rate
 # valid at the row's date (`asof join`), falling back to the earliest known rate; a currency with
@@ -172,6 +173,8 @@ def connect(store: Store, version: int | None = None, *, harden: bool = True,
     # Salary benchmarks (docs/salaries.md): [salaries] settings + config/title_map.toml as tables.
     for name, frame in salaries.sql_tables(cfg, store.root).items():
         _table_from_frame(con, name, frame)
+    for path in sorted(MACRO_DIR.glob("*.sql")):   # shared table macros (e.g. filtered_projects)
+        con.execute(_strip_header(load_text(path)))
     for path in sorted(VIEW_DIR.glob("*.sql")):
         con.execute(f"create or replace view {path.stem} as {_strip_header(load_text(path))}")
     # --- row scope (docs/security.md): only the rows a role may see, for every view -----------

@@ -42,7 +42,8 @@ def load_text(path: Path) -> str:
 def info(name: str) -> QueryInfo:
     """Parse the header of `queries/<name>.sql`."""
     path = next(p for p in (QUERY_DIR / f"{name}.sql", QUERY_DIR / "views" / f"{name}.sql",
-                            QUERY_DIR / "checks" / f"{name}.sql") if p.exists())
+                            QUERY_DIR / "checks" / f"{name}.sql", QUERY_DIR / "macros" / f"{name}.sql")
+                if p.exists())
     text = load_text(path)
     header = [ln[2:].strip() for ln in text.splitlines() if ln.startswith("--")]
     fields: dict[str, str] = {}

@@ -8,12 +8,7 @@
 with
 selected as (
     select project_id, project_name, portfolio, program, department, manager, stage, actual_finish_date
-    from projects
-    where ($portfolio is null or portfolio = $portfolio)
-      and ($program is null or program = $program)
-      and ($department is null or department = $department)
-      and ($manager is null or manager = $manager)
-      and ($stage is null or stage = $stage)
+    from filtered_projects($portfolio, $program, $department, $manager, $stage)
 ),
 
 cutoff as (

@@ -7,12 +7,7 @@
 with
 selected as (
     select project_id, project_name, portfolio
-    from projects
-    where ($portfolio is null or portfolio = $portfolio)
-      and ($program is null or program = $program)
-      and ($department is null or department = $department)
-      and ($manager is null or manager = $manager)
-      and ($stage is null or stage = $stage)
+    from filtered_projects($portfolio, $program, $department, $manager, $stage)
 ),
 
 latest as (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -92,23 +93,33 @@ def wait_for_http(url: str, timeout: float = 60.0) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
-@pytest.fixture()
-def server(sample_store_copy):
-    """`pmo serve` on a free port over a private copy of the sample store."""
-    port = free_port()
-    env = dict(os.environ, PMO_DATA_DIR=str(sample_store_copy))
+@contextlib.contextmanager
+def serving(data_dir: Path, port: int | None = None, env: dict | None = None, drop: tuple = ()):
+    """`pmo serve` on a free port (or `port`) over `data_dir`, stopped with its process group.
+    `env` adds variables, `drop` removes inherited ones."""
+    port = port or free_port()
+    full_env = dict(os.environ, PMO_DATA_DIR=str(data_dir), **(env or {}))
+    for name in drop:
+        full_env.pop(name, None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "pmo", "serve", "--port", str(port), "--host", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_for_http(f"http://127.0.0.1:{port}/_stcore/health")
-        yield {"url": f"http://127.0.0.1:{port}", "data_dir": sample_store_copy, "proc": proc}
+        yield {"url": f"http://127.0.0.1:{port}", "data_dir": data_dir, "proc": proc}
     finally:
         os.killpg(proc.pid, 15)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
+
+
+@pytest.fixture()
+def server(sample_store_copy):
+    """`pmo serve` on a free port over a private copy of the sample store."""
+    with serving(sample_store_copy) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="session")

@@ -9,15 +9,12 @@ audit log.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 
 import pytest
 
 from pmo import audit
 
-from conftest import ROOT, free_port, wait_for_http
+from conftest import free_port, serving
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.filterwarnings("ignore::DeprecationWarning")]   # authlib inside the mock provider
@@ -60,20 +57,9 @@ default_role = "viewer"
 [groups]
 "pmo-admins" = "admin"
 ''')
-    env = dict(os.environ, PMO_DATA_DIR=str(sample_store_copy), PMO_ROLES_FILE=str(roles), HOME=str(home))
-    env.pop("PMO_ROLE", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pmo", "serve", "--port", str(port), "--host", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/_stcore/health")
-        yield {"url": f"http://127.0.0.1:{port}", "data_dir": sample_store_copy, "proc": proc}
-    finally:
-        os.killpg(proc.pid, 15)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
+    with serving(sample_store_copy, port, env={"PMO_ROLES_FILE": str(roles), "HOME": str(home)},
+                 drop=("PMO_ROLE",)) as srv:
+        yield srv
 
 
 def sign_in(browser, url: str, who: str):
