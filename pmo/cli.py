@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--source", help="force the tool instead of detecting it (e.g. jira, msproject)")
     sp.add_argument("--mapping", type=Path, help="a TOML mapping file for a layout no importer knows "
                     "(kept in the store and applied automatically to the same header next time)")
+    sp.add_argument("--no-summaries", action="store_true",
+                    help="skip building the dashboard's summary tables now (the dashboard builds them on first view)")
     sp.add_argument("--date-order", choices=("dmy", "mdy"),
                     help="day-first or month-first, for date columns no value settles")
     sp = add("sql", "run one read-only SELECT over the views")
@@ -105,7 +107,24 @@ def cmd_ingest(store: Store, args) -> int:
             print(f"  rejected {where}: {r.reason}" + (f" ('{r.value}')" if r.value else ""))
         if len(o.rejects) > 5:
             print(f"  ... {len(o.rejects) - 5:,} more rejected rows: pmo sql \"select * from rejected_rows\"")
+    if not args.no_summaries:
+        _build_summaries(store)
     return 0
+
+
+def _build_summaries(store: Store) -> None:
+    """The dashboard's summary tables for the new version (pmo/db.py MATERIALISE), so its first
+    page view does not compute them. The version is already published: a failure here only means
+    the dashboard computes them itself."""
+    from pmo import db
+
+    try:
+        seconds = db.warm(store)
+    except Exception as exc:   # noqa: BLE001 - the data is stored; the dashboard recomputes
+        _err(f"the data is stored, but the summary tables could not be built now ({exc}); "
+             "the dashboard builds them on first view.")
+        return
+    print(f"summary tables for the dashboard built in {seconds:.1f} s")
 
 
 def cmd_sql(store: Store, args) -> int:
@@ -186,6 +205,7 @@ def cmd_rebuild(store: Store, args) -> int:
             _err(problem)
         return 2
     print(f"rebuilt version {v} from the kept raw files")
+    _build_summaries(store)
     return 0
 
 
@@ -199,6 +219,7 @@ def cmd_rollback(store: Store, args) -> int:
             _err(problem)
         return 2
     print(f"version {v} now serves what version {args.version} served")
+    _build_summaries(store)
     return 0
 
 

@@ -12,12 +12,19 @@ reader never sees two versions at once.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
 import threading
+import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 
 from pmo import config, health, salaries, schema
 from pmo.auth import Scope
@@ -116,27 +123,103 @@ class Connected:
     root: Path
     materialised: set = field(default_factory=set, compare=False)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # where this connection's MATERIALISE tables are saved (None: a scoped connection, whose
+    # tables hold only its role's rows, keeps them in memory)
+    cache_dir: Path | None = None
 
 
 # Analytic views the dashboard keeps as tables once one of its queries reads them: per connection,
 # i.e. per store version, settings and row scope, so never stale. The same rows, computed once
-# instead of in every query (project_health takes seconds at 10 million ledger lines).
-MATERIALISE = ("project_health",)
+# instead of in every query (at 10 million ledger lines ledger_monthly takes seconds, and
+# project_health reads it). Unscoped tables are also saved as Parquet under the store's
+# cache/<version>-<key>/, written by `pmo ingest` right after it publishes a version, so a new
+# dashboard process reads them instead of recomputing (benchmarks/RESULTS.md).
+MATERIALISE = ("ledger_monthly", "project_health")
+CACHE_KEEP = 8     # cache entries (version x settings) kept; older ones are deleted
 
 
 def materialise(connected: Connected, sql_text: str) -> None:
-    """Before running `sql_text` on `connected`: compute each MATERIALISE view it names once, and
-    serve it from a table from then on (lazy: a page that never reads the view never pays)."""
-    for view in MATERIALISE:
-        if view in connected.materialised or view not in sql_text:
+    """Before running `sql_text` on `connected`: have each MATERIALISE view it names (directly or
+    through another materialised view) served from a table, from the store's cache when saved
+    there, else computed once (lazy: a page that never reads the view never pays)."""
+    for view in _needed(sql_text):
+        if view in connected.materialised:
             continue
         with connected.lock:
             if view in connected.materialised:
                 continue
-            with connected.con.cursor() as cur:
-                cur.execute(f"create table _materialised_{view} as select * from {view}")
-                cur.execute(f"create or replace view {view} as select * from _materialised_{view}")
+            _materialise_one(connected, view)
             connected.materialised.add(view)
+
+
+def _needed(sql_text: str) -> list[str]:
+    texts = {v: load_text(VIEW_DIR / f"{v}.sql") for v in MATERIALISE}
+    needed = {v for v in MATERIALISE if v in sql_text}
+    grew = True
+    while grew:   # a needed view's own dependencies come first (MATERIALISE is in that order)
+        grew = False
+        for v in MATERIALISE:
+            if v not in needed and any(v in texts[n] for n in needed):
+                needed.add(v)
+                grew = True
+    return [v for v in MATERIALISE if v in needed]
+
+
+def _materialise_one(connected: Connected, view: str) -> None:
+    saved = connected.cache_dir / f"{view}.parquet" if connected.cache_dir else None
+    with connected.con.cursor() as cur:
+        if saved is not None and saved.exists():
+            cur.execute(f"create table _materialised_{view} as select * from read_parquet({_quote(str(saved))})")
+        else:
+            cur.execute(f"create table _materialised_{view} as select * from {view}")
+        cur.execute(f"create or replace view {view} as select * from _materialised_{view}")
+        if saved is not None and not saved.exists():
+            # the connection has no file access of its own: written from Python, atomically
+            _save(cur.sql(f"select * from _materialised_{view}").to_arrow_table(), saved)
+
+
+def _save(table, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.stem}-{uuid.uuid4().hex}.tmp")
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, dest)
+    except OSError:
+        tmp.unlink(missing_ok=True)    # a read-only store: the table still serves this connection
+
+
+def cache_key(cfg: dict) -> str:
+    """What the materialised tables depend on besides the version: the settings and the SQL."""
+    h = hashlib.sha256(json.dumps(cfg, sort_keys=True, default=str).encode())
+    h.update(CANONICAL_SQL.encode())
+    for path in sorted(MACRO_DIR.glob("*.sql")) + sorted(VIEW_DIR.glob("*.sql")):
+        h.update(path.name.encode() + load_text(path).encode())
+    return h.hexdigest()[:16]
+
+
+def _cache_dir(store: Store, version: int, cfg: dict) -> Path:
+    return store.path("cache", f"{version:06d}-{cache_key(cfg)}")
+
+
+def _prune_cache(store: Store, keep: Path) -> None:
+    entries = sorted((d for d in store.path("cache").glob("*") if d.is_dir() and d != keep),
+                     key=lambda d: d.stat().st_mtime, reverse=True)
+    for old in entries[CACHE_KEEP - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def warm(store: Store, version: int | None = None) -> float:
+    """Compute and save every MATERIALISE table of `version` (default: current) with the current
+    settings (`pmo ingest` calls this after publishing). Returns the seconds it took."""
+    t0 = time.perf_counter()
+    connected = connect(store, version)
+    try:
+        materialise(connected, " ".join(MATERIALISE))
+    finally:
+        connected.con.close()
+    if connected.cache_dir is not None and connected.cache_dir.exists():
+        _prune_cache(store, connected.cache_dir)
+    return time.perf_counter() - t0
 
 
 def segment_schema(table: str) -> dict:
@@ -175,16 +258,29 @@ def connect(store: Store, version: int | None = None, *, harden: bool = True,
         _table_from_frame(con, name, frame)
     for path in sorted(MACRO_DIR.glob("*.sql")):   # shared table macros (e.g. filtered_projects)
         con.execute(_strip_header(load_text(path)))
-    for path in sorted(VIEW_DIR.glob("*.sql")):
-        con.execute(f"create or replace view {path.stem} as {_strip_header(load_text(path))}")
+    for name, text in _views_in_order():
+        con.execute(f"create or replace view {name} as {text}")
     # --- row scope (docs/security.md): only the rows a role may see, for every view -----------
     restricted = scope is not None and scope.restricted
     if restricted:
         apply_scope(con, scope)
     # -------------------------------------------------------------------------------------------
+    cache_dir = None if restricted else _cache_dir(store, manifest["version"], cfg)
     if harden:
         lock_down(con, store, files=not restricted)
-    return Connected(con, manifest["version"], store.root)
+    return Connected(con, manifest["version"], store.root, cache_dir=cache_dir)
+
+
+def _views_in_order() -> list[tuple[str, str]]:
+    """queries/views/*.sql, each after the views it reads (by name)."""
+    pending = {p.stem: _strip_header(load_text(p)) for p in sorted(VIEW_DIR.glob("*.sql"))}
+    ordered: list[tuple[str, str]] = []
+    while pending:
+        ready = [n for n, text in pending.items()
+                 if not any(other != n and other in text for other in pending)]
+        for n in ready or [next(iter(pending))]:     # a cycle: let DuckDB name the problem
+            ordered.append((n, pending.pop(n)))
+    return ordered
 
 
 def _cast(col: str, dtype) -> str:
@@ -225,10 +321,9 @@ def _register_log(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict) 
 
 
 def lock_down(con: duckdb.DuckDBPyConnection, store: Store, *, files: bool = True) -> None:
-    """No file access outside the store's segments (none at all with files=False: a scoped
-    connection holds its rows in memory), no extensions, settings frozen."""
-    allowed = [str(store.path("segments").resolve()) + "/",
-               str(store.path("rejects").resolve()) + "/"] if files else []
+    """No file access outside the store's segments and cache (none at all with files=False: a
+    scoped connection holds its rows in memory), no extensions, settings frozen."""
+    allowed = [str(store.path(d).resolve()) + "/" for d in ("segments", "rejects", "cache")] if files else []
     con.execute("set allowed_directories = $d", {"d": allowed})
     con.execute("set enable_external_access = false")
     con.execute("set autoinstall_known_extensions = false")

@@ -9,7 +9,7 @@
 with
 ledger as (
     select project_id, sum(amount) as ledger_budget
-    from financials
+    from ledger_monthly
     where kind = 'budget' and amount is not null
     group by project_id
 ),

@@ -23,7 +23,7 @@ settings as (
 ),
 cutoff as (
     select coalesce(
-        (select max(f.period) from financials f, settings s
+        (select max(f.period) from ledger_monthly f, settings s
          where f.kind = 'actual' and (s.as_of_month is null or f.period <= s.as_of_month)),
         (select cast(s.as_of_month - interval 1 month as date) from settings s)
     ) as close_month
@@ -35,7 +35,7 @@ lines as (
             (p.actual_finish_date is not null and (s.as_of_date is null or p.actual_finish_date <= s.as_of_date))
             or (p.actual_finish_date is null and lower(p.stage) = 'closed'),
             false) as is_finished
-    from financials f
+    from ledger_monthly f
     left join projects p on p.project_id = f.project_id
     cross join settings s
     where f.amount is not null

@@ -8,7 +8,7 @@
 with
 lines as (
     select f.*
-    from financials f
+    from ledger_monthly f
     left join projects p on p.project_id = f.project_id
     where f.amount is null
       and f.amount_original is not null
@@ -22,7 +22,7 @@ final as (
     select
         currency,
         kind,
-        count(*) as line_count,
+        cast(sum(line_count) as bigint) as line_count,
         sum(amount_original) as amount_original,
         count(distinct project_id) as project_count,
         string_agg(distinct project_id, ', ' order by project_id) as projects,

@@ -7,7 +7,7 @@ with p as (
     select * from projects
 ),
 spend as (
-    select sum(amount) as actual_to_date from financials where kind = 'actual'
+    select sum(amount) as actual_to_date from ledger_monthly where kind = 'actual'
 ),
 final as (
     select

@@ -7,7 +7,7 @@
 with
 lines as (
     select period, coalesce(category, '(none)') as category, kind, amount
-    from financials
+    from ledger_monthly
     where project_id = $project_id
 ),
 

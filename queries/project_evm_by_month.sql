@@ -20,7 +20,7 @@ current_ as (
 
 lines as (
     select period, sum(amount) as amount
-    from financials
+    from ledger_monthly
     where project_id = $project_id and kind = 'budget' and period is not null
     group by period
 ),

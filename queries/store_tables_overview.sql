@@ -7,7 +7,7 @@ with counts as (
     select 1 as ord, 'projects' as table_name, count(*) as row_count, string_agg(distinct split_part(source, ':', 1), ', ') as sources from projects
     union all select 2, 'status_snapshots', count(*), string_agg(distinct split_part(source, ':', 1), ', ') from status_snapshots
     union all select 3, 'tasks', count(*), string_agg(distinct split_part(source, ':', 1), ', ') from tasks
-    union all select 4, 'financials', count(*), string_agg(distinct split_part(source, ':', 1), ', ') from financials
+    union all select 4, 'financials', cast(coalesce(sum(line_count), 0) as bigint), string_agg(distinct split_part(source, ':', 1), ', ') from ledger_monthly
     union all select 5, 'risks', count(*), string_agg(distinct split_part(source, ':', 1), ', ') from risks
     union all select 6, 'salaries', count(*), string_agg(distinct split_part(source, ':', 1), ', ') from salaries
     union all select 7, 'salary_benchmarks', count(*), string_agg(distinct split_part(source, ':', 1), ', ') from salary_benchmarks

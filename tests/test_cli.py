@@ -86,9 +86,11 @@ def test_demo_refuses_a_store_with_data(pmo_cli, tmp_path):
 def test_rebuild_and_rollback_commands(pmo_cli, tmp_path):
     pmo_cli("ingest", str(FX_A), data_dir=tmp_path)
     r = pmo_cli("rebuild", data_dir=tmp_path)
-    assert r.returncode == 0 and r.stdout.strip() == "rebuilt version 2 from the kept raw files"
+    assert r.returncode == 0 and r.stdout.splitlines()[0] == "rebuilt version 2 from the kept raw files"
+    assert "summary tables for the dashboard built" in r.stdout
     r = pmo_cli("rollback", "1", data_dir=tmp_path)
     assert r.returncode == 0 and "version 3 now serves what version 1 served" in r.stdout
+    assert sorted(p.name[:6] for p in (tmp_path / "cache").iterdir()) == ["000001", "000002", "000003"]
     r = pmo_cli("rollback", "7", data_dir=tmp_path)
     assert r.returncode == 2 and "version 7 does not exist" in r.stderr
 

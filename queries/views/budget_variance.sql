@@ -11,7 +11,7 @@
 with
 lines as (
     select project_id, period, category, cost_center, kind, amount
-    from financials
+    from ledger_monthly
     where amount is not null
 ),
 summed as (

@@ -68,7 +68,7 @@ based as (
 
 ledger as (
     select project_id, kind, period, sum(amount) as amount
-    from financials
+    from ledger_monthly
     where kind in ('budget', 'actual') and period is not null and project_id is not null
     group by all
 ),

@@ -1,0 +1,131 @@
+"""The dashboard's summary tables (pmo/db.py MATERIALISE): the monthly ledger, hand-worked; saved
+per store version and settings by `pmo ingest`, read back by a new connection, never stale after
+a settings change, never shared with a scoped connection.
+
+The ledger (reporting currency USD; EUR 1.20; CHF has no rate):
+    P1 Aug Labour actual 120 + 30 (two lines, one key)  -> one row: 150, 2 lines
+    P1 Aug Vendor actual 20                             -> its own row (another category)
+    P1 Sep Labour budget 100                            -> its own row (another kind and month)
+    P2 Aug Vendor actual 200 EUR + 50 EUR               -> 250 EUR = 300 USD, 2 lines
+    P2 Sep Vendor forecast 1,000 CHF                    -> amount NULL, amount_original 1,000
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+from helpers.canonical import make_store
+
+from pmo import db, sql
+from pmo.auth import Scope
+from pmo.cli import main as cli_main
+
+AUG, SEP = date(2026, 8, 1), date(2026, 9, 1)
+
+
+def line(project, month, kind, amount, category, currency="USD"):
+    return {"project_id": project, "period": month, "kind": kind, "amount_original": amount,
+            "currency": currency, "category": category, "cost_center": "CC1", "capex_opex": "OPEX"}
+
+
+TABLES = {
+    "financials": [
+        line("P1", AUG, "actual", 120, "Labour"), line("P1", AUG, "actual", 30, "Labour"),
+        line("P1", AUG, "actual", 20, "Vendor"), line("P1", SEP, "budget", 100, "Labour"),
+        line("P2", AUG, "actual", 200, "Vendor", "EUR"), line("P2", AUG, "actual", 50, "Vendor", "EUR"),
+        line("P2", SEP, "forecast", 1000, "Vendor", "CHF"),
+    ],
+    "projects": [{"project_id": "P1", "project_name": "Alpha", "portfolio": "Ops"},
+                 {"project_id": "P2", "project_name": "Beta", "portfolio": "Growth"}],
+    "fx_rates": [{"currency": "EUR", "rate_to_reporting": 1.20, "valid_from": date(2025, 1, 1)}],
+}
+
+MONTHLY = """select project_id, period, category, kind, currency, amount, amount_original, line_count
+             from ledger_monthly order by project_id, period, category, kind"""
+
+
+@pytest.fixture()
+def store(tmp_path):
+    return make_store(tmp_path / "store", TABLES)
+
+
+def rows(con, query=MONTHLY):
+    return [tuple(r) for r in con.execute(query).fetchall()]
+
+
+def test_ledger_monthly_sums_lines_per_key_and_keeps_unconverted_rows(store):
+    con = db.connect(store).con
+    assert rows(con) == [
+        ("P1", AUG, "Labour", "actual", "USD", 150.0, 150.0, 2),
+        ("P1", AUG, "Vendor", "actual", "USD", 20.0, 20.0, 1),
+        ("P1", SEP, "Labour", "budget", "USD", 100.0, 100.0, 1),
+        ("P2", AUG, "Vendor", "actual", "EUR", pytest.approx(300.0), 250.0, 2),
+        ("P2", SEP, "Vendor", "forecast", "CHF", None, 1000.0, 1),
+    ]
+
+
+def test_warm_saves_the_tables_for_the_version_and_a_new_connection_reads_them(store):
+    db.warm(store)
+    entries = list(store.path("cache").iterdir())
+    assert len(entries) == 1 and entries[0].name.startswith("000001-")
+    assert sorted(p.name for p in entries[0].iterdir()) == ["ledger_monthly.parquet", "project_health.parquet"]
+    # Prove the saved file is what a new connection serves: change one amount in it.
+    saved = entries[0] / "ledger_monthly.parquet"
+    pl.read_parquet(saved).with_columns(
+        pl.when(pl.col("category") == "Vendor").then(pl.col("amount") + 1).otherwise(pl.col("amount"))
+        .alias("amount")).write_parquet(saved)
+    connected = db.connect(store)
+    db.materialise(connected, "select * from ledger_monthly")
+    assert rows(connected.con, "select sum(amount) from ledger_monthly where project_id = 'P1'") == [(271.0,)]
+
+
+def test_a_settings_change_does_not_serve_tables_saved_under_the_old_settings(store):
+    db.warm(store)
+    saved = next(store.path("cache").iterdir()) / "ledger_monthly.parquet"
+    pl.read_parquet(saved).with_columns(pl.col("amount") * 0).write_parquet(saved)
+    (store.root / "config.toml").write_text("[health]\noverrun_amber = 0.06\n")
+    connected = db.connect(store)
+    db.materialise(connected, "select * from ledger_monthly")
+    assert rows(connected.con, "select sum(amount) from ledger_monthly where project_id = 'P1'") == [(270.0,)]
+    assert len(list(store.path("cache").iterdir())) == 2     # one entry per settings
+
+
+def test_materialised_tables_give_the_same_page_results_as_the_views(store):
+    plain = db.connect(store)
+    tabled = db.connect(store)
+    for name in ("budget_lines", "budget_unconverted", "project_budget_lines", "portfolio_headline"):
+        info = sql.info(name)
+        params = {p: None for p in info.params}
+        params.update({k: v for k, v in {"fiscal_start_month": 1, "project_id": "P2"}.items() if k in params})
+        db.materialise(tabled, info.sql)
+        assert "ledger_monthly" in tabled.materialised
+        assert sql.run(tabled.con, name, **params).equals(sql.run(plain.con, name, **params)), name
+
+
+def test_a_scoped_connection_keeps_its_tables_in_memory_with_only_its_rows(store):
+    connected = db.connect(store, scope=Scope(portfolios=("Ops",)))
+    assert connected.cache_dir is None
+    db.materialise(connected, "select * from ledger_monthly")
+    assert rows(connected.con, "select distinct project_id from ledger_monthly") == [("P1",)]
+    assert not store.path("cache").exists()
+
+
+def test_pmo_ingest_builds_the_summary_tables_unless_told_not_to(tmp_path, capsys):
+    fx = tmp_path / "fx_rates.csv"
+    fx.write_text("Currency,Rate to USD,Valid From\nEUR,1.2,2026-01-01\n")
+    data = tmp_path / "data"
+    assert cli_main(["ingest", "--data-dir", str(data), "--no-summaries", str(fx)]) == 0
+    assert not (data / "cache").exists()
+    assert cli_main(["ingest", "--data-dir", str(data), str(fx)]) == 0
+    assert "summary tables for the dashboard built" in capsys.readouterr().out
+    assert [p.name[:6] for p in (data / "cache").iterdir()] == ["000002"]
+
+
+def test_old_cache_entries_are_pruned(store, monkeypatch):
+    monkeypatch.setattr(db, "CACHE_KEEP", 2)
+    for amber in ("0.06", "0.07", "0.08"):
+        (store.root / "config.toml").write_text(f"[health]\noverrun_amber = {amber}\n")
+        db.warm(store)
+    assert len(list(store.path("cache").iterdir())) == 2
