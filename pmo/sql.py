@@ -7,6 +7,7 @@ Each file opens with a header the catalog test parses:
     -- params: $portfolio VARCHAR (NULL = all), $as_of DATE
     -- grain: project_id
     -- columns: project_id, project_name, ...
+    -- filters: per project (optional: the project filters only select projects, see below)
 
 Values never enter SQL text: `run` passes them to DuckDB as parameters.
 """
@@ -23,6 +24,9 @@ import polars as pl
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 
+# The shared project filters every page passes (pmo/ui/filters.py; the filtered_projects macro).
+PROJECT_FILTERS = ("portfolio", "program", "department", "manager", "stage")
+
 
 @dataclass(frozen=True)
 class QueryInfo:
@@ -32,6 +36,9 @@ class QueryInfo:
     grain: str
     columns: tuple[str, ...]
     sql: str
+    # "filters: per project": the result for some project filters is the unfiltered result's rows
+    # of the projects `filtered_project_ids` returns for them (tests/test_sql_catalog.py checks it)
+    per_project: bool = False
 
 
 def load_text(path: Path) -> str:
@@ -49,14 +56,15 @@ def info(name: str) -> QueryInfo:
     fields: dict[str, str] = {}
     purpose = []
     for ln in header[1:]:
-        m = re.match(r"(params|grain|columns):\s*(.*)", ln)
+        m = re.match(r"(params|grain|columns|filters):\s*(.*)", ln)
         if m:
             fields[m.group(1)] = m.group(2)
         elif not fields:
             purpose.append(ln)
     params = tuple(re.findall(r"\$(\w+)", fields.get("params", "")))
     columns = tuple(c.strip() for c in fields.get("columns", "").split(",") if c.strip())
-    return QueryInfo(name, " ".join(purpose), params, fields.get("grain", ""), columns, text)
+    return QueryInfo(name, " ".join(purpose), params, fields.get("grain", ""), columns, text,
+                     per_project=fields.get("filters", "").startswith("per project"))
 
 
 def catalog() -> list[str]:

@@ -49,6 +49,35 @@ def test_view_exposes_documented_columns(sample_con, path):
     assert cols[:len(q.columns)] == q.columns or set(q.columns) <= set(cols)
 
 
+PER_PROJECT = [n for n in sql.catalog() if sql.info(n).per_project]
+
+
+def test_budget_lines_is_declared_per_project():
+    assert "budget_lines" in PER_PROJECT
+
+
+@pytest.mark.parametrize("name", PER_PROJECT)
+def test_per_project_query_under_a_filter_equals_its_unfiltered_rows_of_the_filtered_projects(sample_con, name):
+    """What lets the dashboard cut a cached unfiltered result (pmo/ui/data.py) instead of rerunning
+    the query: checked for every value of every project filter on the sample store, and for two
+    filters at once."""
+    q = sql.info(name)
+    base = {p: DEFAULTS[p] for p in q.params}
+    everything = sql.run(sample_con, name, **base)
+    cases = [{dim: v} for dim in sql.PROJECT_FILTERS
+             for (v,) in sample_con.execute(f"select distinct {dim} from projects where {dim} is not null").fetchall()]
+    portfolio, stage = sample_con.execute("select portfolio, stage from projects limit 1").fetchall()[0]
+    cases.append({"portfolio": portfolio, "stage": stage})
+    assert len(cases) > 10
+    for case in cases:
+        filters = {**dict.fromkeys(sql.PROJECT_FILTERS), **case}
+        ids = sql.run(sample_con, "filtered_project_ids", **filters)["project_id"]
+        cut = everything.filter(everything["project_id"].is_in(ids.implode()))
+        direct = sql.run(sample_con, name, **{**base, **case})
+        assert direct.height > 0 or cut.height == 0
+        assert cut.equals(direct), case
+
+
 @pytest.mark.parametrize("name", quality.check_names())
 def test_check_returns_item_and_detail(sample_con, name):
     rows = sample_con.sql((QUERY_DIR / "checks" / f"{name}.sql").read_text()).pl()
