@@ -122,7 +122,7 @@ class Connected:
     version: int
     root: Path
     materialised: set = field(default_factory=set, compare=False)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     # where this connection's MATERIALISE tables are saved (None: a scoped connection, whose
     # tables hold only its role's rows, keeps them in memory)
     cache_dir: Path | None = None
@@ -134,39 +134,41 @@ class Connected:
 # project_health reads it). Unscoped tables are also saved as Parquet under the store's
 # cache/<version>-<key>/, written by `pmo ingest` right after it publishes a version, so a new
 # dashboard process reads them instead of recomputing (benchmarks/RESULTS.md).
-MATERIALISE = ("ledger_monthly", "project_health")
+MATERIALISE = ("projects", "ledger_monthly", "project_health", "salary_positions")
 CACHE_KEEP = 8     # cache entries (version x settings) kept; older ones are deleted
 
 
 def materialise(connected: Connected, sql_text: str) -> None:
-    """Before running `sql_text` on `connected`: have each MATERIALISE view it names (directly or
-    through another materialised view) served from a table, from the store's cache when saved
-    there, else computed once (lazy: a page that never reads the view never pays)."""
-    for view in _needed(sql_text):
+    """Before running `sql_text` on `connected`: have each MATERIALISE view it names served from a
+    table, read from the store's cache when saved there, else computed once (lazy: a page that
+    never reads the view never pays)."""
+    for view in MATERIALISE:
+        if view in sql_text:
+            _ensure(connected, view)
+
+
+def _ensure(connected: Connected, view: str) -> None:
+    if view in connected.materialised:
+        return
+    with connected.lock:
         if view in connected.materialised:
-            continue
-        with connected.lock:
-            if view in connected.materialised:
-                continue
-            _materialise_one(connected, view)
-            connected.materialised.add(view)
+            return
+        if not _saved(connected, view).exists():
+            # computed here: the materialised views it reads are tables first
+            text = load_text(VIEW_DIR / f"{view}.sql") if (VIEW_DIR / f"{view}.sql").exists() else ""
+            for dep in MATERIALISE[:MATERIALISE.index(view)]:
+                if dep in text:
+                    _ensure(connected, dep)
+        _materialise_one(connected, view)
+        connected.materialised.add(view)
 
 
-def _needed(sql_text: str) -> list[str]:
-    texts = {v: load_text(VIEW_DIR / f"{v}.sql") for v in MATERIALISE}
-    needed = {v for v in MATERIALISE if v in sql_text}
-    grew = True
-    while grew:   # a needed view's own dependencies come first (MATERIALISE is in that order)
-        grew = False
-        for v in MATERIALISE:
-            if v not in needed and any(v in texts[n] for n in needed):
-                needed.add(v)
-                grew = True
-    return [v for v in MATERIALISE if v in needed]
+def _saved(connected: Connected, view: str) -> Path:
+    return connected.cache_dir / f"{view}.parquet" if connected.cache_dir else Path("/nonexistent")
 
 
 def _materialise_one(connected: Connected, view: str) -> None:
-    saved = connected.cache_dir / f"{view}.parquet" if connected.cache_dir else None
+    saved = _saved(connected, view) if connected.cache_dir else None
     with connected.con.cursor() as cur:
         if saved is not None and saved.exists():
             cur.execute(f"create table _materialised_{view} as select * from read_parquet({_quote(str(saved))})")
@@ -188,17 +190,20 @@ def _save(table, dest: Path) -> None:
         tmp.unlink(missing_ok=True)    # a read-only store: the table still serves this connection
 
 
-def cache_key(cfg: dict) -> str:
-    """What the materialised tables depend on besides the version: the settings and the SQL."""
+def cache_key(cfg: dict, settings_tables: dict[str, pl.DataFrame]) -> str:
+    """What the materialised tables depend on besides the version: the settings (with the tables
+    made from them, such as the title map and the salary aging date) and the SQL."""
     h = hashlib.sha256(json.dumps(cfg, sort_keys=True, default=str).encode())
+    for name in sorted(settings_tables):
+        h.update(name.encode() + settings_tables[name].write_csv().encode())
     h.update(CANONICAL_SQL.encode())
     for path in sorted(MACRO_DIR.glob("*.sql")) + sorted(VIEW_DIR.glob("*.sql")):
         h.update(path.name.encode() + load_text(path).encode())
     return h.hexdigest()[:16]
 
 
-def _cache_dir(store: Store, version: int, cfg: dict) -> Path:
-    return store.path("cache", f"{version:06d}-{cache_key(cfg)}")
+def _cache_dir(store: Store, version: int, cfg: dict, settings_tables: dict[str, pl.DataFrame]) -> Path:
+    return store.path("cache", f"{version:06d}-{cache_key(cfg, settings_tables)}")
 
 
 def _prune_cache(store: Store, keep: Path) -> None:
@@ -252,9 +257,9 @@ def connect(store: Store, version: int | None = None, *, harden: bool = True,
         if stmt.strip():
             con.execute(stmt.replace("$reporting", _quote(reporting)))
     _register_log(con, store, manifest)
-    _table_from_frame(con, "settings_health", health.settings_frame(cfg))  # thresholds for views
-    # Salary benchmarks (docs/salaries.md): [salaries] settings + config/title_map.toml as tables.
-    for name, frame in salaries.sql_tables(cfg, store.root).items():
+    # Health thresholds; salary benchmark settings + config/title_map.toml (docs/salaries.md).
+    settings_tables = {"settings_health": health.settings_frame(cfg), **salaries.sql_tables(cfg, store.root)}
+    for name, frame in settings_tables.items():
         _table_from_frame(con, name, frame)
     for path in sorted(MACRO_DIR.glob("*.sql")):   # shared table macros (e.g. filtered_projects)
         con.execute(_strip_header(load_text(path)))
@@ -265,7 +270,7 @@ def connect(store: Store, version: int | None = None, *, harden: bool = True,
     if restricted:
         apply_scope(con, scope)
     # -------------------------------------------------------------------------------------------
-    cache_dir = None if restricted else _cache_dir(store, manifest["version"], cfg)
+    cache_dir = None if restricted else _cache_dir(store, manifest["version"], cfg, settings_tables)
     if harden:
         lock_down(con, store, files=not restricted)
     return Connected(con, manifest["version"], store.root, cache_dir=cache_dir)

@@ -70,7 +70,8 @@ def test_warm_saves_the_tables_for_the_version_and_a_new_connection_reads_them(s
     db.warm(store)
     entries = list(store.path("cache").iterdir())
     assert len(entries) == 1 and entries[0].name.startswith("000001-")
-    assert sorted(p.name for p in entries[0].iterdir()) == ["ledger_monthly.parquet", "project_health.parquet"]
+    assert sorted(p.name for p in entries[0].iterdir()) == [
+        "ledger_monthly.parquet", "project_health.parquet", "projects.parquet", "salary_positions.parquet"]
     # Prove the saved file is what a new connection serves: change one amount in it.
     saved = entries[0] / "ledger_monthly.parquet"
     pl.read_parquet(saved).with_columns(
@@ -79,6 +80,16 @@ def test_warm_saves_the_tables_for_the_version_and_a_new_connection_reads_them(s
     connected = db.connect(store)
     db.materialise(connected, "select * from ledger_monthly")
     assert rows(connected.con, "select sum(amount) from ledger_monthly where project_id = 'P1'") == [(271.0,)]
+
+
+def test_a_saved_table_is_read_without_computing_the_tables_it_was_made_from(store):
+    db.warm(store)
+    connected = db.connect(store)
+    db.materialise(connected, "select * from project_health")
+    assert connected.materialised == {"project_health"}      # not ledger_monthly nor projects
+    cold = db.connect(make_store(store.root.parent / "other", TABLES))
+    db.materialise(cold, "select * from project_health")     # nothing saved: computed from them
+    assert cold.materialised == {"projects", "ledger_monthly", "project_health"}
 
 
 def test_a_settings_change_does_not_serve_tables_saved_under_the_old_settings(store):
