@@ -170,24 +170,36 @@ def _saved(connected: Connected, view: str) -> Path:
 def _materialise_one(connected: Connected, view: str) -> None:
     saved = _saved(connected, view) if connected.cache_dir else None
     with connected.con.cursor() as cur:
-        if saved is not None and saved.exists():
-            cur.execute(f"create table _materialised_{view} as select * from read_parquet({_quote(str(saved))})")
-        else:
-            cur.execute(f"create table _materialised_{view} as select * from {view}")
-        cur.execute(f"create or replace view {view} as select * from _materialised_{view}")
-        if saved is not None and not saved.exists():
+        if saved is None or not saved.exists():
+            cur.execute(f"create table _materialised_{view} as select * from {view} order by {CACHE_ORDER[view]}")
+            cur.execute(f"create or replace view {view} as select * from _materialised_{view}")
+            if saved is None:
+                return
             # the connection has no file access of its own: written from Python, atomically
-            _save(cur.sql(f"select * from _materialised_{view}").to_arrow_table(), saved)
+            if not _save(cur.sql(f"select * from _materialised_{view}").to_arrow_table(), saved):
+                return      # a read-only store: the table serves this connection
+        # Read from the saved file, not held in memory: DuckDB reads only the columns and (sorted
+        # by project) the row groups a query needs.
+        cur.execute(f"create or replace view {view} as select * from read_parquet({_quote(str(saved))})")
+        cur.execute(f"drop table if exists _materialised_{view}")
 
 
-def _save(table, dest: Path) -> None:
+# How each saved table is sorted: a query for one project reads only its row groups.
+CACHE_ORDER = {"projects": "project_id", "ledger_monthly": "project_id, period",
+               "project_health": "project_id, as_of", "salary_positions": "employee_id"}
+CACHE_ROW_GROUP = 100_000
+
+
+def _save(table, dest: Path) -> bool:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.stem}-{uuid.uuid4().hex}.tmp")
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        pq.write_table(table, tmp, compression="zstd", row_group_size=CACHE_ROW_GROUP)
         os.replace(tmp, dest)
+        return True
     except OSError:
-        tmp.unlink(missing_ok=True)    # a read-only store: the table still serves this connection
+        tmp.unlink(missing_ok=True)
+        return False
 
 
 def cache_key(cfg: dict, settings_tables: dict[str, pl.DataFrame]) -> str:
