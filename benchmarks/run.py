@@ -356,6 +356,7 @@ def main() -> None:
             page=page, filter=r["filter"], errors=sorted({e for x in runs for e in x["errors"] + x["warm_errors"]}),
             cold=med([x["cold_s"] for x in runs]), cold_q=med([x["cold_connect_s"] + x["cold_sql_s"] for x in runs]),
             warm=med([x["warm_s"] for x in runs]), warm_q=med([x["warm_sql_s"] for x in runs]),
+            imports=med([x.get("import_s") for x in runs]),
             queries=r["cold_queries"], max_rows=max(x["max_rows"] for x in runs),
             element=r["max_rows_element"], floor_cold=fl_cold, floor_warm=fl_warm, pandas=pd_warm)
         rows.append(row)
@@ -380,27 +381,34 @@ def write_results(a, rows, mem, served, ingest_t, ingest_rss, size_mb, sizes) ->
     lines += [f"Ingest (`pmo ingest` of all export files, one process): {ingest_t:,.1f} s, "
               f"peak memory {ingest_rss:,.0f} MB.", ""]
     lines += [
-        "Times are server-side: the page script under Streamlit's AppTest, each page in a fresh process "
-        "(cold: a new store version, no cached connection or results) and then after a filter change with "
-        "warm caches. 'query layer' = the part of that time spent in pmo.db.connect, pmo.db.materialise and "
-        "pmo.sql.run. "
+        "Times are server-side: the page script under Streamlit's AppTest, each page in a fresh process whose "
+        "Python modules are already imported, as in a running dashboard (cold: a new store version, no "
+        "connection, summary tables or query results in memory; the import time a restarted process adds "
+        "is shown apart), then after a filter change with warm caches. 'query layer' = the part of the "
+        "page's time spent in pmo.db.connect, pmo.db.materialise and pmo.sql.run: the data work, the "
+        "like-for-like comparison with the floor and with pandas; the rest is Streamlit building the page "
+        "(widgets, charts, tables). "
         "Floor = the page's main aggregates as minimal DuckDB SQL over read_parquet of the segment files "
         "(fresh connection each time). pandas = the same aggregates with pd.read_csv of the export files + "
         "groupby, as a dashboard that reads its CSVs on every rerun does.", "",
-        "| page | cold (query layer) | floor cold | cold / floor | filter change, warm (query layer) | "
-        "floor, filter | pandas, filter | pandas / ours | max rows to one element |",
-        "|---|---|---|---|---|---|---|---|---|"]
+        "| page | cold: page (query layer) | + imports after a restart | floor cold | query layer / floor | "
+        "filter change: page (query layer) | floor, filter | pandas, filter | pandas / query layer | "
+        "pandas / page | max rows to one element |",
+        "|---|---|---|---|---|---|---|---|---|---|---|"]
     verdicts = []
     for r in rows:
-        ratio = r["cold"] / r["floor_cold"] if r["floor_cold"] else None
+        ratio = r["cold_q"] / r["floor_cold"] if r["floor_cold"] else None
+        pratio_q = r["pandas"] / max(r["warm_q"], 0.001) if r["pandas"] else None
         pratio = r["pandas"] / r["warm"] if r["pandas"] and r["warm"] else None
         lines.append(
-            f"| {r['page']} ({r['filter'] or 'no filter: a rerun'}) | {fmt_s(r['cold'])} ({fmt_s(r['cold_q'])}) | {fmt_s(r['floor_cold'])} | "
-            f"{'n/a' if ratio is None else f'{ratio:.1f}x'} | {fmt_s(r['warm'])} ({fmt_s(r['warm_q'])}) | "
-            f"{fmt_s(r['floor_warm'])} | {fmt_s(r['pandas'])} | {'n/a' if pratio is None else f'{pratio:,.1f}x'} | "
-            f"{r['max_rows']:,} ({r['element'] or '-'}) |")
+            f"| {r['page']} ({r['filter'] or 'no filter: a rerun'}) | {fmt_s(r['cold'])} ({fmt_s(r['cold_q'])}) | "
+            f"{fmt_s(r.get('imports'))} | {fmt_s(r['floor_cold'])} | {'n/a' if ratio is None else f'{ratio:.2f}x'} | "
+            f"{fmt_s(r['warm'])} ({fmt_s(r['warm_q'])}) | "
+            f"{fmt_s(r['floor_warm'])} | {fmt_s(r['pandas'])} | {'n/a' if pratio_q is None else f'{pratio_q:,.0f}x'} | "
+            f"{'n/a' if pratio is None else f'{pratio:,.1f}x'} | {r['max_rows']:,} ({r['element'] or '-'}) |")
         verdicts.append((r["page"], r["cold"] <= TARGET_COLD, None if ratio is None else ratio <= TARGET_FLOOR,
-                         r["warm"] <= TARGET_WARM, None if pratio is None else pratio >= TARGET_PANDAS,
+                         r["warm"] <= TARGET_WARM, None if pratio_q is None else pratio_q >= TARGET_PANDAS,
+                         None if pratio is None else pratio >= TARGET_PANDAS,
                          r["max_rows"] <= TARGET_ROWS, r["errors"]))
     if served:
         lines += ["", f"Dashboard memory: `pmo serve` (its process tree) after Chromium opened every page once: "
@@ -411,8 +419,9 @@ def write_results(a, rows, mem, served, ingest_t, ingest_rss, size_mb, sizes) ->
         lines += ["", f"Dashboard memory (no Chromium here: peak RSS of one process rendering every page in turn "
                   f"under AppTest, a proxy for `pmo serve`): {mem:,.0f} MB (target 1,536 MB: {ok(mem <= TARGET_MEM)})."]
     lines += ["",
-              "| page | cold <= 1.5 s | cold <= 1.5x floor | filter change <= 200 ms | >= 10x pandas | "
-              "<= 10,000 rows | errors |", "|---|---|---|---|---|---|---|"]
+              "| page | cold <= 1.5 s | query layer cold <= 1.5x floor | filter change <= 200 ms | "
+              ">= 10x pandas (query layer) | >= 10x pandas (whole page) | <= 10,000 rows | errors |",
+              "|---|---|---|---|---|---|---|---|"]
     for page, *v, errors in verdicts:
         lines.append(f"| {page} | " + " | ".join(ok(x) for x in v) + f" | {'; '.join(errors) or 'none'} |")
     section = "\n".join(lines) + "\n"
