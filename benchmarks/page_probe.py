@@ -134,6 +134,7 @@ def preimport() -> float:
     import pmo.ui.nav  # noqa: F401
     import pmo.ui.share  # noqa: F401
     import pmo.ui.tables  # noqa: F401
+    AppTest.from_string("import streamlit as st\nst.write('warm-up')").run()   # Streamlit's one-time set-up
     return time.perf_counter() - t0
 
 
