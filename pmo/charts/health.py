@@ -42,18 +42,21 @@ def _label(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def rag_by_portfolio(projects: pl.DataFrame) -> alt.Chart:
-    """Stacked bars: active projects per portfolio by computed overall health."""
-    df = projects.with_columns(pl.col("portfolio").fill_null("(no portfolio)"))
+    """Stacked bars: active projects per portfolio by computed overall health. Counted here, so
+    the chart receives one row per portfolio and colour, not one per project."""
+    df = (projects.with_columns(pl.col("portfolio").fill_null("(no portfolio)"))
+          .group_by("portfolio", "overall_health", maintain_order=True)
+          .agg(pl.len().alias("projects"), pl.col("health_rank").first()))
     return alt.Chart(df, title=alt.TitleParams(
         "Computed health by portfolio", subtitle="Active projects, coloured by the worst dimension")
     ).mark_bar().encode(
         y=alt.Y("portfolio:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
-        x=alt.X("count():Q", title="Projects", axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X("sum(projects):Q", title="Projects", axis=alt.Axis(tickMinStep=1, format="d")),
         color=rag_color("overall_health", "Health"),
         order=alt.Order("health_rank:Q", sort="descending"),
         tooltip=[alt.Tooltip("portfolio:N", title="Portfolio"),
                  alt.Tooltip("overall_health:N", title="Health"),
-                 alt.Tooltip("count():Q", title="Projects")],
+                 alt.Tooltip("sum(projects):Q", title="Projects")],
     ).properties(height=alt.Step(34))
 
 
@@ -71,7 +74,8 @@ def cpi_spi_quadrant(projects: pl.DataFrame, currency: str = "USD", index_red: f
                      index_amber: float = 0.95) -> alt.LayerChart:
     """CPI against SPI, one bubble per project (size = BAC, colour = computed health); a click
     selects the project (selection named PROJECT_PICK)."""
-    df = _label(projects.filter(pl.col("cpi").is_not_null() & pl.col("spi").is_not_null()))
+    df = _label(projects.filter(pl.col("cpi").is_not_null() & pl.col("spi").is_not_null())).select(
+        "project_id", "project", "cpi", "spi", "bac", "overall_health", "health_reason")
     pick = alt.selection_point(name=PROJECT_PICK, fields=["project_id"], on="click")
     lo, hi = index_domain(df)
     scale = alt.Scale(domain=[lo, hi], clamp=True)
@@ -134,19 +138,49 @@ def milestone_window(as_of: date, before_days: int = 90, after_days: int = 180) 
     return as_of - timedelta(days=before_days), as_of + timedelta(days=after_days)
 
 
-def milestone_timeline(milestones: pl.DataFrame, as_of: date) -> alt.LayerChart:
-    """Milestones on a time axis, one row per project: done (at the done date), late (at the
-    missed committed date) and upcoming (at the forecast date); a rule marks the status date."""
+def milestones_in_window(milestones: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The milestones the timeline draws, with the date each is drawn at (`shown_date`): done at
+    the done date, late at the missed committed date, upcoming at the forecast date."""
     first, last = milestone_window(as_of)
-    df = _label(milestones).with_columns(
+    return milestones.with_columns(
         pl.when(pl.col("milestone_status") == "done").then(pl.col("done_date"))
         .when(pl.col("milestone_status") == "late").then(pl.col("committed_date"))
-        .otherwise(pl.coalesce("forecast_date", "committed_date")).alias("shown_date"))
-    df = df.filter(pl.col("shown_date").is_between(first, last))
+        .otherwise(pl.coalesce("forecast_date", "committed_date")).alias("shown_date")
+    ).filter(pl.col("shown_date").is_between(first, last))
+
+
+def timeline_projects(milestones: pl.DataFrame, as_of: date, n: int) -> tuple[list[str], int]:
+    """The `n` projects the timeline should show first, and how many have a milestone in its
+    window: most late milestones, then most days late, then the soonest upcoming one, then id."""
+    df = milestones_in_window(milestones, as_of)
+    per = df.group_by("project_id").agg(
+        (pl.col("milestone_status") == "late").sum().alias("_late"),
+        pl.col("days_late").max().fill_null(0).alias("_days"),
+        pl.col("shown_date").filter(pl.col("milestone_status") == "upcoming").min().alias("_next"))
+    top = per.sort(["_late", "_days", "_next", "project_id"], descending=[True, True, False, False],
+                   nulls_last=True).head(n)
+    return top["project_id"].to_list(), per.height
+
+
+def milestone_timeline(milestones: pl.DataFrame, as_of: date, order: list[str] | None = None
+                       ) -> alt.LayerChart:
+    """Milestones on a time axis, one row per project: done (at the done date), late (at the
+    missed committed date) and upcoming (at the forecast date); a rule marks the status date.
+    `order`: project ids top to bottom (default: by id)."""
+    first, last = milestone_window(as_of)
+    df = _label(milestones_in_window(milestones, as_of))
+    rows = None
+    if order is not None:
+        labels = dict(df.select("project_id", "project").unique("project_id").iter_rows())
+        rows = [labels[p] for p in order if p in labels]
+    df = df.select(
+        "project", "milestone", "milestone_status", "shown_date", "committed_date", "forecast_date",
+        "done_date", "days_late")
     points = alt.Chart(df).mark_point(filled=True, size=110).encode(
         x=alt.X("shown_date:T", title=None, scale=alt.Scale(domain=[first.isoformat(), last.isoformat()]),
                 axis=alt.Axis(format="%b %Y")),
-        y=alt.Y("project:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        y=alt.Y("project:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False),
+                **({"sort": rows} if rows is not None else {})),
         color=alt.Color("milestone_status:N", title="Milestone",
                         scale=alt.Scale(domain=MILESTONE_DOMAIN, range=MILESTONE_RANGE),
                         legend=alt.Legend(orient="top")),
@@ -168,36 +202,59 @@ def milestone_timeline(milestones: pl.DataFrame, as_of: date) -> alt.LayerChart:
 
 
 def health_counts_over_time(history: pl.DataFrame) -> alt.Chart:
-    """Stacked bars: active projects by computed overall health at each status date."""
-    df = history.with_columns(
-        pl.col("overall_health").replace_strict({"red": 3, "amber": 2, "green": 1, "grey": 0},
-                                                default=0, return_dtype=pl.Int64).alias("health_rank"),
-        pl.col("as_of").dt.strftime("%d %b %Y").alias("status_date"))
-    dates = df.sort("as_of")["status_date"].unique(maintain_order=True).to_list()
-    return alt.Chart(df, title=alt.TitleParams(
+    """Stacked bars: active projects by computed overall health at each status date. Counted
+    here: one row per status date and colour reaches the browser, whatever the project count."""
+    df = (history.group_by("as_of", "overall_health").agg(pl.len().alias("projects"))
+          .with_columns(
+              pl.col("overall_health").replace_strict({"red": 3, "amber": 2, "green": 1, "grey": 0},
+                                                      default=0, return_dtype=pl.Int64).alias("health_rank"),
+              pl.col("as_of").dt.strftime("%d %b %Y").alias("status_date"))
+          .sort("as_of", "health_rank"))
+    dates = df["status_date"].unique(maintain_order=True).to_list()
+    return alt.Chart(df.drop("as_of"), title=alt.TitleParams(
         "Health over time", subtitle="Active projects by computed overall health at each status date")
     ).mark_bar().encode(
         x=alt.X("status_date:O", title="Status date", sort=dates, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("count():Q", title="Projects", axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("sum(projects):Q", title="Projects", axis=alt.Axis(tickMinStep=1, format="d")),
         color=rag_color("overall_health", "Health"),
         order=alt.Order("health_rank:Q", sort="descending"),
         tooltip=[alt.Tooltip("status_date:O", title="Status date"),
                  alt.Tooltip("overall_health:N", title="Health"),
-                 alt.Tooltip("count():Q", title="Projects")],
+                 alt.Tooltip("sum(projects):Q", title="Projects")],
     ).properties(height=300)
 
 
-def health_strip(history: pl.DataFrame) -> alt.Chart:
+def worst_projects(history: pl.DataFrame, n: int) -> pl.DataFrame:
+    """The `n` projects of a health history that need attention most, worst first: computed
+    overall health at their latest status date (red, amber, green, grey), then the number of red,
+    then amber status dates, then project id. Columns project_id, rank (1 = worst)."""
+    score = {"red": 3, "amber": 2, "green": 1, "grey": 0}
+    per = (history.sort("as_of").group_by("project_id").agg(
+        pl.col("overall_health").last().replace_strict(score, default=0, return_dtype=pl.Int64)
+        .alias("_now"),
+        (pl.col("overall_health") == "red").sum().alias("_red"),
+        (pl.col("overall_health") == "amber").sum().alias("_amber")))
+    return (per.sort(["_now", "_red", "_amber", "project_id"], descending=[True, True, True, False])
+            .head(n).with_row_index("rank", offset=1).select("project_id", "rank"))
+
+
+def health_strip(history: pl.DataFrame, order: list[str] | None = None) -> alt.Chart:
     """One row per project, one cell per status date, coloured by computed health: the
-    sparkline of each project's health."""
+    sparkline of each project's health. `order`: project ids top to bottom (default: by id)."""
     df = _label(history).with_columns(pl.col("as_of").dt.strftime("%d %b %y").alias("status_date"))
     dates = df.sort("as_of")["status_date"].unique(maintain_order=True).to_list()
+    rows = None
+    if order is not None:
+        labels = dict(df.select("project_id", "project").unique("project_id").iter_rows())
+        rows = [labels[p] for p in order if p in labels]
+    df = df.select("project", "status_date", "as_of", "overall_health", "reported_health", "health_reason")
     return alt.Chart(df, title=alt.TitleParams(
         "Health history per project", subtitle="Computed overall health at each status date "
         "(hover for the reason)")).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X("status_date:O", title=None, sort=dates,
                 axis=alt.Axis(labelAngle=-40, orient="top", labelOverlap=False)),
-        y=alt.Y("project:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        y=alt.Y("project:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False),
+                **({"sort": rows} if rows is not None else {})),
         color=rag_color("overall_health", "Health"),
         tooltip=[alt.Tooltip("project:N", title="Project"),
                  alt.Tooltip("as_of:T", title="Status date", format="%d %b %Y"),
@@ -240,7 +297,10 @@ __all__ = [
     "health_counts_over_time",
     "health_strip",
     "milestone_timeline",
+    "milestones_in_window",
     "rag_by_portfolio",
     "s_curve",
     "schedule_slip",
+    "timeline_projects",
+    "worst_projects",
 ]

@@ -1,6 +1,10 @@
-"""Table display: Streamlit column formats derived from column names (see pmo.formatting)."""
+"""Table display: Streamlit column formats derived from column names (see pmo.formatting), and
+paging, so that no table sends more than ROW_LIMIT rows to the browser at any store size."""
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import polars as pl
 import streamlit as st
@@ -45,3 +49,119 @@ def rag_column(label: str, *, help: str | None = None, letters: bool = False):
     return st.column_config.MultiselectColumn(
         label, options=RAG_DOMAIN, color=RAG_RANGE, help=help,
         format_func=(lambda h: h[0].upper()) if letters else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Paging: no element gets more than ROW_LIMIT rows, at any store size (issue 10)
+# ---------------------------------------------------------------------------------------------
+ROW_LIMIT = 10_000      # the most rows one table or chart may send to the browser
+PAGE_SIZE = 500         # rows per page of a paged table (never above ROW_LIMIT)
+STATIC_ROWS = 100       # a st.table (every row drawn as HTML) above this becomes a paged dataframe
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Which rows of a table of `total` rows are shown: rows[start:end], page `page` of `pages`."""
+    page: int
+    pages: int
+    start: int
+    end: int
+    total: int
+    size: int
+
+    @property
+    def paged(self) -> bool:
+        return self.pages > 1
+
+    def caption(self, noun: str = "rows") -> str:
+        """'Rows 501–1,000 of 60,000' (the first row is 1)."""
+        if self.total == 0:
+            return f"No {noun}"
+        return f"{noun[:1].upper() + noun[1:]} {self.start + 1:,}–{self.end:,} of {self.total:,}"
+
+
+def page_size(size: int | None = None) -> int:
+    return max(1, min(size or PAGE_SIZE, ROW_LIMIT))
+
+
+def page_count(total: int, size: int) -> int:
+    return max(1, math.ceil(total / size))
+
+
+def page_bounds(total: int, page: int, size: int) -> Paging:
+    """Page `page` (1-based; clamped to 1..pages) of `total` rows, `size` rows a page."""
+    pages = page_count(total, size)
+    page = min(max(1, int(page)), pages)
+    start = (page - 1) * size
+    return Paging(page, pages, start, min(start + size, total), total, size)
+
+
+def paging(total: int, key: str, size: int | None = None) -> Paging:
+    """The page of the table `key` chosen in this session (its page widget, `<key>_page`, not in
+    the URL). Back to page 1 when the number of rows changes (a filter or drill change)."""
+    size, state, seen = page_size(size), f"{key}_page", f"_{key}_rows"
+    if st.session_state.get(seen) != total:
+        st.session_state[seen] = total
+        st.session_state.pop(state, None)
+    p = page_bounds(total, st.session_state.get(state) or 1, size)
+    if state in st.session_state and st.session_state[state] != p.page:
+        st.session_state[state] = p.page
+    return p
+
+
+def sort_rows(df: pl.DataFrame, how: tuple) -> pl.DataFrame:
+    """`how` = (column or columns, descending): nulls last, ties in the frame's order."""
+    cols, descending = how
+    return df.sort(cols, descending=descending, nulls_last=True, maintain_order=True)
+
+
+def paged(df: pl.DataFrame, *, key: str, noun: str = "rows", order: str | None = None,
+          sort_options: dict[str, tuple] | None = None, size: int | None = None,
+          page: Paging | None = None, **show_kwargs):
+    """`show`, one page at a time: a frame of at most PAGE_SIZE rows (never above ROW_LIMIT) goes
+    to the browser. A table that fits on one page looks exactly as `show` draws it; a longer one
+    gets, under it, 'Rows a–b of N' with the order they are in, a page picker and, given
+    `sort_options` ({label: (columns, descending)}; the first is the frame's own order), a 'Sort
+    by' that orders all rows before paging (a click on a column header sorts only the page shown).
+    The page's CSV / Excel download keeps every row. `page` (from `paging`) lets the caller know
+    the rows shown before drawing (e.g. to map a selected row). Returns st.dataframe's event."""
+    p = page or paging(df.height, key, size)
+    if not p.paged:
+        return show(df, key=key, **show_kwargs)
+    sort_key = f"{key}_sort"
+    if sort_options:
+        labels = list(sort_options)
+        if st.session_state.get(sort_key) not in labels:
+            st.session_state.pop(sort_key, None)
+        label = st.session_state.get(sort_key) or labels[0]
+        if label != labels[0]:
+            df = sort_rows(df, sort_options[label])
+        order = label[:1].lower() + label[1:]
+    event = show(df.slice(p.start, p.end - p.start), key=key, **show_kwargs)
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small", key=f"{key}_pager"):
+        st.caption(f"{p.caption(noun)}" + (f", {order}" if order else "")
+                   + f" · {p.size:,} a page · the CSV / Excel download below has all {p.total:,}.",
+                   width="stretch")
+        if sort_options:
+            st.selectbox("Sort all rows by", list(sort_options), key=sort_key, width=260,
+                         help="Orders every row, then pages. A click on a column header sorts only "
+                              "the page shown.")
+        st.number_input(f"Page (of {p.pages:,})", min_value=1, max_value=p.pages, step=1,
+                        key=f"{key}_page", width=150)
+    return event
+
+
+def static(df: pl.DataFrame, *, key: str, noun: str = "rows", **paged_kwargs) -> None:
+    """A read-only table: st.table (every cell visible, no scrolling) when short, else a paged
+    dataframe, so a list that grows with the store never sends more than a page."""
+    if df.height <= STATIC_ROWS:
+        st.table(df, hide_index=True)
+    else:
+        paged(df, key=key, noun=noun, **paged_kwargs)
+
+
+def top_caption(shown: int, total: int, noun: str, how: str, rest: str) -> str | None:
+    """'The 50 projects with the worst health of 3,036 (…); …': None when everything is shown."""
+    if shown >= total:
+        return None
+    return f"Showing the {shown:,} {noun} {how} of {total:,}. {rest}"
