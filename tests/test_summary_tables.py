@@ -72,8 +72,8 @@ def test_warm_saves_the_tables_for_the_version_and_a_new_connection_reads_them(s
     entries = list(store.path("cache").iterdir())
     assert len(entries) == 1 and entries[0].name.startswith("000001-")
     assert sorted(p.name for p in entries[0].iterdir()) == [
-        "ledger_monthly.parquet", "project_health.parquet", "projects.parquet", "salary_positions.parquet",
-        "tasks.parquet"]
+        "ledger_monthly.parquet", "project_health.parquet", "project_milestones.parquet", "projects.parquet",
+        "salary_positions.parquet", "tasks.parquet"]
     # Prove the saved file is what a new connection serves: change one amount in it.
     saved = entries[0] / "ledger_monthly.parquet"
     pl.read_parquet(saved).with_columns(
