@@ -32,6 +32,7 @@ PROJECT_PAGE = "pages/6_Project.py"
 MEASURES = {"At completion": "forecast", "In the window": "window"}
 GROUP_BY_LABEL = {label: key for key, label in budget.DIMENSIONS.items()}
 HEAT_ROWS = 25
+GROUP_BARS = 50     # bars in "Where are we over?" (most over first); the table below has every row
 LABELS = {
     "key": "Key", "label": "Name", "budget": "Budget in window", "actual": "Actual in window",
     "variance": "Variance in window", "variance_pct": "Variance % in window", "total_budget": "Total budget",
@@ -268,7 +269,7 @@ if not short.is_empty():
                      "(BAC).", expanded=False):
         st.caption("The ledger's budget lines may cover only some fiscal years. Load a ledger that phases "
                    "each project's whole budget, or read their flags with this in mind.")
-        tables.show(short, key="bv_short", currency=currency, labels={
+        tables.paged(short, key="bv_short", noun="projects", currency=currency, labels={
             "project_id": "Project", "project_name": "Name", "register_budget": "Register budget (BAC)",
             "ledger_budget": "Ledger budget", "difference_amount": "Ledger - register",
             "difference_pct": "Difference %"})
@@ -324,7 +325,11 @@ if group == "month":
 can_drill = budget.DRILL_NEXT.get(group) is not None
 path_id = "|".join(f"{k}={v}" for k, v in path.items())
 chart_key = f"bv_chart:{group}:{measure}:{path_id}"
-chart = charts.variance_by_group(summary, label, measure, currency, time_axis=group in budget.TIME_DIMENSIONS)
+measure_field = "forecast_variance" if measure == "forecast" else "variance"
+bars = summary
+if group not in budget.TIME_DIMENSIONS and summary.height > GROUP_BARS:
+    bars = summary.sort([measure_field, "key"], nulls_last=True).head(GROUP_BARS)
+chart = charts.variance_by_group(bars, label, measure, currency, time_axis=group in budget.TIME_DIMENSIONS)
 if can_drill:
     share.chart(chart, key=chart_key, on_select=partial(on_chart_pick, chart_key, group),
                 selection_mode=charts.PICK)
@@ -334,12 +339,22 @@ table_key = f"bv_table:{group}:{path_id}"
 shown = summary.drop("key")
 if group in budget.TIME_DIMENSIONS:
     shown = shown.drop("burn_rate", "months_left")
+if bars.height < summary.height:
+    st.caption(f"The {bars.height} {label.lower()} values most over budget "
+               f"{'at completion' if measure == 'forecast' else 'in the window'} of {summary.height:,}, most "
+               "over first. Drill in, or narrow the sidebar filters, to see others; the table below lists "
+               "every one.")
 st.caption(f"The table behind the chart: one row per {label.lower()}"
            + (" — click a row to drill in." if can_drill else "."))
-tables.show(shown, key=table_key, currency=currency, labels={**LABELS, "label": label},
-            overrides={"months_left": MONTHS_LEFT},
-            **({"on_select": partial(on_row_pick, table_key, group, summary["key"].to_list()),
-                "selection_mode": "single-row"} if can_drill else {}))
+tables.paged(summary.select("key", *shown.columns), key=table_key, noun=f"{label.lower()} rows",
+             sort_options={f"{label} (as listed)": ("key", False),
+                           "Most over at completion first": ("forecast_variance", False),
+                           "Most over in the window first": ("variance", False),
+                           "Largest total budget first": ("total_budget", True)},
+             currency=currency, labels={**LABELS, "label": label}, column_order=shown.columns,
+             overrides={"months_left": MONTHS_LEFT},
+             **({"on_rows": lambda part: partial(on_row_pick, table_key, group, part["key"].to_list()),
+                 "selection_mode": "single-row"} if can_drill else {}))
 share.download_table(shown, f"By {label.lower()}", labels={**LABELS, "label": label})
 
 # ---------------------------------------------------------------------------------------------
@@ -361,10 +376,11 @@ if flagged.is_empty():
     st.success("No project is over the thresholds.", icon=":material/check_circle:")
 else:
     st.markdown(f"**{flagged.height} flagged** ({n_red} red, {n_amber} amber), worst first, with the reason:")
-    tables.show(flagged.select(
+    tables.paged(flagged.select(
         pl.col("flag").str.to_titlecase(),
         pl.concat_str("project_id", pl.lit(" · "), pl.col("project_name").fill_null("")).alias("project_id"),
-        "overrun_amount", "overrun_pct", "reason"), key="bv_flagged", currency=currency,
+        "overrun_amount", "overrun_pct", "reason"), key="bv_flagged", noun="projects",
+        order="worst first", currency=currency,
         height=min(38 + 35 * flagged.height, 390),
         overrides={"flag": st.column_config.TextColumn("Flag", width=60),
                    "project_id": st.column_config.TextColumn("Project", width=300),
@@ -372,7 +388,8 @@ else:
         labels=LABELS)
     share.download_table(flagged, "Flagged projects", labels=LABELS)
 with st.expander(f"Every project ({flags.height}): budget, FAC, overrun, flag and reason"):
-    tables.show(flags, key="bv_flags", currency=currency, labels=LABELS)
+    tables.paged(flags, key="bv_flags", noun="projects", order="flagged first, worst first",
+                 currency=currency, labels=LABELS)
     share.download_table(flags, "Every project", labels=LABELS)
 
 # ---------------------------------------------------------------------------------------------
@@ -386,7 +403,8 @@ with left:
 with right:
     share.chart(charts.s_curve(monthly, close, currency))
 with st.expander("The table behind the monthly charts"):
-    tables.show(monthly.rename({"forecast": "forecast_remaining"}), key="bv_monthly", currency=currency,
+    tables.paged(monthly.rename({"forecast": "forecast_remaining"}), key="bv_monthly", noun="months",
+                 order="oldest first", currency=currency,
                 labels={**LABELS, "forecast_remaining": "Forecast (remaining)",
                         "fac": "FAC (actual + forecast)"})
     share.download_table(monthly.rename({"forecast": "forecast_remaining"}), "By month", labels={
@@ -425,5 +443,9 @@ else:
                   if n_projects > HEAT_ROWS else "."))
     share.chart(charts.heatmap_chart(top, currency))
     with st.expander(f"The table behind the heat map ({n_projects} projects)"):
-        tables.show(cells, key="bv_heat_table", currency=currency, labels=LABELS)
+        tables.paged(cells, key="bv_heat_table", noun="rows",
+                     sort_options={"Project, then month": (["project_id", "period"], False),
+                                   "Most over budget first (variance %)": ("variance_pct", False),
+                                   "Most over budget first (amount)": ("variance", False)},
+                     currency=currency, labels=LABELS)
         share.download_table(cells, "Variance by project and month", labels=LABELS)

@@ -23,6 +23,13 @@ STAFF_LABELS = {
     "p25": "Market p25", "p50": "Market p50", "p75": "Market p75", "compa_ratio": "Compa-ratio",
     "range_position": "Position in range", "pay_zone": "Where in the band", "cost_to_p25": "Cost to p25 / yr",
     "cost_to_p50": "Cost to p50 / yr", "band": "Band (where · what · source)"}
+DOTS = 2_000      # own staff drawn on a role's bands at most (furthest from the median first)
+STAFF_SORT = {    # the staff table's orders when it has more than one page (the first: the query's)
+    "Role, lowest compa-ratio first": (["role_order", "compa_ratio"], False),
+    "Lowest compa-ratio first": ("compa_ratio", False),
+    "Highest compa-ratio first": ("compa_ratio", True),
+    "Largest cost to p50 first": ("cost_to_p50", True),
+    "Person": ("employee_name", False)}
 MONEY_COLUMNS = ["base_salary", "p25", "p50", "p75", "cost_to_p25", "cost_to_p50"]
 
 
@@ -210,6 +217,9 @@ else:
     labels = dict(zip(role_bands["benchmark_id"].to_list(), role_bands["label"].to_list()))
     role_staff = placed.filter(pl.col("benchmark_role") == role)
     dots = staff_dots(role_staff, labels) if individuals else None
+    if dots is not None and dots.height > DOTS:
+        dots = (dots.with_columns((pl.col("compa_ratio") - 1).abs().alias("_off"))
+                .sort("_off", descending=True, nulls_last=True).head(DOTS).drop("_off"))
     chart_bands = role_bands.with_columns(
         pl.col("reference_date").cast(pl.String).alias("reference"),
         pl.struct(role_bands.columns).map_elements(
@@ -218,12 +228,17 @@ else:
         chart_bands, dots, title=f"{role}: market bands (annual, {currency})" +
         (" with own staff on the band they are compared with" if individuals and role_staff.height else ""),
         currency=currency, y_title=None), key="role_chart")
+    if individuals and dots is not None and role_staff.height > DOTS:
+        st.caption(f"Dots: the {DOTS:,} of {role_staff.height:,} people on a {role} band paid furthest "
+                   "from their market median (below p25 and above p75 first); the rest would hide behind "
+                   "them. The staff table below lists everyone; the Country, Department and Level filters "
+                   "in the sidebar narrow the chart.")
     if role_bands["is_unmapped_title"].any():
         st.caption(f"'{role}' is a benchmark title no role in the title map uses; it is shown for context.")
     if role_bands["is_small_sample"].any():
         st.caption(f"Small samples (fewer than {s['small_sample']} reports) are flagged in the notes; "
                    "company-level figures are never used to place staff.")
-    st.table(band_table(role_bands), hide_index=True)
+    tables.static(band_table(role_bands), key="band_table", noun="bands")
     share.download_table(band_table(role_bands), f"Market bands, {role}")
 
 # ---- Own staff ------------------------------------------------------------------------------
@@ -259,7 +274,7 @@ else:
             ("above_p75_count", fmt.count, "Above p75"),
             ("cost_to_p25", money, "Cost to p25 / yr"),
             ("cost_to_p50", money, "Cost to p50 / yr"))])
-    st.table(table, hide_index=True)
+    tables.static(table, key="salary_group_table", noun="groups")
     share.download_table(table, f"Own staff by {group_label.lower()}")
     st.caption(f"Groups with fewer than {small_group} people on a band are suppressed "
                "(`[salaries] small_group`). Position in range = (pay − p10) ÷ (p90 − p10); blank where "
@@ -272,7 +287,9 @@ else:
         config = tables.column_config(people, currency, STAFF_LABELS)
         for c in MONEY_COLUMNS:      # whole amounts with thousands separators, currency in the label
             config[c] = st.column_config.NumberColumn(f"{STAFF_LABELS[c]} ({currency})", format="localized")
-        st.dataframe(people, hide_index=True, column_config=config, key="staff_table")
+        tables.paged(people.with_columns(staff.filter(pl.col("match_status") == "placed")["role_order"]),
+                     key="staff_table", noun="people", sort_options=STAFF_SORT, overrides=config,
+                     column_order=list(STAFF_LABELS))
         share.download_table(people, "Own staff on market bands", labels=STAFF_LABELS)
 
 # ---- Title matching -------------------------------------------------------------------------
@@ -288,14 +305,14 @@ if unmapped.height:
     unmapped_table = salaries.unmapped_titles(titles, title_map).select(
         pl.col("job_title").alias("Job title"), pl.col("staff_count").alias("People"),
         pl.col("suggested_roles").alias("Suggested roles"))
-    st.table(unmapped_table, hide_index=True)
+    tables.static(unmapped_table, key="unmapped_titles", noun="titles")
     share.download_table(unmapped_table, "Unmapped job titles")
 no_band = unplaced.filter(pl.col("match_status") != "unmapped title")
 if no_band.height:
     st.markdown("**Mapped, but no market band for them**")
     no_band_table = no_band.select(pl.col("match_status").alias("Reason"), pl.col("benchmark_role").alias("Role"),
                                    pl.col("job_title").alias("Job title"), pl.col("staff_count").alias("People"))
-    st.table(no_band_table, hide_index=True)
+    tables.static(no_band_table, key="no_band_titles", noun="titles")
     share.download_table(no_band_table, "Mapped titles without a band")
 if unplaced.is_empty():
     st.success("Every PMO job title is mapped and everyone has a market band.", icon=":material/check:")
@@ -306,5 +323,5 @@ if unused.height:
         pl.col("job_title").alias("Benchmark title"), pl.col("source").alias("Source"),
         pl.col("companies").fill_null("—").alias("Companies"), pl.col("row_count").alias("Rows"),
         pl.col("latest_reference_date").dt.strftime("%d %b %Y").fill_null("—").alias("Reference date"))
-    st.table(unused_table, hide_index=True)
+    tables.static(unused_table, key="unused_benchmarks", noun="titles")
     share.download_table(unused_table, "Benchmark titles no role uses")

@@ -95,15 +95,30 @@ def band_chart(bands: pl.DataFrame, staff: pl.DataFrame | None = None, *, title:
     return alt.layer(*layers).properties(title=title, height=ROW * len(order), autosize=FIT_WIDTH)
 
 
+BIN = 0.05                  # compa-ratio histogram bin width
+
+
+def compa_bins(staff: pl.DataFrame, step: float = BIN) -> pl.DataFrame:
+    """People per compa-ratio bin [bin_start, bin_end), bins `step` wide on multiples of `step`
+    (1.00 starts a bin); people without a compa-ratio are not counted."""
+    edge = (pl.col("compa_ratio") / step + 1e-9).floor()
+    return (staff.filter(pl.col("compa_ratio").is_not_null())
+            .group_by(edge.alias("_bin")).agg(pl.len().alias("people")).sort("_bin")
+            .select((pl.col("_bin") * step).round(6).alias("bin_start"),
+                    ((pl.col("_bin") + 1) * step).round(6).alias("bin_end"), "people"))
+
+
 def compa_histogram(staff: pl.DataFrame, *, title: str = "Compa-ratio distribution: pay ÷ market median"
                     ) -> alt.LayerChart:
-    """Histogram of compa-ratios (0.05 wide bins) with a rule at 1.00 (paid at the market median)."""
-    bars = alt.Chart(staff.select("compa_ratio")).mark_bar(color="#1f4e79").encode(
-        x=alt.X("compa_ratio:Q", bin=alt.Bin(step=0.05), title="Compa-ratio (1.00 = market median)",
+    """Histogram of compa-ratios (0.05 wide bins) with a rule at 1.00 (paid at the market median).
+    Counted here (`compa_bins`): the chart gets one row per bin, whatever the head count."""
+    bars = alt.Chart(compa_bins(staff)).mark_bar(color="#1f4e79").encode(
+        x=alt.X("bin_start:Q", bin="binned", title="Compa-ratio (1.00 = market median)",
                 axis=alt.Axis(format=".2f")),
-        y=alt.Y("count():Q", title="People", axis=alt.Axis(tickMinStep=1, format="d")),
-        tooltip=[alt.Tooltip("compa_ratio:Q", bin=alt.Bin(step=0.05), title="Compa-ratio from", format=".2f"),
-                 alt.Tooltip("count():Q", title="People")])
+        x2="bin_end:Q",
+        y=alt.Y("people:Q", title="People", axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[alt.Tooltip("bin_start:Q", title="Compa-ratio from", format=".2f"),
+                 alt.Tooltip("people:Q", title="People")])
     rule = alt.Chart(pl.DataFrame({"x": [1.0], "label": ["market median"]})).mark_rule(
         color="#e07b39", strokeDash=[4, 3], strokeWidth=2).encode(
         x="x:Q", tooltip=[alt.Tooltip("label:N", title="Line")])

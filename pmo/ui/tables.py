@@ -117,16 +117,19 @@ def sort_rows(df: pl.DataFrame, how: tuple) -> pl.DataFrame:
 
 def paged(df: pl.DataFrame, *, key: str, noun: str = "rows", order: str | None = None,
           sort_options: dict[str, tuple] | None = None, size: int | None = None,
-          page: Paging | None = None, **show_kwargs):
+          page: Paging | None = None, on_rows=None, **show_kwargs):
     """`show`, one page at a time: a frame of at most PAGE_SIZE rows (never above ROW_LIMIT) goes
     to the browser. A table that fits on one page looks exactly as `show` draws it; a longer one
     gets, under it, 'Rows a–b of N' with the order they are in, a page picker and, given
     `sort_options` ({label: (columns, descending)}; the first is the frame's own order), a 'Sort
     by' that orders all rows before paging (a click on a column header sorts only the page shown).
-    The page's CSV / Excel download keeps every row. `page` (from `paging`) lets the caller know
-    the rows shown before drawing (e.g. to map a selected row). Returns st.dataframe's event."""
+    The page's CSV / Excel download keeps every row. `on_rows(rows shown)` returns the table's
+    on_select callback, for a selection that must know which rows are on the page (a selected row
+    is counted from the top of the page). Returns st.dataframe's event."""
     p = page or paging(df.height, key, size)
     if not p.paged:
+        if on_rows is not None:
+            show_kwargs["on_select"] = on_rows(df)
         return show(df, key=key, **show_kwargs)
     sort_key = f"{key}_sort"
     if sort_options:
@@ -137,7 +140,10 @@ def paged(df: pl.DataFrame, *, key: str, noun: str = "rows", order: str | None =
         if label != labels[0]:
             df = sort_rows(df, sort_options[label])
         order = label[:1].lower() + label[1:]
-    event = show(df.slice(p.start, p.end - p.start), key=key, **show_kwargs)
+    part = df.slice(p.start, p.end - p.start)
+    if on_rows is not None:
+        show_kwargs["on_select"] = on_rows(part)
+    event = show(part, key=key, **show_kwargs)
     with st.container(horizontal=True, vertical_alignment="bottom", gap="small", key=f"{key}_pager"):
         st.caption(f"{p.caption(noun)}" + (f", {order}" if order else "")
                    + f" · {p.size:,} a page · the CSV / Excel download below has all {p.total:,}.",
