@@ -226,9 +226,9 @@ with m1:
         late = ms.filter(pl.col("milestone_status") == "late").height
         st.caption(f"{ms.height} milestones · {late} late at the status date (not done and the "
                    "committed date has passed).")
-        tables.show(ms.drop("task_id").with_columns(pl.concat_list("milestone_status")),
-                    key="milestones", labels=MILESTONE_LABELS, currency=currency, placeholder="—",
-                    overrides={"milestone_status": STATUS_CHIPS})
+        tables.paged(ms.drop("task_id").with_columns(pl.concat_list("milestone_status")),
+                     key="milestones", noun="milestones", order="by committed date", labels=MILESTONE_LABELS,
+                     currency=currency, placeholder="—", overrides={"milestone_status": STATUS_CHIPS})
         share.download_table(ms.drop("task_id"), "Milestones", labels=MILESTONE_LABELS)
 with m2:
     st.subheader("Late tasks", anchor=False)
@@ -237,8 +237,8 @@ with m2:
         st.success("No task is past its committed date without being done.", icon=":material/check_circle:")
     else:
         st.caption(f"{late_tasks.height} tasks not done although their committed date had passed.")
-        tables.show(late_tasks.drop("task_id"), key="late_tasks", labels=TASK_LABELS, currency=currency,
-                    placeholder="—")
+        tables.paged(late_tasks.drop("task_id"), key="late_tasks", noun="tasks", order="most days late first",
+                     labels=TASK_LABELS, currency=currency, placeholder="—")
         share.download_table(late_tasks.drop("task_id"), "Late tasks", labels=TASK_LABELS)
 
 # ---------------------------------------------------------------------------------------------
@@ -259,8 +259,9 @@ with b1:
         tables.show(by_category, key="budget_by_category", labels=BUDGET_LABELS, currency=currency,
                     placeholder="—")
         share.download_table(by_category, "Budget by category", labels=BUDGET_LABELS)
-        tables.show(lines.sort("period", descending=True), key="budget_lines", labels=BUDGET_LABELS,
-                    currency=currency, height=260, placeholder="—")
+        tables.paged(lines.sort("period", descending=True), key="budget_lines", noun="lines",
+                     order="latest month first", labels=BUDGET_LABELS,
+                     currency=currency, height=260, placeholder="—")
         share.download_table(lines.sort("period", descending=True), "Budget lines", labels=BUDGET_LABELS)
 with b2:
     st.subheader("Risks and issues", anchor=False)
@@ -271,7 +272,8 @@ with b2:
         open_ = raid.filter(pl.col("is_open"))
         st.caption(f"{open_.filter(pl.col('kind') == 'risk').height} open risks · "
                    f"{open_.filter(pl.col('kind') == 'issue').height} open issues at the status date.")
-        tables.show(raid, key="raid", labels=RISK_LABELS, currency=currency, placeholder="—")
+        tables.paged(raid, key="raid", noun="risks and issues", labels=RISK_LABELS, currency=currency,
+                     placeholder="—")
         share.download_table(raid, "Risks and issues", labels=RISK_LABELS)
 
 # ---------------------------------------------------------------------------------------------
@@ -282,8 +284,8 @@ hist = data.query("project_health_history", **params)
 st.caption("What the project reported and what the rules computed at every status date.")
 health_cols = ["overall_health", "schedule_health", "cost_health", "work_health", "reported_health",
                "reported_schedule_health", "reported_cost_health", "reported_scope_health"]
-tables.show(hist.sort("as_of", descending=True).with_columns(
+tables.paged(hist.sort("as_of", descending=True).with_columns(
     pl.concat_list(c).list.drop_nulls().alias(c) for c in health_cols),
-    key="history", labels=HISTORY_LABELS, currency=currency, placeholder="—",
+    key="history", noun="status dates", order="latest first", labels=HISTORY_LABELS, currency=currency, placeholder="—",
     overrides={c: tables.rag_column(HISTORY_LABELS[c]) for c in health_cols})
 share.download_table(hist.sort("as_of", descending=True), "Status history", labels=HISTORY_LABELS)
