@@ -1,6 +1,6 @@
 """One dashboard page under AppTest, in its own process (so its caches start cold): server-side
 time of the first run and of a filter change with warm caches, the time spent in the page's
-query layer (pmo.db.connect, pmo.db.materialise and pmo.sql.run, timed by wrapping them), the rows every data element
+query layer (pmo.db.connect and pmo.db.run_query, timed by wrapping them), the rows every data element
 receives, and the process's peak memory. Prints one JSON line. Used by benchmarks/run.py.
 
 usage: PMO_DATA_DIR=STORE python benchmarks/page_probe.py PAGE [PAGE ...]
@@ -19,16 +19,16 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest
 
-from pmo import db, sql
+from pmo import db
 
 SPENT = {"connect": 0.0, "sql": 0.0, "queries": 0}
-_run, _connect = sql.run, db.connect
+_run_query, _connect = db.run_query, db.connect
 
 
-def _timed_run(*a, **k):
+def _timed_run_query(*a, **k):
     t0 = time.perf_counter()
     try:
-        return _run(*a, **k)
+        return _run_query(*a, **k)
     finally:
         SPENT["sql"] += time.perf_counter() - t0
         SPENT["queries"] += 1
@@ -42,18 +42,7 @@ def _timed_connect(*a, **k):
         SPENT["connect"] += time.perf_counter() - t0
 
 
-_materialise = db.materialise
-
-
-def _timed_materialise(*a, **k):
-    t0 = time.perf_counter()
-    try:
-        return _materialise(*a, **k)
-    finally:
-        SPENT["sql"] += time.perf_counter() - t0
-
-
-sql.run, db.connect, db.materialise = _timed_run, _timed_connect, _timed_materialise
+db.run_query, db.connect = _timed_run_query, _timed_connect
 
 
 URL = {"pages/6_Project.py": {"project": "PRJ-1001"}}   # a link to one project, as from Portfolio health

@@ -385,7 +385,7 @@ def write_results(a, rows, mem, served, ingest_t, ingest_rss, size_mb, sizes) ->
         "Python modules are already imported, as in a running dashboard (cold: a new store version, no "
         "connection, summary tables or query results in memory; the import time a restarted process adds "
         "is shown apart), then after a filter change with warm caches. 'query layer' = the part of the "
-        "page's time spent in pmo.db.connect, pmo.db.materialise and pmo.sql.run: the data work, the "
+        "page's time spent in pmo.db.connect and pmo.db.run_query: the data work, the "
         "like-for-like comparison with the floor and with pandas; the rest is Streamlit building the page "
         "(widgets, charts, tables). "
         "Floor = the page's main aggregates as minimal DuckDB SQL over read_parquet of the segment files "

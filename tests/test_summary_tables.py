@@ -73,7 +73,7 @@ def test_warm_saves_the_tables_for_the_version_and_a_new_connection_reads_them(s
     assert len(entries) == 1 and entries[0].name.startswith("000001-")
     assert sorted(p.name for p in entries[0].iterdir()) == [
         "ledger_monthly.parquet", "project_health.parquet", "project_milestones.parquet", "projects.parquet",
-        "salary_positions.parquet", "tasks.parquet"]
+        "results", "salary_positions.parquet", "tasks.parquet"]
     # Prove the saved file is what a new connection serves: change one amount in it.
     saved = entries[0] / "ledger_monthly.parquet"
     pl.read_parquet(saved).with_columns(
@@ -143,3 +143,27 @@ def test_old_cache_entries_are_pruned(store, monkeypatch):
         (store.root / "config.toml").write_text(f"[health]\noverrun_amber = {amber}\n")
         db.warm(store)
     assert len(list(store.path("cache").iterdir())) == 2
+
+
+def test_the_budget_pages_default_result_is_saved_and_read_back_unchanged(store):
+    params = db.default_params("budget_lines", {"general": {"fiscal_year_start_month": 4}}, date(2026, 9, 30))
+    assert params == {"as_of": date(2026, 9, 30), "fiscal_start_month": 4, "portfolio": None, "program": None,
+                      "department": None, "manager": None, "stage": None}
+    computed = db.run_query(db.connect(store), "budget_lines", params)
+    saved = list(store.path("cache").glob("*/results/budget_lines-*.parquet"))
+    assert len(saved) == 1
+    # P1 Aug: actual 150 + 20 up to the close month (Aug); P2 Aug: 300 USD; the CHF line is left out
+    assert computed.group_by("project_id").agg(pl.col("actual").sum()).sort("project_id").rows() == [
+        ("P1", 170.0), ("P2", pytest.approx(300.0))]
+    # a new connection reads the file: prove it by changing it
+    pl.read_parquet(saved[0]).with_columns(pl.col("actual") * 2).write_parquet(saved[0])
+    again = db.run_query(db.connect(store), "budget_lines", params)
+    assert again.equals(computed.with_columns(pl.col("actual") * 2))
+
+
+def test_filtered_and_scoped_results_are_not_saved(store):
+    params = {**db.default_params("budget_lines", {"general": {}}, date(2026, 9, 30)), "portfolio": "Ops"}
+    db.run_query(db.connect(store), "budget_lines", params)
+    scoped = db.connect(store, scope=Scope(portfolios=("Ops",)))
+    db.run_query(scoped, "budget_lines", {**params, "portfolio": None})
+    assert not list(store.path("cache").glob("*/results/*"))

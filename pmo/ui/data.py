@@ -69,9 +69,8 @@ def _query(root: str, version_: int, stamp: tuple, name: str, params: tuple, sco
         ids = _query(root, version_, stamp, "filtered_project_ids",
                      tuple(sorted((k, given.get(k)) for k in sql.PROJECT_FILTERS)), scope)
         return everything.filter(pl.col("project_id").is_in(ids["project_id"].implode()))
-    conn = _connection(root, version_, stamp, scope)
-    db.materialise(conn, info.sql)     # heavy views computed once per connection
-    return sql.run(conn.con, name, **given)
+    # heavy views computed once per connection; some unfiltered results saved on disk
+    return db.run_query(_connection(root, version_, stamp, scope), name, given)
 
 
 def query(name: str, **params) -> pl.DataFrame:
