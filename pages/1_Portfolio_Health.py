@@ -38,12 +38,6 @@ TABLE_ORDER = ["project_id", "project_name", "overall_health", "health_history",
                "cpi", "spi", "eac", "etc", "vac", "tcpi", "schedule_slip_days", "forecast_finish_date",
                "portfolio", "manager", "stage", "status_date", "health_reason"]
 HEALTH_COLUMNS = ("overall_health", "schedule_health", "cost_health", "work_health", "reported_health")
-# At most this many projects per chart or list, worst first (issue 10: at 5,000 projects a chart
-# of every one is unreadable and too big to send); the tables and downloads keep every project.
-STRIP_PROJECTS = 50
-SLIP_BARS = 40
-TIMELINE_PROJECTS = 40
-LIST_ITEMS = 25
 MILESTONE_LABELS = {"project_id": "Project", "project_name": "Name", "milestone": "Milestone",
                     "committed_date": "Committed (baseline)", "forecast_date": "Forecast",
                     "days_late": "Days late", "milestone_status": "Status"}
@@ -157,16 +151,17 @@ history = data.query("portfolio_health_history", **params)
 
 
 def more(shown: int, total: int, what: str, where: str) -> None:
-    """Under a list cut at LIST_ITEMS: how many are not listed and where they are."""
+    """Under a list cut at tables.LIST_ITEMS (at scale: thousands of projects would be one link
+    each): how many are not listed and where they are."""
     if total > shown:
         st.caption(f"… and {total - shown:,} more {what}, {where}.")
 
 
 def id_list(ids: list[str]) -> str:
-    """'PRJ-1, PRJ-2' for a short list; the first LIST_ITEMS and how many more for a long one."""
-    if len(ids) <= LIST_ITEMS:
+    """'PRJ-1, PRJ-2' for a short list; the first tables.LIST_ITEMS and how many more after."""
+    if len(ids) <= tables.LIST_ITEMS:
         return ", ".join(ids)
-    return ", ".join(ids[:LIST_ITEMS]) + f" and {len(ids) - LIST_ITEMS:,} more"
+    return ", ".join(ids[:tables.LIST_ITEMS]) + f" and {len(ids) - tables.LIST_ITEMS:,} more"
 
 
 def project_link(project_id: str, label: str, help_: str | None = None) -> None:
@@ -196,13 +191,13 @@ else:
         rows = flagged.filter(pl.col("overall_health") == colour)
         with col:
             st.markdown(f"{BADGE[colour]} **{rows.height} {colour}**")
-            for row in rows.head(LIST_ITEMS).iter_rows(named=True):
+            for row in rows.head(tables.LIST_ITEMS).iter_rows(named=True):
                 project_link(row["project_id"], f"{row['project_id']} · {row['project_name']}",
                              row["health_reason"])
                 reported = row["reported_health"]
                 st.caption(f"reported {health.md_label(reported) if reported else 'nothing'} · "
                            f"{health.short_reason(row)}")
-            more(LIST_ITEMS, rows.height, colour,
+            more(tables.LIST_ITEMS, rows.height, colour,
                  "in the CSV / Excel below and in 'All projects' at the bottom (sorted by health)")
     share.download_table(reasons, "Red and amber projects", labels={
         **TABLE_LABELS, "overall_health": "Computed", "reason": "Why (inputs)", "health_reason": "Rules and inputs"})
@@ -220,8 +215,8 @@ with left:
         st.markdown("\n".join(
             f"- **{r['project_id']}** {r['project_name']}: "
             f"{health.md_label(r['before']) if r['before'] else 'new'} → {health.md_label(r['after'])}"
-            for r in changed.head(LIST_ITEMS).iter_rows(named=True)))
-        more(LIST_ITEMS, changed.height, "changed colour",
+            for r in changed.head(tables.LIST_ITEMS).iter_rows(named=True)))
+        more(tables.LIST_ITEMS, changed.height, "changed colour",
              "see each project's trend in 'All projects' at the bottom")
 with right:
     disagree = active_projects.filter(
@@ -236,8 +231,9 @@ with right:
         st.markdown("\n".join(
             f"- **{r['project_id']}** {r['project_name']}: reports {health.md_label(r['reported_health'])}, "
             f"computed {health.md_label(r['overall_health'])}"
-            for r in disagree.sort("health_rank", descending=True).head(LIST_ITEMS).iter_rows(named=True)))
-        more(LIST_ITEMS, disagree.height, "disagree",
+            for r in disagree.sort("health_rank", descending=True).head(tables.LIST_ITEMS)
+            .iter_rows(named=True)))
+        more(tables.LIST_ITEMS, disagree.height, "disagree",
              "compare 'Overall' and 'Reported' in 'All projects' at the bottom")
 
 # ---------------------------------------------------------------------------------------------
@@ -264,10 +260,11 @@ with c3:
     slipped = active_projects.filter(pl.col("schedule_slip_days").is_not_null()
                                      & (pl.col("schedule_slip_days") != 0))
     if slipped.height:
-        latest = slipped.sort(["schedule_slip_days", "project_id"], descending=[True, False]).head(SLIP_BARS)
+        top = tables.TOP_ROWS     # one bar per project: the latest first at scale
+        latest = slipped.sort(["schedule_slip_days", "project_id"], descending=[True, False]).head(top)
         share.chart(charts.schedule_slip(latest), key="slip")
-        if slipped.height > SLIP_BARS:
-            st.caption(f"The {SLIP_BARS} latest of {slipped.height:,} projects with a slip, most days late "
+        if slipped.height > top:
+            st.caption(f"The {top} latest of {slipped.height:,} projects with a slip, most days late "
                        "first. Narrow the sidebar filters to see others; 'All projects' below lists every "
                        "project (sort by Slip).")
     on_time = active_projects.filter(pl.col("schedule_slip_days") == 0).height
@@ -277,11 +274,11 @@ with c3:
                   if no_baseline.height else "") + ".")
 with c4:
     strip_total = history["project_id"].n_unique()
-    if strip_total > STRIP_PROJECTS:
-        worst = charts.worst_projects(history, STRIP_PROJECTS)["project_id"]
+    if strip_total > tables.TOP_ROWS:
+        worst = charts.worst_projects(history, tables.TOP_ROWS)["project_id"]
         share.chart(charts.health_strip(history.filter(pl.col("project_id").is_in(worst.implode())),
                                         order=worst.to_list()), key="health_strip")
-        st.caption(f"The {STRIP_PROJECTS} projects in the worst health of {strip_total:,}: red now first, "
+        st.caption(f"The {tables.TOP_ROWS} projects in the worst health of {strip_total:,}: red now first, "
                    "then the most red and amber status dates. Narrow the sidebar filters to see others; "
                    "every project's trend is in 'All projects' below (Trend column) and its CSV.")
     else:
@@ -294,12 +291,12 @@ if milestones.is_empty():
 else:
     c5, c6 = st.columns([3, 2], gap="large")
     with c5:
-        shown_ids, with_milestones = charts.timeline_projects(milestones, as_of, TIMELINE_PROJECTS)
-        if with_milestones > TIMELINE_PROJECTS:
+        shown_ids, with_milestones = charts.timeline_projects(milestones, as_of, tables.TOP_ROWS)
+        if with_milestones > tables.TOP_ROWS:
             share.chart(charts.milestone_timeline(
                 milestones.filter(pl.col("project_id").is_in(shown_ids)), as_of, order=shown_ids),
                 key="milestones")
-            st.caption(f"The {TIMELINE_PROJECTS} of {with_milestones:,} projects with milestones in this "
+            st.caption(f"The {tables.TOP_ROWS} of {with_milestones:,} projects with milestones in this "
                        "window that need attention first: most late milestones, then the soonest due. "
                        "Narrow the sidebar filters to see others; the tables at the right list every late "
                        "and due milestone.")

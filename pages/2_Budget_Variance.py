@@ -32,7 +32,6 @@ PROJECT_PAGE = "pages/6_Project.py"
 MEASURES = {"At completion": "forecast", "In the window": "window"}
 GROUP_BY_LABEL = {label: key for key, label in budget.DIMENSIONS.items()}
 HEAT_ROWS = 25
-GROUP_BARS = 50     # bars in "Where are we over?" (most over first); the table below has every row
 LABELS = {
     "key": "Key", "label": "Name", "budget": "Budget in window", "actual": "Actual in window",
     "variance": "Variance in window", "variance_pct": "Variance % in window", "total_budget": "Total budget",
@@ -327,8 +326,8 @@ path_id = "|".join(f"{k}={v}" for k, v in path.items())
 chart_key = f"bv_chart:{group}:{measure}:{path_id}"
 measure_field = "forecast_variance" if measure == "forecast" else "variance"
 bars = summary
-if group not in budget.TIME_DIMENSIONS and summary.height > GROUP_BARS:
-    bars = summary.sort([measure_field, "key"], nulls_last=True).head(GROUP_BARS)
+if group not in budget.TIME_DIMENSIONS and summary.height > tables.TOP_ROWS:
+    bars = summary.sort([measure_field, "key"], nulls_last=True).head(tables.TOP_ROWS)
 chart = charts.variance_by_group(bars, label, measure, currency, time_axis=group in budget.TIME_DIMENSIONS)
 if can_drill:
     share.chart(chart, key=chart_key, on_select=partial(on_chart_pick, chart_key, group),

@@ -23,7 +23,6 @@ STAFF_LABELS = {
     "p25": "Market p25", "p50": "Market p50", "p75": "Market p75", "compa_ratio": "Compa-ratio",
     "range_position": "Position in range", "pay_zone": "Where in the band", "cost_to_p25": "Cost to p25 / yr",
     "cost_to_p50": "Cost to p50 / yr", "band": "Band (where · what · source)"}
-DOTS = 2_000      # own staff drawn on a role's bands at most (furthest from the median first)
 STAFF_SORT = {    # the staff table's orders when it has more than one page (the first: the query's)
     "Role, lowest compa-ratio first": (["role_order", "compa_ratio"], False),
     "Lowest compa-ratio first": ("compa_ratio", False),
@@ -217,9 +216,9 @@ else:
     labels = dict(zip(role_bands["benchmark_id"].to_list(), role_bands["label"].to_list()))
     role_staff = placed.filter(pl.col("benchmark_role") == role)
     dots = staff_dots(role_staff, labels) if individuals else None
-    if dots is not None and dots.height > DOTS:
+    if dots is not None and dots.height > tables.CHART_POINTS:
         dots = (dots.with_columns((pl.col("compa_ratio") - 1).abs().alias("_off"))
-                .sort("_off", descending=True, nulls_last=True).head(DOTS).drop("_off"))
+                .sort("_off", descending=True, nulls_last=True).head(tables.CHART_POINTS).drop("_off"))
     chart_bands = role_bands.with_columns(
         pl.col("reference_date").cast(pl.String).alias("reference"),
         pl.struct(role_bands.columns).map_elements(
@@ -228,10 +227,10 @@ else:
         chart_bands, dots, title=f"{role}: market bands (annual, {currency})" +
         (" with own staff on the band they are compared with" if individuals and role_staff.height else ""),
         currency=currency, y_title=None), key="role_chart")
-    if individuals and dots is not None and role_staff.height > DOTS:
-        st.caption(f"Dots: the {DOTS:,} of {role_staff.height:,} people on a {role} band paid furthest "
-                   "from their market median (below p25 and above p75 first); the rest would hide behind "
-                   "them. The staff table below lists everyone; the Country, Department and Level filters "
+    if individuals and dots is not None and role_staff.height > tables.CHART_POINTS:
+        st.caption(f"Dots: the {tables.CHART_POINTS:,} of {role_staff.height:,} people on a {role} band "
+                   "paid furthest from their market median (below p25 and above p75 first); the rest "
+                   "would hide behind them. The staff table below lists everyone; the Country, Department and Level filters "
                    "in the sidebar narrow the chart.")
     if role_bands["is_unmapped_title"].any():
         st.caption(f"'{role}' is a benchmark title no role in the title map uses; it is shown for context.")

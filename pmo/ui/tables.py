@@ -57,6 +57,9 @@ def rag_column(label: str, *, help: str | None = None, letters: bool = False):
 ROW_LIMIT = 10_000      # the most rows one table or chart may send to the browser
 PAGE_SIZE = 500         # rows per page of a paged table (never above ROW_LIMIT)
 STATIC_ROWS = 100       # a st.table (every row drawn as HTML) above this becomes a paged dataframe
+TOP_ROWS = 50           # a chart with a row or bar per project (or group) shows this many, worst first
+LIST_ITEMS = 25         # a list of projects in the text (links, changes) names this many, then "and N more"
+CHART_POINTS = 2_000    # a chart with a point per person draws this many (the rest would hide behind them)
 
 
 @dataclass(frozen=True)
@@ -164,10 +167,3 @@ def static(df: pl.DataFrame, *, key: str, noun: str = "rows", **paged_kwargs) ->
         st.table(df, hide_index=True)
     else:
         paged(df, key=key, noun=noun, **paged_kwargs)
-
-
-def top_caption(shown: int, total: int, noun: str, how: str, rest: str) -> str | None:
-    """'The 50 projects with the worst health of 3,036 (…); …': None when everything is shown."""
-    if shown >= total:
-        return None
-    return f"Showing the {shown:,} {noun} {how} of {total:,}. {rest}"
