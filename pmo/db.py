@@ -206,17 +206,24 @@ def _save(table, dest: Path) -> bool:
 
 
 # Page queries whose result without project filters is saved with the summary tables, per
-# parameters: the Budget variance page's ledger cut (0.7 s at 10 million ledger lines) then costs a
-# Parquet read for every process and session after the first. `pmo ingest` saves the page's
-# default (today, the configured fiscal year); another date is saved the first time it is asked
-# for. Filtered results are cut from these (pmo/ui/data.py, "filters: per project").
-SAVED_RESULTS = ("budget_lines",)
+# parameters: a page's heaviest queries (budget_lines takes 0.7 s at 10 million ledger lines) then
+# cost a Parquet read for every process and session after the first. `pmo ingest` saves each
+# page's default (no filter, the latest status date or today, the configured fiscal year and EAC
+# method); other parameters are saved the first time they are asked for. Filtered results are
+# cut from these (pmo/ui/data.py, "filters: per project"). Value: the page's default parameters.
+SAVED_RESULTS = {
+    "budget_lines": lambda cfg, today: {
+        "as_of": today, "fiscal_start_month": int(cfg["general"].get("fiscal_year_start_month", 1))},
+    "portfolio_health_projects": lambda cfg, today: {
+        "as_of": None, "eac_method": health.read_settings(cfg)[0]["eac_method"]},
+    "portfolio_health_history": lambda cfg, today: {"as_of": None},
+    "portfolio_milestones": lambda cfg, today: {"as_of": None},
+}
 
 
 def default_params(name: str, cfg: dict, today: date) -> dict:
     """The parameters a page opens `name` with when no filter is set."""
-    fy_start = int(cfg["general"].get("fiscal_year_start_month", 1))
-    return {"as_of": today, "fiscal_start_month": fy_start, **dict.fromkeys(sql.PROJECT_FILTERS)}
+    return {**SAVED_RESULTS[name](cfg, today), **dict.fromkeys(sql.PROJECT_FILTERS)}
 
 
 def run_query(connected: Connected, name: str, params: dict) -> pl.DataFrame:
