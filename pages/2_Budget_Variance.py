@@ -339,10 +339,10 @@ shown = summary.drop("key")
 if group in budget.TIME_DIMENSIONS:
     shown = shown.drop("burn_rate", "months_left")
 if bars.height < summary.height:
-    st.caption(f"The {bars.height} {label.lower()} values most over budget "
-               f"{'at completion' if measure == 'forecast' else 'in the window'} of {summary.height:,}, most "
-               "over first. Drill in, or narrow the sidebar filters, to see others; the table below lists "
-               "every one.")
+    st.caption(f"Bars: the {bars.height} most over budget "
+               f"{'at completion' if measure == 'forecast' else 'in the window'} of {summary.height:,} "
+               f"({label.lower()} values), most over first. Drill in, or narrow the sidebar filters, to see "
+               "others; the table below lists every one.")
 st.caption(f"The table behind the chart: one row per {label.lower()}"
            + (" — click a row to drill in." if can_drill else "."))
 tables.paged(summary.select("key", *shown.columns), key=table_key, noun=f"{label.lower()} rows",

@@ -230,8 +230,8 @@ else:
     if individuals and dots is not None and role_staff.height > tables.CHART_POINTS:
         st.caption(f"Dots: the {tables.CHART_POINTS:,} of {role_staff.height:,} people on a {role} band "
                    "paid furthest from their market median (below p25 and above p75 first); the rest "
-                   "would hide behind them. The staff table below lists everyone; the Country, Department and Level filters "
-                   "in the sidebar narrow the chart.")
+                   "would hide behind them. The staff table below lists everyone; the Country, Department and "
+                   "Level filters in the sidebar narrow the chart.")
     if role_bands["is_unmapped_title"].any():
         st.caption(f"'{role}' is a benchmark title no role in the title map uses; it is shown for context.")
     if role_bands["is_small_sample"].any():
