@@ -43,7 +43,9 @@ def test_mapping_file_maps_columns_and_formats(store):
 
 
 def test_kept_mapping_applies_to_the_same_header_next_time(store):
-    ingest_files(store, [DIR / "acme_register.csv"], mapping_path=DIR / "acme_register.toml")
+    # as-of dates given: the file names carry none, and "today" must not decide which is newer
+    ingest_files(store, [DIR / "acme_register.csv"], mapping_path=DIR / "acme_register.toml",
+                 as_of=date(2026, 11, 1))
     assert len(list(store.path("mappings").glob("*.toml"))) == 1
     [o] = ingest_files(store, [DIR / "acme_register_december.csv"], as_of=date(2026, 12, 1))
     assert o.tool == "mapping"
