@@ -684,6 +684,9 @@ def _chart_slide(chart, meta: Meta) -> Slide:
     return s
 
 
+TABLE_SLIDES = 10     # slides per table at most
+
+
 def _table_slides(t: PackTable, meta: Meta) -> list[Slide]:
     cols = list(t.df.columns)
     if t.df.is_empty() or not cols:
@@ -712,12 +715,23 @@ def _table_slides(t: PackTable, meta: Meta) -> list[Slide]:
             used = 0.0
         pages[-1].append((cells, h))
         used += h
+    # A deck for a meeting, not a data dump: at most TABLE_SLIDES slides of a table (at 5,000
+    # projects the red list alone fills a hundred); the rest is named with where to find it.
+    left_out = sum(len(p) for p in pages[TABLE_SLIDES:])
+    pages = pages[:TABLE_SLIDES]
     slides = []
     for i, page in enumerate(pages):
         title = t.title + (f" ({i + 1}/{len(pages)})" if len(pages) > 1 else "")
         s = _frame(title, meta)
         s.elements.append(Table(MARGIN, BODY_TOP + 0.1, total_w, header, [c for c, _ in page], widths,
                                 [head_h, *[h for _, h in page]]))
+        slides.append(s)
+    if left_out:
+        s = _frame(f"{t.title}: {left_out:,} more", meta)
+        s.elements.append(Text(MARGIN, BODY_TOP + 0.4, SLIDE_W - 2 * MARGIN, 1.2,
+                               f"{left_out:,} more rows are not in this pack ({len(text_rows):,} in all). "
+                               "The page's CSV or Excel download lists every one; a filter in the "
+                               "sidebar narrows the list.", size=20, color=MUTED))
         slides.append(s)
     return slides
 

@@ -293,6 +293,15 @@ def test_pack_slides_in_order_with_kpis_split_at_eight_and_the_table_paginated()
             if shape.has_table] == [12, 12, 1]
 
 
+def test_a_long_table_stops_after_ten_slides_and_says_how_many_rows_are_left_out():
+    pack = hand_pack(130)       # 12 rows a slide: 10 slides hold 120
+    prs = Presentation(io.BytesIO(export.pack_pptx(pack)))
+    titles = [slide_title(s) for s in prs.slides]
+    assert titles[5:] == [f"Red projects and why ({i}/10)" for i in range(1, 11)] + ["Red projects and why: 10 more"]
+    last = slide_text(prs.slides[-1])
+    assert "10 more rows are not in this pack (130 in all)" in last and "CSV or Excel download" in last
+
+
 def test_pack_type_is_readable():
     prs = Presentation(io.BytesIO(export.pack_pptx(hand_pack(3))))
     table_runs = [r for s in prs.slides for sh in s.shapes if sh.has_table for row in sh.table.rows
