@@ -10,22 +10,25 @@ so all paths share one set of rules:
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import re
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import polars as pl
+from polars.io.plugins import register_io_source
 
 from pmo import config, mapping, schema
 from pmo.importers import registry
 from pmo.importers.base import ImportError_, ImportResult, IngestContext, Reject
 from pmo.parse import DATE_ORDER, AmbiguousDates
 from pmo.readers import ReadError, read_grids
-from pmo.store import Store, Writer, now_iso
+from pmo.store import SEGMENT_COMPRESSION, Store, Writer, now_iso
 
 
 class IngestFailed(Exception):
@@ -57,6 +60,9 @@ class FileOutcome:
     mapping: tuple[str, Path | None] | None = None   # (header signature, mapping file) if mapped
     date_order: str | None = None
     scratch: object | None = field(default=None, repr=False)   # on-disk slices of a big file
+    # table -> (segment file, ingest id it was written for): a big file's rows written as they were
+    # parsed, ready to be staged as they are (see _analyse_in_chunks)
+    segment_files: dict[str, tuple[Path, int]] = field(default_factory=dict, repr=False)
 
     def preview(self, table: str, n: int) -> pl.DataFrame:
         """The first `n` rows of `table` as they will be stored."""
@@ -100,11 +106,16 @@ def _audit(store: Store, user: str, action: str, detail: dict) -> None:
 def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
             display_name: str | None = None, settings: dict | None = None,
             mapping_path: Path | None = None, store_root: Path | None = None,
-            date_order: str | None = None) -> FileOutcome:
+            date_order: str | None = None, sha256: Callable[[], str] | None = None,
+            ingest_id: int | None = None, work_dir: Path | None = None) -> FileOutcome:
     """Read, detect, parse and validate one file without touching the store (the preview).
 
     Detection order: an explicit mapping file; a mapping kept in the store for this header;
     the importers' fingerprints. Raises IngestFailed with the file's problems.
+
+    `sha256`: gives the file's hash (a writer hashes while it copies the file; default: read it).
+    `ingest_id`, `work_dir`: the id the outcome will be staged under and a folder on the store's
+    disk; a big file's rows are then written as the finished segment file there (no rewrite).
     """
     name = display_name or path.name
     cfg = settings or config.load(store_root)
@@ -123,7 +134,8 @@ def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
             t, ms = _detect(grids, name, tool)
             label, signature = registry.modules()[t].LABEL, None
             if _chunked(ms, path):
-                return _analyse_in_chunks(path, name, t, label, ms[0], ctx, as_of, date_order)
+                return _analyse_in_chunks(path, name, t, label, ms[0], ctx, as_of, date_order,
+                                          sha256=sha256, ingest_id=ingest_id, work_dir=work_dir)
             result = ms[0].module.parse([m.table() for m in ms], ctx)
     except (ImportError_, ReadError, AmbiguousDates) as exc:
         raise IngestFailed([str(exc) if str(exc).startswith(name) else f"{name}: {exc}"]) from exc
@@ -136,7 +148,7 @@ def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
         reasons = "; ".join(sorted({r.reason for r in rejects})[:3]) or "no rows"
         raise IngestFailed([f"{name}: no row could be accepted ({reasons}). Nothing was stored."])
     outcome = FileOutcome(
-        file_name=name, tool=t, label=label, sha256=sha256_of(path),
+        file_name=name, tool=t, label=label, sha256=sha256() if sha256 else sha256_of(path),
         size_bytes=path.stat().st_size, as_of=effective, source=f"{t}:{result.source}",
         tables=accepted, rows_read=result.rows_read, rejects=rejects, notes=result.notes,
         frames=frames,
@@ -189,7 +201,8 @@ def _detect(grids, name: str, tool: str | None) -> tuple[str, list]:
 
 
 # Big CSVs of importers that read row by row (CHUNKED = True: a ledger) are parsed a slice at a
-# time and the slices kept on disk until publish, so memory stays flat however long the file.
+# time and each validated slice goes straight into the segment file, so memory stays flat however
+# long the file and the rows are encoded once.
 CHUNK_ROWS = 1_000_000
 CHUNK_MIN_BYTES = 64 * 2**20
 _OPPOSITE_DECISIONS = (("day-first", "month-first"), ("decimal comma", "decimal point"))
@@ -197,45 +210,106 @@ _OPPOSITE_DECISIONS = (("day-first", "month-first"), ("decimal comma", "decimal 
 
 def _chunked(matches: list, path: Path) -> bool:
     m = matches[0]
-    return (len(matches) == 1 and getattr(m.module, "CHUNKED", False) and m.grid.typed is None
-            and m.grid.meta.get("format") == "csv" and path.stat().st_size >= CHUNK_MIN_BYTES)
+    return (len(matches) == 1 and getattr(m.module, "CHUNKED", False) and len(m.module.TABLES) == 1
+            and m.grid.typed is None and m.grid.meta.get("format") == "csv"
+            and path.stat().st_size >= CHUNK_MIN_BYTES)
 
 
 def _analyse_in_chunks(path: Path, name: str, t: str, label: str, match, ctx: IngestContext,
-                       as_of: date | None, date_order: str | None) -> FileOutcome:
+                       as_of: date | None, date_order: str | None, *, sha256: Callable[[], str] | None = None,
+                       ingest_id: int | None = None, work_dir: Path | None = None) -> FileOutcome:
+    """Parse and validate a big CSV a slice at a time, streaming the accepted rows into one Parquet
+    file in the segment format (canonical columns and `_ingest_id`; `ingest_id` or 0 when not
+    known yet) and their file row numbers into small files beside it, for the preview.
+
+    Polars' streaming sink pulls the slices from `slices()` below: encoding one slice overlaps
+    with parsing the next, and the file is written once (no scratch copy re-read at publish).
+    """
     effective = as_of or date_in_name(name) or date.today()
-    scratch = tempfile.TemporaryDirectory(prefix="pmo-ingest-")
-    parts: dict[str, list[str]] = {}
+    [tbl] = match.module.TABLES
+    scratch = tempfile.TemporaryDirectory(prefix="pmo-ingest-", dir=work_dir, ignore_cleanup_errors=True)
+    folder = Path(scratch.name)
+    seg_file = folder / f"{tbl}.parquet"
+    row_files: list[str] = []
     counts: dict[str, int] = {}
     rejects: list[Reject] = []
     notes: list[str] = []
-    rows_read, source = 0, None
-    for i, table in enumerate(match.tables_in_batches(CHUNK_ROWS)):
-        result = match.module.parse([table], ctx)
-        source = source or f"{t}:{result.source}"
-        frames, rej = validate(result, effective, source)
-        rejects.extend(rej)
-        rows_read += result.rows_read
-        notes.extend(n for n in result.notes if n not in notes)
-        for tbl, df in frames.items():
-            f = Path(scratch.name) / f"{tbl}-{i:05d}.parquet"
-            df.write_parquet(f)
-            parts.setdefault(tbl, []).append(str(f))
+    state = {"rows_read": 0, "source": None}
+    failed: list[BaseException] = []
+    stamp = pl.lit(ingest_id or 0, dtype=pl.Int64).alias(schema.INGEST_ID)
+
+    def slices():
+        for i, table in enumerate(match.tables_in_batches(CHUNK_ROWS)):
+            result = match.module.parse([table], ctx)
+            state["source"] = state["source"] or f"{t}:{result.source}"
+            frames, rej = validate(result, effective, state["source"])
+            rejects.extend(rej)
+            state["rows_read"] += result.rows_read
+            notes.extend(n for n in result.notes if n not in notes)
+            if set(frames) - {tbl}:
+                raise ImportError_(f"{name}: the importer returned tables other than {tbl}.")
+            df = frames.get(tbl)
+            if df is None:
+                continue
             counts[tbl] = counts.get(tbl, 0) + df.height
-    joined = " ".join(notes)
-    for a, b in _OPPOSITE_DECISIONS:
-        if a in joined and b in joined:
-            raise IngestFailed([f"{name}: parts of the file read differently ({a} in some rows, {b} in "
-                                f"others). Pass --date-order dmy|mdy, or a mapping file with [formats]."])
-    if rows_read and sum(counts.values()) == 0:
-        reasons = "; ".join(sorted({r.reason for r in rejects})[:3]) or "no rows"
-        raise IngestFailed([f"{name}: no row could be accepted ({reasons}). Nothing was stored."])
+            if df.height:
+                f = folder / f"rows-{i:05d}.parquet"
+                df.select("_row").write_parquet(f)
+                row_files.append(str(f))
+                yield df.drop("_row").with_columns(stamp)
+
+    run = contextvars.copy_context()   # the caller's --date-order (parse.DATE_ORDER) for the sink's thread
+
+    def source(with_columns, predicate, n_rows, batch_size):
+        it = slices()
+        while True:
+            try:
+                df = run.run(next, it)
+            except StopIteration:
+                return
+            except BaseException as exc:   # noqa: BLE001 - re-raised below, outside Polars
+                failed.append(exc)
+                return
+            if with_columns is not None:
+                df = df.select(with_columns)
+            if predicate is not None:
+                df = df.filter(predicate)
+            yield df
+
+    body_schema = {**schema.TABLES[tbl], schema.INGEST_ID: pl.Int64}
+    try:
+        register_io_source(source, schema=body_schema).sink_parquet(
+            seg_file, compression=SEGMENT_COMPRESSION, statistics=True)
+        if failed:
+            raise failed[0]
+        joined = " ".join(notes)
+        for a, b in _OPPOSITE_DECISIONS:
+            if a in joined and b in joined:
+                raise IngestFailed([f"{name}: parts of the file read differently ({a} in some rows, {b} in "
+                                    f"others). Pass --date-order dmy|mdy, or a mapping file with [formats]."])
+        rows_read = state["rows_read"]
+        if rows_read and sum(counts.values()) == 0:
+            reasons = "; ".join(sorted({r.reason for r in rejects})[:3]) or "no rows"
+            raise IngestFailed([f"{name}: no row could be accepted ({reasons}). Nothing was stored."])
+        digest = sha256() if sha256 else sha256_of(path)
+    except BaseException:
+        scratch.cleanup()
+        raise
+    if tbl in counts:
+        body = pl.scan_parquet(seg_file).drop(schema.INGEST_ID)
+        rows = (pl.scan_parquet(row_files) if row_files
+                else pl.LazyFrame(schema={"_row": pl.Int64}))
+        frames = {tbl: pl.concat([body, rows], how="horizontal")}
+    else:
+        frames = {}
     outcome = FileOutcome(
-        file_name=name, tool=t, label=label, sha256=sha256_of(path), size_bytes=path.stat().st_size,
-        as_of=effective, source=source, tables=counts, rows_read=rows_read, rejects=rejects,
-        notes=notes, frames={tbl: pl.scan_parquet(files) for tbl, files in parts.items()})
+        file_name=name, tool=t, label=label, sha256=digest, size_bytes=path.stat().st_size,
+        as_of=effective, source=state["source"], tables=counts, rows_read=rows_read, rejects=rejects,
+        notes=notes, frames=frames)
     outcome.date_order = date_order
-    outcome.scratch = scratch   # the slices live until the outcome is dropped
+    outcome.scratch = scratch   # the files live until the outcome is dropped
+    if ingest_id is not None and tbl in counts:
+        outcome.segment_files[tbl] = (seg_file, ingest_id)
     return outcome
 
 
@@ -258,6 +332,8 @@ def validate(result: ImportResult, as_of: date, source: str) -> tuple[dict[str, 
             bad = df[col].is_null()
             if df[col].dtype == pl.String:
                 bad = bad | (df[col].str.strip_chars() == "")
+            if not bad.any():
+                continue
             for r in df.filter(bad)["_row"].to_list():
                 rejects.append(Reject(r, col, None, f"{col} is empty", table))
             df = df.filter(~bad)
@@ -265,6 +341,8 @@ def validate(result: ImportResult, as_of: date, source: str) -> tuple[dict[str, 
             if t != table or col not in df.columns:
                 continue
             bad = df[col].is_not_null() & ~df[col].is_in(list(allowed))
+            if not bad.any():
+                continue
             for r, v in df.filter(bad).select("_row", col).iter_rows():
                 rejects.append(Reject(r, col, v, f"{col} must be one of {sorted(allowed)}", table))
             df = df.filter(~bad)
@@ -288,18 +366,32 @@ def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
     names = display_names or [p.name for p in paths]
     with store.writer() as w:
         cfg = config.load(store.root)
-        outcomes, problems = [], []
-        for p, name in zip(paths, names, strict=True):
-            try:
-                outcomes.append(analyse(Path(p), as_of=as_of, tool=tool, display_name=name, settings=cfg,
-                                        mapping_path=mapping_path, store_root=store.root,
-                                        date_order=date_order))
-            except IngestFailed as exc:
-                problems.extend(exc.problems)
-        if problems:
-            raise IngestFailed(problems)
-        manifest = stage(w, outcomes, paths, user or current_user(), tool)
-        version = w.publish(manifest)
+        outcomes, problems, copies = [], [], []
+        try:
+            for p, name in zip(paths, names, strict=True):
+                # The raw file is copied into the store (and hashed) by a thread while it is parsed;
+                # a big file's rows are written as the segment of the ingest id it will get.
+                copies.append(w.copy_raw(Path(p)) if Path(p).is_file() else None)
+                try:
+                    outcomes.append(analyse(
+                        Path(p), as_of=as_of, tool=tool, display_name=name, settings=cfg,
+                        mapping_path=mapping_path, store_root=store.root, date_order=date_order,
+                        sha256=copies[-1].sha256 if copies[-1] else None,
+                        ingest_id=w.next_ingest_id(len(outcomes)), work_dir=w.tmp))
+                except IngestFailed as exc:
+                    problems.extend(exc.problems)
+            if problems:
+                raise IngestFailed(problems)
+            manifest = stage(w, outcomes, paths, user or current_user(), tool,
+                             [c.dest if c else None for c in copies])
+            version = w.publish(manifest)
+        except BaseException:
+            for c in copies:
+                if c is not None:
+                    c.cancel()
+            outcomes.clear()   # their scratch folders live in the writer's tmp
+            w.discard()
+            raise
     for o in outcomes:
         o.version = version
     _audit(store, manifest["user"], "ingest", {"version": version, "files": [o.file_name for o in outcomes],
@@ -308,13 +400,15 @@ def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
 
 
 def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
-          tool_override: str | None) -> dict:
-    """Keep the raw files, place the new segments over the current ones; return the new manifest."""
+          tool_override: str | None, copied: list[Path | None] | None = None) -> dict:
+    """Keep the raw files, place the new segments over the current ones; return the new manifest.
+
+    `copied`: per file, its bytes already copied into the writer's tmp (`Writer.copy_raw`)."""
     segments = {t: dict(s) for t, s in w.base["segments"].items()}
     ingests = list(w.base["ingests"])
-    for o, p in zip(outcomes, paths, strict=True):
+    for i, (o, p) in enumerate(zip(outcomes, paths, strict=True)):
         o.ingest_id = len(ingests) + 1
-        w.stage_raw(Path(p), o.sha256, o.file_name)
+        w.stage_raw(Path(p), o.sha256, o.file_name, copied[i] if copied else None)
         if o.mapping and o.mapping[1] is not None:
             w.stage_copy(o.mapping[1], f"mappings/{o.mapping[0]}.toml")
         rejects_file = place(w, segments, o)
@@ -345,8 +439,12 @@ def place(w: Writer, segments: dict, o: FileOutcome) -> str | None:
         existing = segments.get(table, {}).get(seg_key)
         if existing and existing.get("as_of") and existing["as_of"] > o.as_of.isoformat():
             continue
-        body = df.drop("_row").with_columns(pl.lit(o.ingest_id, dtype=pl.Int64).alias(schema.INGEST_ID))
-        rel = w.stage_frame(f"segments/{table}", uuid.uuid4().hex, body)
+        ready = o.segment_files.get(table)
+        if ready is not None and ready[1] == o.ingest_id and ready[0].exists():
+            rel = w.stage_file(f"segments/{table}", uuid.uuid4().hex, ready[0])   # written while parsed
+        else:
+            body = df.drop("_row").with_columns(pl.lit(o.ingest_id, dtype=pl.Int64).alias(schema.INGEST_ID))
+            rel = w.stage_frame(f"segments/{table}", uuid.uuid4().hex, body)
         segments.setdefault(table, {})[seg_key] = {
             "file": rel, "ingest_id": o.ingest_id, "as_of": o.as_of.isoformat(), "rows": o.tables[table]}
     if not o.rejects:
@@ -379,7 +477,7 @@ def replay(store: Store, w: Writer, ingest_ids: list[int]) -> tuple[dict, dict]:
                     tool=None if rec["tool"] == "mapping" else (rec.get("tool_override") or rec["tool"]),
                     display_name=rec["file_name"], settings=cfg, store_root=store.root,
                     mapping_path=store.path("mappings", f"{mapped}.toml") if mapped else None,
-                    date_order=rec.get("date_order"))
+                    date_order=rec.get("date_order"), ingest_id=iid, work_dir=w.tmp)
         o.ingest_id = iid
         rejects[iid] = place(w, segments, o)
     return segments, rejects

@@ -249,6 +249,10 @@ _PLAIN = r"^-?[0-9]+(?:\.[0-9]{1,2})?$"
 
 def _parse_amounts(s: pl.Series, decimal: str | None) -> tuple[pl.DataFrame, Parsed]:
     """Shared body of to_number / to_money: returns (the `_amount_parts` frame, Parsed)."""
+    if decimal in (None, ".") and s.dtype == pl.String and s.str.contains(_PLAIN).fill_null(True).all():
+        # Every cell is plain (so none has spaces around it or is blank): no clean-up needed.
+        parts = pl.DataFrame({"v": s}).select(_V, pl.lit(None, dtype=pl.String).alias("currency"))
+        return parts, _finish(s, parts["v"], s.cast(pl.Float64), [], what="number")
     df = _frame(s)
     if decimal in (None, ".") and df["v"].str.contains(_PLAIN).fill_null(True).all():
         parts = df.select(_V, pl.lit(None, dtype=pl.String).alias("currency"))

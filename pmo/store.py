@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -34,6 +36,7 @@ import polars as pl
 from pmo import config
 
 VERSION_DIGITS = 6
+SEGMENT_COMPRESSION = "zstd"   # of segment Parquet files
 
 
 class StoreBusy(Exception):
@@ -168,13 +171,35 @@ class Writer:
     def next_ingest_id(self, staged: int = 0) -> int:
         return len(self.base["ingests"]) + 1 + staged
 
-    def stage_raw(self, src: Path, sha256: str, file_name: str) -> None:
+    def stage_raw(self, src: Path, sha256: str, file_name: str, copied: Path | None = None) -> None:
+        """Keep `src` under raw/ on publish. `copied`: its bytes already copied into tmp
+        (`copy_raw`), used instead of copying again."""
         dest = self.store.raw_path(sha256, file_name)
         if dest.exists():
             return
-        staged = self.tmp / f"raw-{sha256}"
-        shutil.copyfile(src, staged)
+        staged = copied if copied is not None else self.tmp / f"raw-{sha256}"
+        if copied is None:
+            shutil.copyfile(src, staged)
         self._moves.append((staged, dest))
+
+    def copy_raw(self, src: Path) -> RawCopy:
+        """Start copying `src` into tmp in a thread, hashing it on the way (one read of the file
+        for both); meanwhile the caller parses it. See `stage_raw(copied=...)`."""
+        return RawCopy(Path(src), self.tmp / f"raw-{uuid.uuid4().hex}")
+
+    def stage_file(self, kind: str, name: str, src: Path) -> str:
+        """Take a finished Parquet file (a big file's segment, written while it was parsed) into
+        tmp; return its final path relative to the store root."""
+        rel = f"{kind}/{name}.parquet"
+        staged = self.tmp / f"{kind.replace('/', '_')}-{name}.parquet"
+        shutil.move(src, staged)   # a rename: the file was written on the store's disk
+        self._moves.append((staged, self.store.path(rel)))
+        return rel
+
+    def discard(self) -> None:
+        """Drop everything staged (a failed ingest): the store stays exactly as it was."""
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self._moves.clear()
 
     def stage_copy(self, src: Path, rel: str) -> None:
         """Copy a small file (a mapping) into the store at `rel` on publish."""
@@ -212,6 +237,52 @@ class Writer:
         _fsync_dir(self.store.root)
         shutil.rmtree(self.tmp, ignore_errors=True)
         return version
+
+
+class RawCopy:
+    """A file copied byte for byte to `dest` by a thread that hashes it on the way (sha256 and
+    file I/O release the GIL, so this overlaps with parsing the file)."""
+
+    CHUNK = 4 << 20
+
+    def __init__(self, src: Path, dest: Path):
+        self.src, self.dest = src, dest
+        self._sha256: str | None = None
+        self._error: BaseException | None = None
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"pmo-raw-copy-{src.name}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            h = hashlib.sha256()
+            buf = bytearray(self.CHUNK)
+            view = memoryview(buf)
+            with self.src.open("rb") as fin, self.dest.open("wb") as fout:
+                while not self._cancel.is_set():
+                    n = fin.readinto(buf)
+                    if not n:
+                        break
+                    h.update(view[:n])
+                    fout.write(view[:n])
+            if not self._cancel.is_set():
+                self._sha256 = h.hexdigest()
+        except BaseException as exc:   # noqa: BLE001 - handed to the caller by sha256()
+            self._error = exc
+
+    def sha256(self) -> str:
+        """The file's sha256 once the copy is complete; raises what the copy raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._sha256 is None:
+            raise RuntimeError(f"the copy of {self.src} was cancelled")
+        return self._sha256
+
+    def cancel(self) -> None:
+        """Stop early and wait for the thread (a failed ingest)."""
+        self._cancel.set()
+        self._thread.join()
 
 
 def _fsync_dir(d: Path) -> None:

@@ -33,7 +33,10 @@ def tables_of(tables) -> list[RawTable]:
 def drop_blank_rows(df: pl.DataFrame) -> pl.DataFrame:
     """`df` without the rows whose every cell (other than `_row`) is empty."""
     cols = [c for c in df.columns if c != "_row"]
-    return df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cols)) if cols else df
+    if not cols:
+        return df
+    keep = df.select(pl.any_horizontal(pl.col(c).is_not_null() for c in cols).alias("k"))["k"]
+    return df if keep.all() else df.filter(keep)
 
 
 def with_data(t: RawTable, df: pl.DataFrame) -> RawTable:
@@ -376,3 +379,33 @@ def parse_periods(text: pl.Series, fiscal_year: pl.Series | None = None, start_m
                      f"the year it ends in ({first['v']!r} = {month})")
     bad = (out["v"].is_not_null() & values.is_null()).alias(text.name)
     return pp.Parsed(values.alias(text.name), bad, "; ".join(notes))
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns that repeat a few values
+# ---------------------------------------------------------------------------------------------
+
+
+def per_value(s: pl.Series, f: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """`f` over `s`, computed once per distinct value and mapped back to every row.
+
+    A ledger's cost centre, currency or Capex/Opex column repeats a few values over millions of
+    lines. Same values as `f` over every row; when `f` changes no value, `s` itself is returned.
+    """
+    uniq = s.unique(maintain_order=True)
+    if len(uniq) > max(len(s) // 4, 1000):
+        return pl.DataFrame({"v": s}).select(f(pl.col("v")).alias(s.name)).to_series()
+    mapped = pl.DataFrame({"v": uniq}).select(f(pl.col("v")).alias("v")).to_series()
+    if mapped.dtype == uniq.dtype and mapped.equals(uniq):
+        return s
+    keys = uniq.is_not_null()
+    default = mapped.filter(~keys)
+    return s.replace_strict(uniq.filter(keys), mapped.filter(keys),
+                            default=default[0] if len(default) else None,
+                            return_dtype=mapped.dtype).alias(s.name)
+
+
+def matching_values(s: pl.Series, condition: Callable[[pl.Expr], pl.Expr]) -> list:
+    """The distinct values of `s`, in order of first appearance, for which `condition` holds."""
+    uniq = pl.DataFrame({"v": s.unique(maintain_order=True)})
+    return uniq.filter(condition(pl.col("v")).fill_null(False))["v"].to_list()

@@ -40,6 +40,8 @@ from pmo.importers._common import (
     code_of,
     coverage,
     date_order,
+    matching_values,
+    per_value,
     drop_blank_rows,
     fiscal_year_start,
     has_any,
@@ -225,22 +227,24 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult, start: i
     kind_cols = [c for c in df.columns if c != "_row" and c not in used and c not in period_cols
                  and kind_of_header(c.split("#")[0])]
 
-    # Total rows: a key cell saying Total / Σ / Grand Total.
-    total = pl.lit(False)
-    for c in {kind_c, t.col(*COST_CENTER), t.col(*CATEGORY)} - {None}:
-        total = total | pl.col(c).str.to_lowercase().str.contains(_TOTAL_VALUE).fill_null(False)
-    total = total | pl.col(project_c).str.to_lowercase().str.contains(_TOTAL_PROJECT).fill_null(False)
-    is_total = df.select(total.alias("t"))["t"]
-    if is_total.any():
+    # Total rows: a key cell saying Total / Σ / Grand Total. Judged once per distinct value.
+    totals = [(c, matching_values(df[c], lambda e: e.str.to_lowercase().str.contains(_TOTAL_VALUE)))
+              for c in {kind_c, t.col(*COST_CENTER), t.col(*CATEGORY)} - {None}]
+    totals.append((project_c, matching_values(df[project_c],
+                                              lambda e: e.str.to_lowercase().str.contains(_TOTAL_PROJECT))))
+    totals = [(c, v) for c, v in totals if len(v)]
+    if totals:
+        is_total = df.select(pl.any_horizontal(pl.col(c).is_in(v) for c, v in totals).alias("t"))["t"]
         rows = df.filter(is_total)["_row"].to_list()
         result.notes.append(f"dropped {_count(len(rows), 'total row')} ({_rows(rows)})")
         df = df.filter(~is_total)
 
     # Rows without a project: one reject per file row, before any melting.
     no_project = df[project_c].is_null()
-    for r in df.filter(no_project)["_row"].to_list():
-        result.rejects.append(Reject(r, project_c, None, "project is empty", "financials"))
-    df = df.filter(~no_project)
+    if no_project.any():
+        for r in df.filter(no_project)["_row"].to_list():
+            result.rejects.append(Reject(r, project_c, None, "project is empty", "financials"))
+        df = df.filter(~no_project)
 
     keys = {
         "project_id": pl.col(project_c),
@@ -344,45 +348,75 @@ def _finish(long: pl.DataFrame, t: RawTable, ctx: IngestContext, result: ImportR
         result.notes.append(re.sub(r" on row \d+", "", periods.note) if pairs.height < long.height
                             else periods.note)
     pairs = pairs.with_columns(period=periods.values, _pbad=periods.bad)
-    long = long.join(pairs, on=["period_text", "fy_text"], how="left", nulls_equal=True, maintain_order="left")
-    long = long.with_columns(_pbad=pl.col("_pbad") | pl.col("period_text").is_null())
-    _reject(result, long, "_pbad", lambda r: r["period_text"], period_name,
-            lambda r: ("period is empty" if r["period_text"] is None else
-                       "period not understood (e.g. 2026-03, 03/2026, Mar-26, FY26 P3, or P03 with a "
-                       "Fiscal Year column)"))
-    long = long.filter(~pl.col("_pbad"))
+    long = _look_up(long, pairs, ["period_text", "fy_text"], {"period": pl.Date, "_pbad": pl.Boolean})
+    long = long.with_columns(_pbad=pl.col("_pbad").fill_null(False) | pl.col("period_text").is_null())
+    long = _reject(result, long, "_pbad", lambda r: r["period_text"], period_name,
+                   lambda r: ("period is empty" if r["period_text"] is None else
+                              "period not understood (e.g. 2026-03, 03/2026, Mar-26, FY26 P3, or P03 with a "
+                              "Fiscal Year column)"))
     # Kind
     kinds = long.select("kind_text").unique().with_columns(kind=kind_expr(pl.col("kind_text")))
-    long = long.join(kinds, on="kind_text", how="left", nulls_equal=True, maintain_order="left")
+    long = _look_up(long, kinds, ["kind_text"], {"kind": pl.String})
     long = long.with_columns(_kbad=pl.col("kind").is_null())
-    _reject(result, long, "_kbad", lambda r: r["kind_text"], None,
-            lambda r: f"'{r['kind_text']}' is not budget, actual, forecast or commitment", col_field="kind_col")
-    long = long.filter(~pl.col("_kbad"))
+    long = _reject(result, long, "_kbad", lambda r: r["kind_text"], None,
+                   lambda r: f"'{r['kind_text']}' is not budget, actual, forecast or commitment",
+                   col_field="kind_col")
     # Amount and currency
     money, symbol = to_money(long["amount_text"])
     if parser_note(money.note):
         result.notes.append(f"amounts: {parser_note(money.note)}")
     long = long.with_columns(amount_original=money.values, _abad=money.bad, _sym=symbol)
-    _reject(result, long, "_abad", lambda r: r["amount_text"], None,
-            lambda r: "amount is not a number", col_field="amount_col")
-    long = long.filter(~pl.col("_abad"))
-    capex = pl.col("capex_raw").str.to_lowercase().str.strip_chars()
+    long = _reject(result, long, "_abad", lambda r: r["amount_text"], None,
+                   lambda r: "amount is not a number", col_field="amount_col")
+    # Currency, cost centre and Capex/Opex repeat a few values: each is read once per distinct value.
     long = long.with_columns(
-        currency=pl.coalesce(pl.col("currency_text").str.strip_chars().str.to_uppercase(), pl.col("_sym")),
-        cost_center=code_of(pl.col("cost_center").cast(pl.String)),
-        capex_opex=pl.when(capex.str.contains(r"^(?:capex|capital|cap|investment|invest)\b")).then(pl.lit("capex"))
-        .when(capex.str.contains(r"^(?:opex|operating|operational|op|expense|expensed)\b")).then(pl.lit("opex")),
+        currency=pl.coalesce(per_value(long["currency_text"], lambda e: e.str.strip_chars().str.to_uppercase()),
+                             pl.col("_sym")),
+        cost_center=per_value(long["cost_center"].cast(pl.String), code_of),
+        capex_opex=per_value(long["capex_raw"], _capex_opex),
     )
-    odd = long.filter(pl.col("capex_raw").is_not_null() & pl.col("capex_opex").is_null())
-    if odd.height:
-        result.notes.append(f"{_count(odd.height, 'Capex/Opex value')} not read as capex or opex "
-                            f"(e.g. {odd['capex_raw'][0]!r}); left empty")
+    odd_values = matching_values(long["capex_raw"], lambda e: e.is_not_null() & _capex_opex(e).is_null())
+    if odd_values:
+        n_odd = int(long["capex_raw"].is_in(odd_values).sum())
+        result.notes.append(f"{_count(n_odd, 'Capex/Opex value')} not read as capex or opex "
+                            f"(e.g. {odd_values[0]!r}); left empty")
     return long.select("_row", "project_id", "period", "category", "cost_center", "kind",
                        "amount_original", "currency", "capex_opex")
 
 
+def _capex_opex(e: pl.Expr) -> pl.Expr:
+    """Capex/Opex text -> 'capex' | 'opex' | NULL."""
+    t = e.str.to_lowercase().str.strip_chars()
+    return (pl.when(t.str.contains(r"^(?:capex|capital|cap|investment|invest)\b")).then(pl.lit("capex"))
+            .when(t.str.contains(r"^(?:opex|operating|operational|op|expense|expensed)\b")).then(pl.lit("opex")))
+
+
 def _reject(result: ImportResult, df: pl.DataFrame, flag: str, value, column: str | None, reason,
-            col_field: str | None = None) -> None:
+            col_field: str | None = None) -> pl.DataFrame:
+    """One reject per row where `flag` holds; returns the other rows."""
+    if not df[flag].any():
+        return df
     for r in df.filter(pl.col(flag)).iter_rows(named=True):
         col = r[col_field] if col_field else column
         result.rejects.append(Reject(r["_row"], col, value(r), reason(r), "financials"))
+    return df.filter(~pl.col(flag))
+
+
+def _look_up(long: pl.DataFrame, table: pl.DataFrame, keys: list[str], values: dict) -> pl.DataFrame:
+    """`long` with the `values` columns of `table` (one row per distinct `keys`) added by key,
+    in row order. When the first key alone decides the values (a period column whose fiscal year
+    adds nothing), a hash look-up on it replaces the join."""
+    first = keys[0]
+    decided = table.filter(pl.col(first).is_not_null())
+    alone = len(keys) == 1 or decided.select(pl.struct(first, *values).n_unique()).item() == \
+        decided[first].n_unique()
+    # A NULL key is looked up as NULL values; the join keeps whatever the table says for it.
+    null_keyed = table.filter(pl.col(first).is_null()).select(
+        pl.any_horizontal(pl.col(v).is_not_null() & (pl.col(v) != pl.lit(False)) if d == pl.Boolean
+                          else pl.col(v).is_not_null() for v, d in values.items()).any()).item()
+    if not alone or null_keyed:
+        return long.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    decided = decided.unique(first, maintain_order=True)
+    return long.with_columns(
+        pl.col(first).replace_strict(decided[first], decided[v], default=None, return_dtype=dtype).alias(v)
+        for v, dtype in values.items())
