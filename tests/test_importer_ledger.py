@@ -227,3 +227,50 @@ def test_line_column_of_cost_lines_is_the_category_when_the_sheet_names_the_kind
         ("P1", date(2026, 2, 1), "Vendor", "budget", 6.0, 3),
     ]
     assert o.rejects == [] and "dropped 1 total row (row 4)" in o.notes
+
+
+def test_blank_key_cells_do_not_make_a_row_a_total(tmp_path):
+    # Total rows are found per distinct value; a blank cost centre or category is not a total.
+    f = tmp_path / "ledger.csv"
+    f.write_text("Cost Center,Project,Category,Capex/Opex,Period,Version,Currency,Amount\n"
+                 "CC1,P1,Labour,OPEX,2026-01,Actual,usd,10\n"
+                 ",P2,,,2026-01,Budget,,20\n"
+                 "Total,,,,2026-01,Actual,,30\n"
+                 "CC1 IT Ops,P3,Labour,Capital,2026-02,Actual, eur ,5\n"
+                 "CC2,P4,Labour,Grants,2026-02,Actual,GBP,7\n")
+    o = analyse(f, settings=settings())
+    assert rows(o) == [
+        ("P1", date(2026, 1, 1), "Labour", "CC1", "actual", 10.0, "USD", "opex", 2),
+        ("P2", date(2026, 1, 1), None, None, "budget", 20.0, None, None, 3),
+        ("P3", date(2026, 2, 1), "Labour", "CC1", "actual", 5.0, "EUR", "capex", 5),
+        ("P4", date(2026, 2, 1), "Labour", "CC2", "actual", 7.0, "GBP", None, 6),
+    ]
+    assert o.rejects == []
+    assert "dropped 1 total row (row 4)" in o.notes
+    assert "1 Capex/Opex value not read as capex or opex (e.g. 'Grants'); left empty" in o.notes
+
+
+def test_fiscal_year_decides_bare_periods_row_by_row(tmp_path):
+    # `P03` means a different month in each fiscal year: the period is looked up per (period, year).
+    f = tmp_path / "ledger.csv"
+    f.write_text("Project,Fiscal Year,Period,Version,Amount\n"
+                 "P1,FY2026,P03,Actual,1\nP1,FY2025,P03,Actual,2\nP1,FY2026,2026-05,Actual,3\nP1,,P03,Actual,4\n")
+    o = analyse(f, settings=settings(fiscal_year_start_month=4))
+    assert [(r[1], r[5]) for r in rows(o)] == [(date(2025, 6, 1), 1.0), (date(2024, 6, 1), 2.0),
+                                               (date(2026, 5, 1), 3.0)]
+    assert [(r[0], r[1], r[2]) for r in rejects(o)] == [(5, "Period", "P03")]
+
+
+def test_per_value_and_look_up_match_the_row_by_row_result():
+    from pmo.importers._common import look_up, per_value
+
+    s = pl.Series("cc", ["CC1 IT", None, "cc2", "CC1 IT", "X"] * 3)
+    upper = per_value(s, lambda e: e.str.to_uppercase())
+    assert upper.to_list() == ["CC1 IT", None, "CC2", "CC1 IT", "X"] * 3 and upper.name == "cc"
+    same = per_value(s, lambda e: e.str.strip_chars())
+    assert same is s                                  # nothing changed: the column itself
+    # A NULL key carries its own value; a key mapped to NULL stays NULL.
+    keys = pl.Series(["a", None, "b"])
+    assert look_up(pl.Series(["b", None, "a", "b"]), keys, pl.Series([1, 0, None])).to_list() == [None, 0, 1, None]
+    assert look_up(pl.Series(["b", None]), pl.Series(["b"]), pl.Series([date(2026, 1, 1)])).to_list() == \
+        [date(2026, 1, 1), None]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import pytest
 
-from pmo import db, ingest
+from pmo import db, ingest, schema
 from pmo.ingest import IngestFailed, analyse, ingest_files
 
 from conftest import FIXTURES
+from test_store import snapshot
 
 LEDGER = FIXTURES / "ledger" / "fpna_ledger_2026-03.csv"
+FX_A = FIXTURES / "store" / "fx_a.csv"
 
 
 def test_sliced_parse_equals_whole_parse(monkeypatch):
@@ -41,3 +45,46 @@ def test_slices_that_disagree_on_date_order_are_refused(monkeypatch, tmp_path):
     with pytest.raises(IngestFailed) as exc:
         analyse(f)
     assert "parts of the file read differently (day-first in some rows, month-first in others)" in exc.value.problems[0]
+
+
+def _segment(store, con_version=None) -> pl.DataFrame:
+    con = db.connect(store, con_version).con
+    seg = con.sql("select * from seg_financials").pl()
+    return seg.sort(seg.columns, nulls_last=True)
+
+
+def test_slices_are_written_as_the_published_segment(monkeypatch, store):
+    whole = analyse(LEDGER).frames["financials"].drop("_row")
+    whole = whole.sort(whole.columns, nulls_last=True)
+    monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
+    monkeypatch.setattr(ingest, "CHUNK_ROWS", 2)
+    ingest_files(store, [FX_A])                        # ingest 1: another source first
+    [o] = ingest_files(store, [LEDGER])                # ingest 2: its slices are the segment file
+    assert o.ingest_id == 2 and not list(store.path("tmp").rglob("*.parquet"))
+    seg = _segment(store)
+    assert seg.drop(schema.INGEST_ID).equals(whole) and seg[schema.INGEST_ID].unique().to_list() == [2]
+    # Rebuilding from the raw files writes the same rows again, under the same ingest ids.
+    ingest.rebuild(store)
+    assert _segment(store).equals(seg)
+
+
+def test_a_failed_sliced_ingest_leaves_the_store_as_it_was(monkeypatch, store, tmp_path):
+    ingest_files(store, [LEDGER])
+    before = snapshot(store.root)
+    f = tmp_path / "ledger.csv"
+    f.write_text("Project,Period,Version,Amount\nP1,13/01/2026,Actual,10\nP1,01/13/2026,Actual,20\n")
+    monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
+    monkeypatch.setattr(ingest, "CHUNK_ROWS", 1)
+    with pytest.raises(IngestFailed):
+        ingest_files(store, [FX_A, f])                 # the good file's raw copy was already made
+    assert snapshot(store.root) == before
+
+
+def test_a_sliced_ingest_takes_the_callers_date_order(monkeypatch, tmp_path):
+    # The slices are parsed in Polars' sink thread: --date-order must reach them there too.
+    f = tmp_path / "ledger.csv"
+    f.write_text("Project,Period,Version,Amount\nP1,01/02/2026,Actual,10\nP1,03/04/2026,Actual,20\n")
+    monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
+    monkeypatch.setattr(ingest, "CHUNK_ROWS", 1)
+    o = analyse(f, date_order="dmy")
+    assert o.frames["financials"].collect()["period"].to_list() == [date(2026, 2, 1), date(2026, 4, 1)]

@@ -495,3 +495,19 @@ def test_by_unique_gives_the_same_values_and_recounts_bad_rows():
     assert fast.values.to_list() == direct.values.to_list()
     assert fast.bad.to_list() == direct.bad.to_list()
     assert fast.note == "dates read day-first ('13/01/2026' settles it); 50000 unreadable dates (e.g. 'x')"
+
+
+def test_reader_tidy_strips_and_blanks_only_where_needed():
+    from pmo.readers import tidy
+
+    body = pl.DataFrame({"c0": ["a", " b ", "\u00a0", None], "c1": ["1", "2", "3", "4"]})
+    out = tidy(body)
+    assert out["c0"].to_list() == ["a", "b", None, None]
+    assert out["c1"].to_list() == ["1", "2", "3", "4"]
+
+
+def test_money_plain_and_padded_amounts_read_the_same():
+    plain, _ = to_money(pl.Series(["12.50", "-3", None]))
+    padded, _ = to_money(pl.Series([" 12.50", "-3 ", ""]))
+    assert plain.values.to_list() == padded.values.to_list() == [12.5, -3.0, None]
+    assert plain.bad.to_list() == padded.bad.to_list() == [False, False, False]

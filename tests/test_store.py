@@ -143,3 +143,27 @@ def test_remove_ingest_publishes_version_without_it(store):
     ingest_files(store, [FX_B])
     remove_ingest(store, 2)
     assert fx_rows(store) == first
+
+
+def test_raw_copy_hashes_exactly_what_it_copies(tmp_path):
+    import hashlib
+
+    from pmo.store import RawCopy
+
+    data = bytes(range(256)) * 40_000                  # 10 MB: several read chunks
+    src = tmp_path / "export.csv"
+    src.write_bytes(data)
+    copy = RawCopy(src, tmp_path / "copy")
+    assert copy.sha256() == hashlib.sha256(data).hexdigest()
+    assert (tmp_path / "copy").read_bytes() == data
+    with pytest.raises(FileNotFoundError):
+        RawCopy(tmp_path / "missing.csv", tmp_path / "copy2").sha256()
+
+
+def test_a_failed_batch_leaves_no_staged_files(store):
+    ingest_files(store, [FX_A])
+    before = snapshot(store.root)
+    with pytest.raises(IngestFailed):
+        ingest_files(store, [FX_B, NOT_AN_EXPORT])    # fx_b was copied and parsed before the failure
+    assert snapshot(store.root) == before
+    assert not store.path("tmp").exists() or not any(store.path("tmp").iterdir())

@@ -392,20 +392,33 @@ def per_value(s: pl.Series, f: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
     A ledger's cost centre, currency or Capex/Opex column repeats a few values over millions of
     lines. Same values as `f` over every row; when `f` changes no value, `s` itself is returned.
     """
-    uniq = s.unique(maintain_order=True)
-    if len(uniq) > max(len(s) // 4, 1000):
+    uniq = s.unique()
+    if len(uniq) > max(len(s) // 4, 1000) or s.dtype != pl.String:
         return pl.DataFrame({"v": s}).select(f(pl.col("v")).alias(s.name)).to_series()
     mapped = pl.DataFrame({"v": uniq}).select(f(pl.col("v")).alias("v")).to_series()
     if mapped.dtype == uniq.dtype and mapped.equals(uniq):
         return s
-    keys = uniq.is_not_null()
-    default = mapped.filter(~keys)
-    return s.replace_strict(uniq.filter(keys), mapped.filter(keys),
-                            default=default[0] if len(default) else None,
-                            return_dtype=mapped.dtype).alias(s.name)
+    return look_up(s, uniq, mapped)
+
+
+def look_up(s: pl.Series, keys: pl.Series, values: pl.Series) -> pl.Series:
+    """Per row of the String Series `s`: `values[i]` where `keys[i]` equals the cell (`keys` distinct
+    and holding every value of `s`); a NULL cell gets the value of a NULL key, if any, else NULL.
+
+    `s` is cast to an Enum over `keys` and its category index gathers from `values`: about twice
+    as fast as `replace_strict` on a million rows."""
+    present = keys.is_not_null()
+    idx = s.cast(pl.Enum(keys.filter(present))).to_physical()
+    out = values.filter(present).gather(idx).alias(s.name)
+    null_value = values.filter(~present)[0] if not present.all() else None
+    if null_value is not None and s.null_count():
+        out = pl.DataFrame({"s": s, "o": out}).select(
+            pl.when(pl.col("s").is_null()).then(pl.lit(null_value, dtype=out.dtype)).otherwise(pl.col("o"))
+            .alias(s.name)).to_series()
+    return out
 
 
 def matching_values(s: pl.Series, condition: Callable[[pl.Expr], pl.Expr]) -> list:
-    """The distinct values of `s`, in order of first appearance, for which `condition` holds."""
-    uniq = pl.DataFrame({"v": s.unique(maintain_order=True)})
+    """The distinct values of `s` (in no particular order) for which `condition` holds."""
+    uniq = pl.DataFrame({"v": s.unique()})
     return uniq.filter(condition(pl.col("v")).fill_null(False))["v"].to_list()

@@ -40,6 +40,7 @@ from pmo.importers._common import (
     code_of,
     coverage,
     date_order,
+    look_up,
     matching_values,
     per_value,
     drop_blank_rows,
@@ -234,7 +235,7 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult, start: i
                                               lambda e: e.str.to_lowercase().str.contains(_TOTAL_PROJECT))))
     totals = [(c, v) for c, v in totals if len(v)]
     if totals:
-        is_total = df.select(pl.any_horizontal(pl.col(c).is_in(v) for c, v in totals).alias("t"))["t"]
+        is_total = df.select(pl.any_horizontal(pl.col(c).is_in(v).fill_null(False) for c, v in totals).alias("t"))["t"]
         rows = df.filter(is_total)["_row"].to_list()
         result.notes.append(f"dropped {_count(len(rows), 'total row')} ({_rows(rows)})")
         df = df.filter(~is_total)
@@ -369,17 +370,18 @@ def _finish(long: pl.DataFrame, t: RawTable, ctx: IngestContext, result: ImportR
     long = _reject(result, long, "_abad", lambda r: r["amount_text"], None,
                    lambda r: "amount is not a number", col_field="amount_col")
     # Currency, cost centre and Capex/Opex repeat a few values: each is read once per distinct value.
+    capex = pl.DataFrame({"raw": long["capex_raw"].unique()}).with_columns(read=_capex_opex(pl.col("raw")))
     long = long.with_columns(
         currency=pl.coalesce(per_value(long["currency_text"], lambda e: e.str.strip_chars().str.to_uppercase()),
                              pl.col("_sym")),
         cost_center=per_value(long["cost_center"].cast(pl.String), code_of),
-        capex_opex=per_value(long["capex_raw"], _capex_opex),
+        capex_opex=look_up(long["capex_raw"], capex["raw"], capex["read"]),
     )
-    odd_values = matching_values(long["capex_raw"], lambda e: e.is_not_null() & _capex_opex(e).is_null())
-    if odd_values:
-        n_odd = int(long["capex_raw"].is_in(odd_values).sum())
-        result.notes.append(f"{_count(n_odd, 'Capex/Opex value')} not read as capex or opex "
-                            f"(e.g. {odd_values[0]!r}); left empty")
+    odd_values = capex.filter(pl.col("raw").is_not_null() & pl.col("read").is_null())["raw"]
+    if len(odd_values):
+        odd = long.filter(pl.col("capex_raw").is_in(odd_values.to_list()))
+        result.notes.append(f"{_count(odd.height, 'Capex/Opex value')} not read as capex or opex "
+                            f"(e.g. {odd['capex_raw'][0]!r}); left empty")
     return long.select("_row", "project_id", "period", "category", "cost_center", "kind",
                        "amount_original", "currency", "capex_opex")
 
@@ -416,7 +418,6 @@ def _look_up(long: pl.DataFrame, table: pl.DataFrame, keys: list[str], values: d
                           else pl.col(v).is_not_null() for v, d in values.items()).any()).item()
     if not alone or null_keyed:
         return long.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
-    decided = decided.unique(first, maintain_order=True)
-    return long.with_columns(
-        pl.col(first).replace_strict(decided[first], decided[v], default=None, return_dtype=dtype).alias(v)
-        for v, dtype in values.items())
+    decided = decided.unique(first)
+    return long.with_columns(look_up(long[first], decided[first], decided[v]).cast(dtype).alias(v)
+                             for v, dtype in values.items())
