@@ -135,8 +135,8 @@ class Connected:
 # project_health reads it). Unscoped tables are also saved as Parquet under the store's
 # cache/<version>-<key>/, written by `pmo ingest` right after it publishes a version, so a new
 # dashboard process reads them instead of recomputing (benchmarks/RESULTS.md).
-MATERIALISE = ("projects", "tasks", "project_milestones", "ledger_monthly", "project_health",
-               "salary_positions")
+MATERIALISE = ("projects", "status_snapshots", "tasks", "project_milestones", "ledger_monthly",
+               "project_health", "salary_positions")
 CACHE_KEEP = 8     # cache entries (version x settings) kept; older ones are deleted
 
 
@@ -187,7 +187,7 @@ def _materialise_one(connected: Connected, view: str) -> None:
 
 
 # How each saved table is sorted: a query for one project reads only its row groups.
-CACHE_ORDER = {"projects": "project_id", "tasks": "project_id, task_id",
+CACHE_ORDER = {"projects": "project_id", "status_snapshots": "project_id, as_of", "tasks": "project_id, task_id",
                "project_milestones": "project_id, task_id", "ledger_monthly": "project_id, period",
                "project_health": "project_id, as_of", "salary_positions": "employee_id"}
 CACHE_ROW_GROUP = 100_000

@@ -73,7 +73,7 @@ def test_warm_saves_the_tables_for_the_version_and_a_new_connection_reads_them(s
     assert len(entries) == 1 and entries[0].name.startswith("000001-")
     assert sorted(p.name for p in entries[0].iterdir()) == [
         "ledger_monthly.parquet", "project_health.parquet", "project_milestones.parquet", "projects.parquet",
-        "results", "salary_positions.parquet", "tasks.parquet"]
+        "results", "salary_positions.parquet", "status_snapshots.parquet", "tasks.parquet"]
     # Prove the saved file is what a new connection serves: change one amount in it.
     saved = entries[0] / "ledger_monthly.parquet"
     pl.read_parquet(saved).with_columns(
@@ -91,7 +91,7 @@ def test_a_saved_table_is_read_without_computing_the_tables_it_was_made_from(sto
     assert connected.materialised == {"project_health"}      # not what it was made from
     cold = db.connect(make_store(store.root.parent / "other", TABLES))
     db.materialise(cold, "select * from project_health")     # nothing saved: computed from them
-    assert cold.materialised == {"projects", "tasks", "ledger_monthly", "project_health"}
+    assert cold.materialised == {"projects", "status_snapshots", "tasks", "ledger_monthly", "project_health"}
 
 
 def test_a_settings_change_does_not_serve_tables_saved_under_the_old_settings(store):
