@@ -88,3 +88,16 @@ def test_a_sliced_ingest_takes_the_callers_date_order(monkeypatch, tmp_path):
     monkeypatch.setattr(ingest, "CHUNK_ROWS", 1)
     o = analyse(f, date_order="dmy")
     assert o.frames["financials"].collect()["period"].to_list() == [date(2026, 2, 1), date(2026, 4, 1)]
+
+
+def test_a_problem_inside_a_slice_is_one_clear_message(monkeypatch, tmp_path):
+    # Raised while Polars' sink pulls the slices: it reaches the caller as the usual IngestFailed.
+    f = tmp_path / "ledger.csv"
+    f.write_text("Project,Period,Version,Amount\nP1,01/02/2026,Actual,10\nP1,03/04/2026,Actual,20\n")
+    monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
+    monkeypatch.setattr(ingest, "CHUNK_ROWS", 1)
+    with pytest.raises(IngestFailed) as exc:
+        analyse(f, settings={"general": {"reporting_currency": "USD", "default_date_order": None}})
+    [problem] = exc.value.problems
+    assert problem.startswith("ledger.csv: Dates in column 'Period' could be day-first or month-first")
+    assert "--date-order" in problem
