@@ -160,6 +160,34 @@ def test_raw_copy_hashes_exactly_what_it_copies(tmp_path):
         RawCopy(tmp_path / "missing.csv", tmp_path / "copy2").sha256()
 
 
+@pytest.mark.parametrize("size", [0, 5, 4096, 4097, 4 << 20, (4 << 20) + 1, 3 * (4 << 20) - 7])
+def test_raw_copy_is_exact_for_any_size_and_filesystem(tmp_path, size):
+    # Block-aligned chunks are written with O_DIRECT, the tail through the page cache; a
+    # filesystem without O_DIRECT (tmpfs) takes the usual path for everything.
+    import hashlib
+    import os
+    import shutil
+
+    from pmo.store import RawCopy
+
+    data = os.urandom(size)
+    src = tmp_path / "export.csv"
+    src.write_bytes(data)
+    places = [tmp_path]
+    if Path("/dev/shm").is_dir():
+        shm = Path("/dev/shm") / f"pmo-test-{tmp_path.name}"
+        shm.mkdir()
+        places.append(shm)
+    try:
+        for place in places:
+            copy = RawCopy(src, place / "copy")
+            assert copy.sha256() == hashlib.sha256(data).hexdigest()
+            assert (place / "copy").read_bytes() == data
+    finally:
+        for place in places[1:]:
+            shutil.rmtree(place, ignore_errors=True)
+
+
 def test_a_failed_batch_leaves_no_staged_files(store):
     ingest_files(store, [FX_A])
     before = snapshot(store.root)
