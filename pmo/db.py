@@ -197,7 +197,7 @@ def _save(table, dest: Path) -> bool:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.stem}-{uuid.uuid4().hex}.tmp")
     try:
-        pq.write_table(table, tmp, compression="zstd", row_group_size=CACHE_ROW_GROUP)
+        pq.write_table(table, tmp, compression="lz4", row_group_size=CACHE_ROW_GROUP)   # as the segments: fast to write and scan
         os.replace(tmp, dest)
         return True
     except OSError:
