@@ -15,6 +15,9 @@ from datetime import date
 from pathlib import Path
 
 from pmo import config
+
+# When `pmo ingest` builds the dashboard's summary tables (pmo/db.py MATERIALISE) for the new version.
+SUMMARY_MODES = ("background", "now", "skip")
 from pmo.store import Store, StoreBusy, StoreError, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--source", help="force the tool instead of detecting it (e.g. jira, msproject)")
     sp.add_argument("--mapping", type=Path, help="a TOML mapping file for a layout no importer knows "
                     "(kept in the store and applied automatically to the same header next time)")
-    sp.add_argument("--no-summaries", action="store_true",
-                    help="skip building the dashboard's summary tables now (the dashboard builds them on first view)")
+    sp.add_argument("--summaries", choices=SUMMARY_MODES, default=None,
+                    help="the dashboard's summary tables for the new version: built by a background process "
+                         "once the version is published (background, the default; $PMO_SUMMARIES may set "
+                         "another), before the command returns (now), or not at all (skip: the dashboard "
+                         "builds them on first view)")
+    sp.add_argument("--no-summaries", dest="summaries", action="store_const", const="skip",
+                    help="the same as --summaries skip")
     sp.add_argument("--date-order", choices=("dmy", "mdy"),
                     help="day-first or month-first, for date columns no value settles")
     sp = add("sql", "run one read-only SELECT over the views")
@@ -60,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("rollback", "serve an earlier version again (as a new version)")
     sp.add_argument("version", type=int)
     add("check", "data-quality report for the whole store")
+    sp = add("summaries", "build the dashboard's summary tables for a version (pmo ingest starts this)")
+    sp.add_argument("--version", type=int, default=None, help="the version (default: the current one)")
     sp = add("watch", "ingest files dropped into the store's inbox/ (moved to processed/ or failed/)")
     sp.add_argument("--interval", type=float, default=None,
                     help="seconds between passes (default [store] inbox_interval_seconds, else 5)")
@@ -107,19 +117,43 @@ def cmd_ingest(store: Store, args) -> int:
             print(f"  rejected {where}: {r.reason}" + (f" ('{r.value}')" if r.value else ""))
         if len(o.rejects) > 5:
             print(f"  ... {len(o.rejects) - 5:,} more rejected rows: pmo sql \"select * from rejected_rows\"")
-    if not args.no_summaries:
+    mode = args.summaries or os.environ.get("PMO_SUMMARIES") or "background"
+    if mode == "now":
         _build_summaries(store)
+    elif mode == "background":
+        _summaries_in_background(store, outcomes[0].version)
     return 0
 
 
-def _build_summaries(store: Store) -> None:
+
+def _summaries_in_background(store: Store, version: int) -> None:
+    """`pmo summaries` in a process of its own: the command returns once the version is published.
+    A page opened before the tables are saved computes what it needs; both write the same files
+    atomically."""
+    try:
+        subprocess.Popen([sys.executable, "-m", "pmo", "summaries", "--data-dir", str(store.root),
+                          "--version", str(version)], start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
+    except OSError as exc:
+        _err(f"the data is stored, but the summary tables could not be started ({exc}); "
+             "the dashboard builds them on first view.")
+        return
+    print(f"summary tables for the dashboard: being built in the background for version {version}")
+
+
+def cmd_summaries(store: Store, args) -> int:
+    _build_summaries(store, args.version)
+    return 0
+
+
+def _build_summaries(store: Store, version: int | None = None) -> None:
     """The dashboard's summary tables for the new version (pmo/db.py MATERIALISE), so its first
     page view does not compute them. The version is already published: a failure here only means
     the dashboard computes them itself."""
     from pmo import db
 
     try:
-        seconds = db.warm(store)
+        seconds = db.warm(store, version)
     except Exception as exc:   # noqa: BLE001 - the data is stored; the dashboard recomputes
         _err(f"the data is stored, but the summary tables could not be built now ({exc}); "
              "the dashboard builds them on first view.")
@@ -281,7 +315,7 @@ def cmd_watch(store: Store, args) -> int:
 COMMANDS = {
     "ingest": cmd_ingest, "sql": cmd_sql, "serve": cmd_serve, "demo": cmd_demo,
     "rebuild": cmd_rebuild, "history": cmd_history, "rollback": cmd_rollback, "check": cmd_check,
-    "watch": cmd_watch,
+    "watch": cmd_watch, "summaries": cmd_summaries,
 }
 
 

@@ -16,6 +16,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# `pmo ingest` builds the summary tables before it returns, so no background process writes into
+# a test's store after the test looked (tests/test_summary_tables.py tests the background mode).
+os.environ.setdefault("PMO_SUMMARIES", "now")
+
 
 def pytest_report_header(config):
     import duckdb

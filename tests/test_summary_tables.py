@@ -12,6 +12,10 @@ The ledger (reporting currency USD; EUR 1.20; CHF has no rate):
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from datetime import date
 
 import polars as pl
@@ -126,15 +130,34 @@ def test_a_scoped_connection_keeps_its_tables_in_memory_with_only_its_rows(store
     assert not store.path("cache").exists()
 
 
-def test_pmo_ingest_builds_the_summary_tables_unless_told_not_to(tmp_path, capsys):
+def test_pmo_ingest_builds_the_summary_tables_now_or_not_at_all(tmp_path, capsys):
     fx = tmp_path / "fx_rates.csv"
     fx.write_text("Currency,Rate to USD,Valid From\nEUR,1.2,2026-01-01\n")
     data = tmp_path / "data"
     assert cli_main(["ingest", "--data-dir", str(data), "--no-summaries", str(fx)]) == 0
+    assert cli_main(["ingest", "--data-dir", str(data), "--summaries", "skip", str(fx)]) == 0
     assert not (data / "cache").exists()
-    assert cli_main(["ingest", "--data-dir", str(data), str(fx)]) == 0
+    assert cli_main(["ingest", "--data-dir", str(data), "--summaries", "now", str(fx)]) == 0
     assert "summary tables for the dashboard built" in capsys.readouterr().out
-    assert [p.name[:6] for p in (data / "cache").iterdir()] == ["000002"]
+    assert [p.name[:6] for p in (data / "cache").iterdir()] == ["000003"]
+
+
+def test_by_default_a_background_process_builds_them_after_the_command_returns(tmp_path):
+    fx = tmp_path / "fx_rates.csv"
+    fx.write_text("Currency,Rate to USD,Valid From\nEUR,1.2,2026-01-01\n")
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k != "PMO_SUMMARIES"}
+    r = subprocess.run([sys.executable, "-m", "pmo", "ingest", "--data-dir", str(data), str(fx)],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "being built in the background for version 1" in r.stdout
+    names = ["ledger_monthly.parquet", "project_health.parquet", "tasks.parquet"]
+    for _ in range(240):          # the background process: up to a minute on a loaded machine
+        done = [d for d in (data / "cache").glob("000001-*") if all((d / n).exists() for n in names)]
+        if done:
+            break
+        time.sleep(0.25)
+    assert done, "no summary tables appeared"
 
 
 def test_old_cache_entries_are_pruned(store, monkeypatch):
