@@ -194,10 +194,12 @@ CACHE_ROW_GROUP = 100_000
 
 
 def _save(table, dest: Path) -> bool:
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    """Write `table` to `dest` atomically; False (nothing written) where the store is read-only."""
     tmp = dest.with_name(f".{dest.stem}-{uuid.uuid4().hex}.tmp")
     try:
-        pq.write_table(table, tmp, compression="lz4", row_group_size=CACHE_ROW_GROUP)   # as the segments: fast to write and scan
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        # LZ4, as the segments: fast to write and to scan
+        pq.write_table(table, tmp, compression="lz4", row_group_size=CACHE_ROW_GROUP)
         os.replace(tmp, dest)
         return True
     except OSError:

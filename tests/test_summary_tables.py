@@ -190,3 +190,13 @@ def test_filtered_and_scoped_results_are_not_saved(store):
     scoped = db.connect(store, scope=Scope(portfolios=("Ops",)))
     db.run_query(scoped, "budget_lines", {**params, "portfolio": None})
     assert not list(store.path("cache").glob("*/results/*"))
+
+
+def test_a_read_only_store_still_serves_the_tables_from_memory(store, monkeypatch):
+    def refuse(*a, **k):
+        raise PermissionError("read-only file system")
+    monkeypatch.setattr(db.Path, "mkdir", refuse)
+    connected = db.connect(store)
+    db.materialise(connected, "select * from ledger_monthly")
+    assert rows(connected.con, "select sum(amount) from ledger_monthly where project_id = 'P1'") == [(270.0,)]
+    assert not store.path("cache").exists()
