@@ -142,6 +142,7 @@ def _summaries_in_background(store: Store, version: int) -> None:
 
 
 def cmd_summaries(store: Store, args) -> int:
+    store.manifest(args.version)    # a version that does not exist: StoreError, exit 2 (main)
     _build_summaries(store, args.version)
     return 0
 

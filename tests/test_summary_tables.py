@@ -200,3 +200,9 @@ def test_a_read_only_store_still_serves_the_tables_from_memory(store, monkeypatc
     db.materialise(connected, "select * from ledger_monthly")
     assert rows(connected.con, "select sum(amount) from ledger_monthly where project_id = 'P1'") == [(270.0,)]
     assert not store.path("cache").exists()
+
+
+def test_pmo_summaries_for_a_version_that_does_not_exist_says_so(store, capsys):
+    assert cli_main(["summaries", "--data-dir", str(store.root), "--version", "99"]) == 2
+    assert capsys.readouterr().err.strip() == f"pmo: version 99 does not exist in {store.root}."
+    assert not store.path("cache").exists()
