@@ -155,22 +155,19 @@ def _ensure(connected: Connected, view: str) -> None:
     with connected.lock:
         if view in connected.materialised:
             return
-        if not _saved(connected, view).exists():
+        saved = connected.cache_dir / f"{view}.parquet" if connected.cache_dir else None
+        if saved is None or not saved.exists():
             # computed here: the materialised views it reads are tables first
             text = load_text(VIEW_DIR / f"{view}.sql") if (VIEW_DIR / f"{view}.sql").exists() else ""
             for dep in MATERIALISE[:MATERIALISE.index(view)]:
                 if dep in text:
                     _ensure(connected, dep)
-        _materialise_one(connected, view)
+        _materialise_one(connected, view, saved)
         connected.materialised.add(view)
 
 
-def _saved(connected: Connected, view: str) -> Path:
-    return connected.cache_dir / f"{view}.parquet" if connected.cache_dir else Path("/nonexistent")
-
-
-def _materialise_one(connected: Connected, view: str) -> None:
-    saved = _saved(connected, view) if connected.cache_dir else None
+def _materialise_one(connected: Connected, view: str, saved: Path | None) -> None:
+    """Serve `view` from its saved file (`saved`), or compute it into a table and save it there."""
     with connected.con.cursor() as cur:
         if saved is None or not saved.exists():
             cur.execute(f"create table _materialised_{view} as select * from {view} order by {CACHE_ORDER[view]}")
