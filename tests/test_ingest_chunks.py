@@ -17,6 +17,15 @@ LEDGER = FIXTURES / "ledger" / "fpna_ledger_2026-03.csv"
 FX_A = FIXTURES / "store" / "fx_a.csv"
 
 
+
+def one_row_slices(monkeypatch, tmp_path, rows: str):
+    """A small ledger (`rows` under a Project,Period,Version,Amount header) ingested one row a slice."""
+    f = tmp_path / "ledger.csv"
+    f.write_text("Project,Period,Version,Amount\n" + rows)
+    monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
+    monkeypatch.setattr(ingest, "CHUNK_ROWS", 1)
+    return f
+
 def test_sliced_parse_equals_whole_parse(monkeypatch):
     whole = analyse(LEDGER)
     monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
@@ -38,10 +47,7 @@ def test_sliced_ingest_publishes_the_same_rows(monkeypatch, store, tmp_path):
 
 
 def test_slices_that_disagree_on_date_order_are_refused(monkeypatch, tmp_path):
-    f = tmp_path / "ledger.csv"
-    f.write_text("Project,Period,Version,Amount\nP1,13/01/2026,Actual,10\nP1,01/13/2026,Actual,20\n")
-    monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
-    monkeypatch.setattr(ingest, "CHUNK_ROWS", 1)
+    f = one_row_slices(monkeypatch, tmp_path, "P1,13/01/2026,Actual,10\nP1,01/13/2026,Actual,20\n")
     with pytest.raises(IngestFailed) as exc:
         analyse(f)
     assert "parts of the file read differently (day-first in some rows, month-first in others)" in exc.value.problems[0]
@@ -71,10 +77,7 @@ def test_slices_are_written_as_the_published_segment(monkeypatch, store):
 def test_a_failed_sliced_ingest_leaves_the_store_as_it_was(monkeypatch, store, tmp_path):
     ingest_files(store, [LEDGER])
     before = snapshot(store.root)
-    f = tmp_path / "ledger.csv"
-    f.write_text("Project,Period,Version,Amount\nP1,13/01/2026,Actual,10\nP1,01/13/2026,Actual,20\n")
-    monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
-    monkeypatch.setattr(ingest, "CHUNK_ROWS", 1)
+    f = one_row_slices(monkeypatch, tmp_path, "P1,13/01/2026,Actual,10\nP1,01/13/2026,Actual,20\n")
     with pytest.raises(IngestFailed):
         ingest_files(store, [FX_A, f])                 # the good file's raw copy was already made
     assert snapshot(store.root) == before
@@ -82,20 +85,14 @@ def test_a_failed_sliced_ingest_leaves_the_store_as_it_was(monkeypatch, store, t
 
 def test_a_sliced_ingest_takes_the_callers_date_order(monkeypatch, tmp_path):
     # The slices are parsed in Polars' sink thread: --date-order must reach them there too.
-    f = tmp_path / "ledger.csv"
-    f.write_text("Project,Period,Version,Amount\nP1,01/02/2026,Actual,10\nP1,03/04/2026,Actual,20\n")
-    monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
-    monkeypatch.setattr(ingest, "CHUNK_ROWS", 1)
+    f = one_row_slices(monkeypatch, tmp_path, "P1,01/02/2026,Actual,10\nP1,03/04/2026,Actual,20\n")
     o = analyse(f, date_order="dmy")
     assert o.frames["financials"].collect()["period"].to_list() == [date(2026, 2, 1), date(2026, 4, 1)]
 
 
 def test_a_problem_inside_a_slice_is_one_clear_message(monkeypatch, tmp_path):
     # Raised while Polars' sink pulls the slices: it reaches the caller as the usual IngestFailed.
-    f = tmp_path / "ledger.csv"
-    f.write_text("Project,Period,Version,Amount\nP1,01/02/2026,Actual,10\nP1,03/04/2026,Actual,20\n")
-    monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
-    monkeypatch.setattr(ingest, "CHUNK_ROWS", 1)
+    f = one_row_slices(monkeypatch, tmp_path, "P1,01/02/2026,Actual,10\nP1,03/04/2026,Actual,20\n")
     with pytest.raises(IngestFailed) as exc:
         analyse(f, settings={"general": {"reporting_currency": "USD", "default_date_order": None}})
     [problem] = exc.value.problems
