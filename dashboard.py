@@ -4,11 +4,11 @@ import polars as pl
 import streamlit as st
 
 from pmo import formatting as fmt
-from pmo.ui import data, nav, share, tables
+from pmo.ui import data, nav, page, share, tables
 
 st.set_page_config(page_title="PMO dashboard", page_icon=":material/dashboard:", layout="wide")
 
-data.ensure_data()
+page.start()
 settings = data.settings()
 currency = settings["general"]["reporting_currency"]
 

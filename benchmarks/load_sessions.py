@@ -197,7 +197,7 @@ def main() -> int:
     tmp = None
     data_dir = args.data_dir
     if data_dir is None:
-        from pmo.cli import load_demo
+        from pmo.demo import load_demo
         tmp = Path(tempfile.mkdtemp(prefix="pmo-load-"))
         data_dir = tmp / "store"
         load_demo(Store(data_dir))

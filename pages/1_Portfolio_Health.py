@@ -13,7 +13,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from pmo import formatting as fmt
 from pmo import health
 from pmo.charts import health as charts
-from pmo.ui import data, filters, share, tables
+from pmo.ui import data, filters, page, share, tables, url
 
 st.set_page_config(page_title="Portfolio health", page_icon=":material/monitor_heart:", layout="wide")
 
@@ -45,14 +45,14 @@ MILESTONE_LABELS = {"project_id": "Project", "project_name": "Name", "milestone"
 # ---------------------------------------------------------------------------------------------
 # Data
 # ---------------------------------------------------------------------------------------------
-data.ensure_data()
+page.start()
 f = filters.sidebar()
 settings = data.settings()
 currency = settings["general"]["reporting_currency"]
 rules, problems = health.read_settings(settings)
 methods = list(health.EAC_METHODS)
 with st.sidebar:
-    eac_method = share.url_select(
+    eac_method = url.url_select(
         "EAC method", health.EAC_METHODS, "eac", rules["eac_method"],
         "How the estimate at completion is forecast on this page: "
         + " ".join(f"**{health.EAC_METHODS[m]}**: {health.EAC_HELP[m]}" for m in methods)
@@ -341,13 +341,13 @@ st.caption(f"{active} active projects. SPI and CPI: Σ EV ÷ Σ PV and Σ EV ÷ 
 
 st.subheader("All projects", anchor=False)
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    sort = share.url_select("Sort by", health.SORT_OPTIONS, "sort", "health", width=260)
+    sort = url.url_select("Sort by", health.SORT_OPTIONS, "sort", "health", width=260)
     for key, what in (("health_desc", "sort order"), ("health_closed", "finished-projects switch")):
-        share.drop_invalid(key, ("true", "false"), what)
+        url.drop_invalid(key, ("true", "false"), what)
     descending = st.toggle("Descending", value=True, key="health_desc", bind="query-params")
     include_closed = st.toggle("Include finished projects", value=False, key="health_closed",
                                bind="query-params")
-share.drop_invalid("health_page", lambda v: v.isdigit() and int(v) >= 1, "table page", "page 1")
+url.drop_invalid("health_page", lambda v: v.isdigit() and int(v) >= 1, "table page", "page 1")
 page_no = int(st.session_state.get("health_page") or st.query_params.get("health_page") or 1)
 query_args = {**params, "eac_method": eac_method, "include_closed": include_closed,
               "sort": health.sort_key(sort), "descending": descending, "limit": health.PAGE_SIZE}

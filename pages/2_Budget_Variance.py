@@ -16,7 +16,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from pmo import budget
 from pmo import formatting as fmt
 from pmo.charts import budget as charts
-from pmo.ui import data, filters, share, tables
+from pmo.ui import data, filters, page, share, tables, url
 
 st.set_page_config(page_title="Budget variance", page_icon=":material/account_balance:", layout="wide")
 
@@ -130,7 +130,7 @@ def breadcrumb(path: dict[str, str], prefix: str = "bv_crumb") -> None:
 # ---------------------------------------------------------------------------------------------
 # Data
 # ---------------------------------------------------------------------------------------------
-data.ensure_data()
+page.start()
 f = filters.sidebar()
 settings = data.settings()
 currency = settings["general"]["reporting_currency"]
@@ -172,7 +172,7 @@ default_to = min(close.strftime("%Y-%m"), months[-1]) if close.strftime("%Y-%m")
 
 labels = [month_label(k) for k in months]
 for key, what in ((FROM_KEY, "first month"), (TO_KEY, "last month")):
-    share.drop_invalid(key, labels, what, "the default window")
+    url.drop_invalid(key, labels, what, "the default window")
 with st.container(horizontal=True, vertical_alignment="bottom"):
     start_label = st.selectbox("Variance from", labels, index=months.index(default_from), key=FROM_KEY,
                                bind="query-params", width=180,
@@ -302,8 +302,8 @@ with st.expander("How these figures are computed", icon=":material/functions:"):
 st.subheader("Where are we over?", anchor=False)
 if path:
     breadcrumb(path, "bv_crumb2")
-share.drop_invalid(GROUP_KEY, GROUP_BY_LABEL, "grouping", "Portfolio")
-share.drop_invalid(MEASURE_KEY, MEASURES, "measure", "At completion")
+url.drop_invalid(GROUP_KEY, GROUP_BY_LABEL, "grouping", "Portfolio")
+url.drop_invalid(MEASURE_KEY, MEASURES, "measure", "At completion")
 with st.container(horizontal=True, vertical_alignment="bottom"):
     group = st.segmented_control(
         "Group by", list(GROUP_BY_LABEL), default="Portfolio", required=True, key=GROUP_KEY,
@@ -413,7 +413,7 @@ with st.expander("The table behind the monthly charts"):
 # Waterfall: budget to FAC
 # ---------------------------------------------------------------------------------------------
 st.subheader("From budget to forecast at completion", anchor=False)
-share.drop_invalid(WATERFALL_KEY, ("Category", "Project"), "waterfall steps", "Category")
+url.drop_invalid(WATERFALL_KEY, ("Category", "Project"), "waterfall steps", "Category")
 wf_by = GROUP_BY_LABEL[st.segmented_control(
     "Steps by", ["Category", "Project"], default="Category", required=True, key=WATERFALL_KEY,
     bind="query-params") or "Category"]

@@ -9,7 +9,7 @@ import streamlit as st
 from pmo import formatting as fmt
 from pmo import salaries
 from pmo.charts import salary as charts
-from pmo.ui import auth, data, share, tables
+from pmo.ui import auth, data, page, share, tables, url
 
 st.set_page_config(page_title="Salary benchmarks", page_icon=":material/payments:", layout="wide")
 
@@ -35,7 +35,7 @@ MONEY_COLUMNS = ["base_salary", "p25", "p50", "p75", "cost_to_p25", "cost_to_p50
 # ---- Components -----------------------------------------------------------------------------
 def drop_stale(key: str, label: str, options: list[str]) -> None:
     """A value from an old link that is not an option any more: drop it and say so."""
-    share.drop_invalid(key, options, label.lower(), "the default")
+    url.drop_invalid(key, options, label.lower(), "the default")
 
 
 def sidebar_filter(key: str, options: list[str]) -> str | None:
@@ -119,7 +119,7 @@ def staff_dots(role_staff: pl.DataFrame, labels: dict[int, str]) -> pl.DataFrame
 
 
 # ---- Data -----------------------------------------------------------------------------------
-data.ensure_data()
+page.start()
 cfg = data.settings()
 s = salaries.settings(cfg)
 currency, small_group = s["reporting_currency"], s["small_group"]
@@ -245,7 +245,7 @@ st.subheader("Own staff against the market", anchor=False)
 if placed.is_empty():
     st.info("Nobody matches the filters with a market band; see 'Title matching' below.", icon=":material/info:")
 else:
-    share.drop_invalid("salary_group_by", GROUPS, "grouping", "Role")
+    url.drop_invalid("salary_group_by", GROUPS, "grouping", "Role")
     group_label = st.segmented_control("Group by", list(GROUPS), default="Role", key="salary_group_by",
                                        required=True, bind="query-params")
     by = GROUPS[group_label or "Role"]

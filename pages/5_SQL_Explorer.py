@@ -1,25 +1,29 @@
 """SQL explorer: one read-only SELECT over the views, capped and timed, for analysts and admins.
 
 Every query (run or refused) is written to the audit log with who ran it. The connection is the
-session's row scope, locked down (pmo/db.py): no files, no extensions, no settings changes.
+session's row scope, locked down (pmo/query/connection.py): no files, no extensions, no settings changes.
 """
 
 import time
 
 import streamlit as st
 
-from pmo import audit, explorer
+from pmo import audit, explorer, query
 from pmo.safe_sql import UnsafeSQL, run_user_sql
-from pmo.ui import auth, data, tables
+from pmo.ui import auth, data, page, tables
 
 st.set_page_config(page_title="SQL explorer", page_icon=":material/terminal:", layout="wide")
 
-data.ensure_data()
+page.start()
 role = auth.require("run_sql")
 sec = data.settings()["security"]
 row_cap, timeout_s = int(sec["sql_row_cap"]), float(sec["sql_timeout_seconds"])
 scope = auth.sql_scope()
-con = data.connection(scope).con
+rt = data.runtime(scope)
+# every view served from its summary table (read from the store's cache once it is saved), so a
+# query over `projects` or `project_health` costs what a page query costs
+rt.ensure_summaries(tuple(query.cache.summary_views()))
+con = rt.con
 
 st.title("SQL explorer", anchor=False)
 st.caption(f"One read-only `select` over the views below. Results stop at {row_cap:,} rows and a query "

@@ -13,7 +13,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from pmo import formatting as fmt
 from pmo import health
 from pmo.charts import health as charts
-from pmo.ui import data, filters, share, tables
+from pmo.ui import data, filters, page, share, tables, url
 
 st.set_page_config(page_title="Project", page_icon=":material/folder_open:", layout="wide")
 
@@ -50,14 +50,14 @@ BUDGET_LABELS = {"period": "Month", "category": "Category", "budget": "Budget", 
 # ---------------------------------------------------------------------------------------------
 # Data and the project picker (bound to ?project=)
 # ---------------------------------------------------------------------------------------------
-data.ensure_data()
+page.start()
 f = filters.sidebar()
 settings = data.settings()
 currency = settings["general"]["reporting_currency"]
 rules, _ = health.read_settings(settings)
 methods = list(health.EAC_METHODS)
 with st.sidebar:
-    eac_method = share.url_select(
+    eac_method = url.url_select(
         "EAC method", health.EAC_METHODS, "eac", rules["eac_method"],
         "How the estimate at completion is forecast: "
         + " ".join(f"**{health.EAC_METHODS[m]}**: {health.EAC_HELP[m]}" for m in methods))

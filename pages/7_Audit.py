@@ -10,11 +10,11 @@ import streamlit as st
 
 from pmo import audit
 from pmo import formatting as fmt
-from pmo.ui import auth, data, tables
+from pmo.ui import auth, data, page, tables
 
 st.set_page_config(page_title="Audit log", page_icon=":material/policy:", layout="wide")
 
-data.ensure_data()
+page.start()
 auth.require("view_audit")
 
 ACTION_LABELS = {"sign_in": "Sign-in", "ingest": "Ingest", "rollback": "Rollback", "remove": "Remove ingest",

@@ -16,13 +16,11 @@ from pathlib import Path
 
 from pmo import config
 
-# When `pmo ingest` builds the dashboard's summary tables (pmo/db.py MATERIALISE) for the new version.
+# When `pmo ingest` builds the dashboard's summary tables (pmo/query/cache.py) for the new version.
 SUMMARY_MODES = ("background", "now", "skip")
 from pmo.store import Store, StoreBusy, StoreError, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = ROOT / "sample_data"
-SAMPLE_SUFFIXES = {".csv", ".xlsx", ".tsv", ".parquet", ".txt"}
 
 
 def _date(text: str) -> date:
@@ -148,13 +146,13 @@ def cmd_summaries(store: Store, args) -> int:
 
 
 def _build_summaries(store: Store, version: int | None = None) -> None:
-    """The dashboard's summary tables for the new version (pmo/db.py MATERIALISE), so its first
+    """The dashboard's summary tables for the new version (pmo/query/cache.py), so its first
     page view does not compute them. The version is already published: a failure here only means
     the dashboard computes them itself."""
-    from pmo import db
+    from pmo import query
 
     try:
-        seconds = db.warm(store, version)
+        seconds = query.warm(store, version)
     except Exception as exc:   # noqa: BLE001 - the data is stored; the dashboard recomputes
         _err(f"the data is stored, but the summary tables could not be built now ({exc}); "
              "the dashboard builds them on first view.")
@@ -163,12 +161,14 @@ def _build_summaries(store: Store, version: int | None = None) -> None:
 
 
 def cmd_sql(store: Store, args) -> int:
-    from pmo import db
+    from pmo import query
     from pmo.safe_sql import UnsafeSQL, run_user_sql
 
     cfg = config.load(store.root)
     try:
-        df, more = run_user_sql(db.connect(store).con, args.query,
+        rt = query.connect(store)
+        rt.ensure_summaries(tuple(query.cache.summary_views()))   # views read their summary tables
+        df, more = run_user_sql(rt.con, args.query,
                                 row_cap=cfg["security"]["sql_row_cap"],
                                 timeout_s=cfg["security"]["sql_timeout_seconds"])
     except UnsafeSQL as exc:
@@ -188,31 +188,15 @@ def cmd_sql(store: Store, args) -> int:
 
 
 def cmd_serve(store: Store, args) -> int:
-    # server: pmo/server.py is dashboard.py wrapped in st.App with a /healthz route
+    # server.py (next to dashboard.py) is the dashboard wrapped in st.App with a /healthz route
     env = dict(os.environ, PMO_DATA_DIR=str(store.root.resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "pmo" / "server.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
            "--server.port", str(args.port), "--server.address", args.host]
     return subprocess.call(cmd, env=env, cwd=ROOT)
 
 
-def sample_files() -> list[Path]:
-    return sorted(p for p in SAMPLE_DIR.rglob("*") if p.suffix.lower() in SAMPLE_SUFFIXES
-                  and p.is_file() and not p.name.startswith("."))
-
-
-def load_demo(store: Store) -> list:
-    """Ingest every sample export in one version, with the sample company's settings
-    (`sample_data/store_config.toml`, e.g. its December fiscal year). Raises IngestFailed / StoreBusy."""
-    from pmo.ingest import ingest_files
-
-    store.root.mkdir(parents=True, exist_ok=True)
-    settings = store.path("config.toml")
-    if not settings.exists():
-        settings.write_text((SAMPLE_DIR / "store_config.toml").read_text())
-    return ingest_files(store, sample_files(), user="demo")
-
-
 def cmd_demo(store: Store, args) -> int:
+    from pmo.demo import load_demo
     from pmo.ingest import IngestFailed
 
     if not store.is_empty():
@@ -280,9 +264,9 @@ def cmd_history(store: Store, args) -> int:
 
 
 def cmd_check(store: Store, args) -> int:
-    from pmo import db, quality
+    from pmo import query, quality
 
-    report = quality.store_report(db.connect(store).con)
+    report = quality.store_report(query.connect(store).con)
     print(quality.format_report(report))
     return 0
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pmo.sql import QUERY_DIR
+from pmo.query.catalog import QUERY_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_MODEL = ROOT / "docs" / "data-model.md"

@@ -2,7 +2,7 @@
 
 The rules themselves live in SQL (`queries/views/project_health.sql`) so that the dashboard, the
 SQL explorer and `pmo sql` all see the same colours. A view cannot take parameters, so the
-thresholds reach it through a one-row table `settings_health` that `pmo.db.connect` creates from
+thresholds reach it through a one-row table `settings_health` that `pmo.query.connection` creates from
 `[health]` in the configuration (`settings_frame`). Every key is documented in
 `docs/configuration.md` (section "health") and in `config/pmo.toml`.
 """

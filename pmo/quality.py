@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from pmo.sql import QUERY_DIR, info
+from pmo.query.catalog import QUERY_DIR, info
 
 CHECK_DIR = QUERY_DIR / "checks"
 

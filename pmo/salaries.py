@@ -3,7 +3,7 @@
 The numbers themselves (aged, converted, annualised bands; compa-ratio; position in range; cost of
 closing gaps) are computed in SQL (`queries/views/salary_market.sql`, `salary_positions.sql`) so
 the page, the SQL explorer and `pmo sql` agree. This module feeds those views their inputs as
-tables (`sql_tables`, called once per connection by `pmo.db.connect`) and holds the logic the page
+tables (`sql_tables`, called once per connection by `pmo.query.connection`) and holds the logic the page
 needs around them: title suggestions, who may see individuals, small-group suppression.
 
 No Streamlit here. See docs/salaries.md.

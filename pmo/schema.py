@@ -61,6 +61,12 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "due_date": Date, "created_date": Date, "closed_date": Date, "source": Str,
     },
     "fx_rates": {"currency": Str, "rate_to_reporting": F64, "valid_from": Date},
+    # An analyst's decision on the Data page about an id some export uses for a project that no
+    # register lists: link it to a project, or keep it as a project of its own.
+    "project_links": {
+        "alias": Str, "project_id": Str, "decision": Str, "decided_by": Str, "decided_at": Str,
+        "note": Str,
+    },
 }
 
 # How a newer ingest of the same source replaces older rows. Current-state tables keep one
@@ -77,6 +83,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "salary_benchmarks": (),
     "risks": ("project_id", "item_id"),
     "fx_rates": ("currency", "valid_from"),
+    "project_links": ("alias",),
 }
 
 # Columns that must be present and non-empty for a row to be accepted.
@@ -89,6 +96,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "salary_benchmarks": ("job_title",),
     "risks": ("item_id", "project_id", "kind"),
     "fx_rates": ("currency", "rate_to_reporting", "valid_from"),
+    "project_links": ("alias", "decision"),
 }
 
 # Allowed values of enumerated columns (NULL is always allowed unless the column is required).
@@ -102,6 +110,7 @@ ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("financials", "kind"): frozenset({"budget", "actual", "forecast", "commitment"}),
     ("salary_benchmarks", "basis"): frozenset({"annual", "hourly"}),
     ("risks", "kind"): frozenset({"risk", "issue"}),
+    ("project_links", "decision"): frozenset({"link", "new"}),
 }
 
 # Bookkeeping columns the store adds to every segment (not part of the contract).

@@ -4,6 +4,7 @@
 -- where the ledger phases only part of a project's budget (for example only the current fiscal
 -- years), the page says so. Projects in only one of the two have NULL on the other side.
 -- params: $portfolio VARCHAR (NULL = all), $program VARCHAR (NULL = all), $department VARCHAR (NULL = all), $manager VARCHAR (NULL = all), $stage VARCHAR (NULL = all)
+-- reads: ledger_monthly, projects
 -- grain: project_id
 -- columns: project_id, project_name, register_budget, ledger_budget, difference_amount, difference_pct
 with

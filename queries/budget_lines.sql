@@ -11,10 +11,12 @@
 --   budget lines, else put in the month after the close month ("remaining budget"); nothing if it
 --   is finished (actual finish date by the as-of date, or stage Closed) ("finished").
 --   fac = actual + remaining. Lines with no FX rate are left out (see budget_unconverted).
--- filters: per project (every figure is computed within one project, and the close month from the
+-- cache: saved, per project (every figure is computed within one project, and the close month from the
 --   whole ledger, so the result for a filter is the unfiltered result's rows for the projects the
 --   filter selects; the dashboard caches the unfiltered result and cuts it)
 -- params: $as_of DATE (NULL = the latest month with actual lines), $fiscal_start_month INTEGER, $portfolio VARCHAR (NULL = all), $program VARCHAR (NULL = all), $department VARCHAR (NULL = all), $manager VARCHAR (NULL = all), $stage VARCHAR (NULL = all)
+-- warm: as_of = today, fiscal_start_month = config general.fiscal_year_start_month
+-- reads: ledger_monthly, projects
 -- grain: project_id, period, category, cost_center, capex_opex
 -- columns: project_id, project_name, portfolio, program, department, cost_center, category, capex_opex, period, fiscal_year, fiscal_quarter, budget, actual, forecast, commitment, remaining, fac, remaining_basis, close_month
 with

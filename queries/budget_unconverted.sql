@@ -3,6 +3,7 @@
 -- rate to the reporting currency: per currency and kind, how many lines, how much (in the line's
 -- own currency), for which projects and months. Same project filters as budget_lines.
 -- params: $portfolio VARCHAR (NULL = all), $program VARCHAR (NULL = all), $department VARCHAR (NULL = all), $manager VARCHAR (NULL = all), $stage VARCHAR (NULL = all)
+-- reads: ledger_monthly, projects
 -- grain: currency, kind
 -- columns: currency, kind, line_count, amount_original, project_count, projects, first_period, last_period
 with

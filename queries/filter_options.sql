@@ -1,6 +1,7 @@
 -- filter_options
 -- Every value the shared filters can take, one row per (dimension, value), in display order.
 -- params: (none)
+-- reads: projects, status_dates
 -- grain: dimension, value
 -- columns: dimension, value
 with values_ as (
@@ -9,7 +10,7 @@ with values_ as (
     union select 'department', department from projects
     union select 'manager', manager from projects
     union select 'stage', stage from projects
-    union select 'as_of', strftime(as_of, '%Y-%m-%d') from status_snapshots
+    union select 'as_of', strftime(as_of, '%Y-%m-%d') from status_dates
 )
 select dimension, value from values_
 where value is not null

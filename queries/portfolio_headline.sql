@@ -1,6 +1,7 @@
 -- portfolio_headline
 -- Headline figures for the home page: projects, budget, spend to date, reported RAG counts.
 -- params: (none)
+-- reads: ledger_monthly, projects
 -- grain: one row
 -- columns: project_count, active_projects, budget_total, actual_to_date, red_count, amber_count, green_count, unreported_count, latest_as_of
 with p as (

@@ -2,8 +2,9 @@
 -- Computed health per project at every status date up to the selected one, each project with its
 -- latest status on or before that date (is_stale when that status is older), active projects only.
 -- Feeds "RAG counts by status date" and the per-project health strip.
--- filters: per project (the status dates come from every project, the rest is per project)
+-- cache: saved, per project (the status dates come from every project, the rest is per project)
 -- params: $portfolio VARCHAR (NULL = all), $program VARCHAR (NULL = all), $department VARCHAR (NULL = all), $manager VARCHAR (NULL = all), $stage VARCHAR (NULL = all), $as_of DATE (NULL = latest)
+-- reads: filtered_projects, project_health, status_dates
 -- grain: as_of, project_id
 -- columns: as_of, project_id, project_name, portfolio, overall_health, schedule_health, cost_health, reported_health, health_reason, cpi, spi, is_stale
 with
@@ -12,9 +13,9 @@ selected as (
     from filtered_projects($portfolio, $program, $department, $manager, $stage)
 ),
 
-status_dates as (
-    select distinct as_of
-    from status_snapshots
+dates as (
+    select as_of
+    from status_dates
     where $as_of::date is null or as_of <= $as_of::date
 ),
 
@@ -24,7 +25,7 @@ grid as (
     select
         d.as_of as status_date,
         h.*
-    from status_dates d
+    from dates d
     cross join selected s
     asof join project_health h on h.project_id = s.project_id and d.as_of >= h.as_of
 ),

@@ -4,6 +4,7 @@
 -- late projects, milestones due in the next 30 days and missed in the last 30.
 -- Each project counts with its latest status on or before the date; active = not finished by then.
 -- params: $portfolio VARCHAR (NULL = all), $program VARCHAR (NULL = all), $department VARCHAR (NULL = all), $manager VARCHAR (NULL = all), $stage VARCHAR (NULL = all), $as_of DATE (NULL = latest)
+-- reads: filtered_projects, project_health, project_milestones, status_dates
 -- grain: period ('current', 'previous')
 -- columns: period, as_of_date, active_projects, red_count, amber_count, green_count, grey_count, red_share, amber_share, green_share, grey_share, bac, pv, ev, ac, cpi, spi, late_projects, milestones_due_30_count, milestones_missed_30_count
 with
@@ -12,8 +13,8 @@ selected as (
     from filtered_projects($portfolio, $program, $department, $manager, $stage)
 ),
 
-status_dates as (
-    select distinct as_of from status_snapshots
+dates as (
+    select as_of from status_dates
 ),
 
 current_date_ as (
@@ -24,7 +25,7 @@ periods as (
     select 'current' as period, as_of_date from current_date_
     union all
     select 'previous' as period, max(d.as_of) as as_of_date
-    from status_dates d, current_date_ c
+    from dates d, current_date_ c
     where d.as_of < c.as_of_date
     having max(d.as_of) is not null
 ),

@@ -2,8 +2,10 @@
 -- One row per project with its latest status on or before the selected date: computed RAG per
 -- dimension with the reasons, the RAG the project reported, and earned value with EAC by the
 -- chosen method. Feeds the charts and the red/amber list of the Portfolio health page.
--- filters: per project (the status date cutoff comes from every project, the rest is per project)
+-- cache: saved, per project (the status date cutoff comes from every project, the rest is per project)
 -- params: $portfolio VARCHAR (NULL = all), $program VARCHAR (NULL = all), $department VARCHAR (NULL = all), $manager VARCHAR (NULL = all), $stage VARCHAR (NULL = all), $as_of DATE (NULL = latest), $eac_method VARCHAR ('cpi' | 'plan' | 'cpi_spi'; NULL = configured)
+-- warm: eac_method = config health.eac_method
+-- reads: filtered_projects, project_health, status_dates
 -- grain: project_id
 -- columns: project_id, project_name, portfolio, program, department, manager, stage, status_date, is_active, overall_health, schedule_health, cost_health, work_health, reported_health, health_rank, health_reason, schedule_reason, cost_reason, work_reason, evm_note, percent_complete, bac, pv, ev, ac, sv, cv, spi, cpi, eac, etc, vac, tcpi, schedule_slip_days, schedule_slip_pct, cost_overrun_pct, work_overrun_pct, baseline_finish_date, forecast_finish_date, is_late
 with
@@ -13,7 +15,7 @@ selected as (
 ),
 
 cutoff as (
-    select coalesce($as_of::date, (select max(as_of) from status_snapshots)) as as_of_date
+    select coalesce($as_of::date, (select max(as_of) from status_dates)) as as_of_date
 ),
 
 at_date as (

@@ -3,6 +3,7 @@
 -- earned value (EAC by the chosen method), slip, and the health history up to the selected date.
 -- Sorted by an allowlisted key ($sort, mapped here to fixed expressions), paginated on the server.
 -- params: $portfolio VARCHAR (NULL = all), $program VARCHAR (NULL = all), $department VARCHAR (NULL = all), $manager VARCHAR (NULL = all), $stage VARCHAR (NULL = all), $as_of DATE (NULL = latest), $eac_method VARCHAR ('cpi' | 'plan' | 'cpi_spi'; NULL = configured), $include_closed BOOLEAN, $sort VARCHAR (a key of pmo.health.SORT_OPTIONS), $descending BOOLEAN, $limit INTEGER, $offset INTEGER
+-- reads: filtered_projects, project_health, status_dates
 -- grain: project_id
 -- columns: project_id, project_name, portfolio, manager, stage, status_date, overall_health, schedule_health, cost_health, work_health, reported_health, health_history, percent_complete, bac, pv, ev, ac, cpi, spi, eac, etc, vac, tcpi, schedule_slip_days, forecast_finish_date, health_reason, total_rows, position
 with
@@ -12,7 +13,7 @@ selected as (
 ),
 
 cutoff as (
-    select coalesce($as_of::date, (select max(as_of) from status_snapshots)) as as_of_date
+    select coalesce($as_of::date, (select max(as_of) from status_dates)) as as_of_date
 ),
 
 history as (

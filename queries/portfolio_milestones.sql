@@ -1,8 +1,9 @@
 -- portfolio_milestones
 -- Milestones of the selected projects with their status at the selected date: done (by then),
 -- late (not done and the committed date has passed) or upcoming.
--- filters: per project (the date cutoff comes from every project, the rest is per milestone)
+-- cache: saved, per project (the date cutoff comes from every project, the rest is per milestone)
 -- params: $portfolio VARCHAR (NULL = all), $program VARCHAR (NULL = all), $department VARCHAR (NULL = all), $manager VARCHAR (NULL = all), $stage VARCHAR (NULL = all), $as_of DATE (NULL = latest)
+-- reads: filtered_projects, project_milestones, status_dates
 -- grain: project_id, task_id
 -- columns: project_id, project_name, portfolio, task_id, milestone, committed_date, forecast_date, done_date, milestone_status, slip_days, days_late
 with
@@ -12,7 +13,7 @@ selected as (
 ),
 
 cutoff as (
-    select coalesce($as_of::date, (select max(as_of) from status_snapshots), current_date) as as_of_date
+    select coalesce($as_of::date, (select max(as_of) from status_dates), current_date) as as_of_date
 ),
 
 statused as (

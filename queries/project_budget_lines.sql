@@ -2,6 +2,7 @@
 -- One project's ledger by month and category: budget, actual, forecast and commitment in the
 -- reporting currency (credits and reversals included).
 -- params: $project_id VARCHAR
+-- reads: ledger_monthly
 -- grain: period, category
 -- columns: period, category, budget, actual, forecast, commitment
 with

@@ -5,6 +5,7 @@
 -- scaled to BAC when the lines cover the plan, else the rest of BAC linear after the ledger's
 -- last budget month; without a ledger budget linear between the baseline dates).
 -- params: $project_id VARCHAR, $as_of DATE (NULL = latest)
+-- reads: ledger_monthly, project_health
 -- grain: date
 -- columns: date, pv, ev, ac, is_status_date
 with

@@ -3,6 +3,7 @@
 -- the reasons, the RAG it reported, and earned value with EAC by the chosen method. Health and
 -- EVM columns are NULL when the project had no status on or before the date.
 -- params: $project_id VARCHAR, $as_of DATE (NULL = latest), $eac_method VARCHAR ('cpi' | 'plan' | 'cpi_spi'; NULL = configured)
+-- reads: project_health, projects
 -- grain: project_id
 -- columns: project_id, project_name, portfolio, program, department, manager, sponsor, stage, priority, currency, start_date, baseline_start_date, baseline_finish_date, actual_finish_date, status_date, percent_complete, forecast_finish_date, schedule_slip_days, schedule_slip_pct, overall_health, schedule_health, cost_health, work_health, reported_health, reported_schedule_health, reported_cost_health, reported_scope_health, health_reason, schedule_reason, cost_reason, work_reason, evm_note, status_comment, bac, pv, ev, ac, sv, cv, spi, cpi, eac, etc, vac, tcpi, eac_method, eac_cpi, eac_plan, eac_cpi_spi, cost_overrun_pct, pv_method, ac_source
 with

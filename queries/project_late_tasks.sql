@@ -2,11 +2,12 @@
 -- One project's work tasks (not summaries, not milestones) that were not done by the selected
 -- date although their committed date (baseline finish, else due date, else finish) had passed.
 -- params: $project_id VARCHAR, $as_of DATE (NULL = latest)
+-- reads: status_dates, tasks
 -- grain: task_id
 -- columns: task_id, task_name, assignee, status, percent_complete, committed_date, forecast_date, days_late
 with
 cutoff as (
-    select coalesce($as_of::date, (select max(as_of) from status_snapshots), current_date) as as_of_date
+    select coalesce($as_of::date, (select max(as_of) from status_dates), current_date) as as_of_date
 ),
 
 work as (

@@ -2,6 +2,7 @@
 -- The projects the shared filters select, for the project picker: id, name, portfolio and the
 -- latest computed overall health.
 -- params: $portfolio VARCHAR (NULL = all), $program VARCHAR (NULL = all), $department VARCHAR (NULL = all), $manager VARCHAR (NULL = all), $stage VARCHAR (NULL = all)
+-- reads: filtered_projects, project_health
 -- grain: project_id
 -- columns: project_id, project_name, portfolio, overall_health
 with

@@ -2,11 +2,12 @@
 -- One project's milestones with their status at the selected date: done (by then), late (not
 -- done and the committed date has passed) or upcoming.
 -- params: $project_id VARCHAR, $as_of DATE (NULL = latest)
+-- reads: project_milestones, status_dates
 -- grain: task_id
 -- columns: task_id, milestone, committed_date, forecast_date, done_date, milestone_status, slip_days, days_late
 with
 cutoff as (
-    select coalesce($as_of::date, (select max(as_of) from status_snapshots), current_date) as as_of_date
+    select coalesce($as_of::date, (select max(as_of) from status_dates), current_date) as as_of_date
 ),
 
 statused as (

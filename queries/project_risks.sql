@@ -2,11 +2,12 @@
 -- One project's risks and issues known at the selected date (created by then), open ones first,
 -- by exposure. Open = not closed by that date.
 -- params: $project_id VARCHAR, $as_of DATE (NULL = latest)
+-- reads: risks, status_dates
 -- grain: item_id
 -- columns: item_id, kind, title, category, owner, status, probability, impact, exposure, due_date, created_date, closed_date, is_open
 with
 cutoff as (
-    select coalesce($as_of::date, (select max(as_of) from status_snapshots), current_date) as as_of_date
+    select coalesce($as_of::date, (select max(as_of) from status_dates), current_date) as as_of_date
 ),
 
 items as (

@@ -3,6 +3,7 @@
 -- reason; only the ingests in $ingest_ids (NULL = every ingest in the log); at most $limit rows,
 -- with the total count on every row.
 -- params: $ingest_ids BIGINT[] (NULL = all), $limit INTEGER
+-- reads: rejected_rows
 -- grain: ingest_id, table_name, row_number, column_name
 -- columns: ingest_id, file_name, table_name, row_number, column_name, value, reason, rejected_total
 with

@@ -3,6 +3,7 @@
 -- reference date, sample size and flags, primary source first. Benchmark titles no role uses
 -- (is_unmapped_title) come after the roles under their own title: what the data adds.
 -- params: $role VARCHAR (NULL = all), $country VARCHAR (NULL = all)
+-- reads: salary_countries, salary_market
 -- grain: benchmark_role, benchmark_id
 -- columns: benchmark_role, role_order, rule_order, is_placeable, benchmark_id, source, reference_date, job_title, soc_code, level, country, area, area_kind, company, currency, basis, p10, p25, p50, p75, p90, sample_size, is_small_sample, top_coded, is_annualised, aging_factor, fx_rate, age_to, is_unmapped_title
 with

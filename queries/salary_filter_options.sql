@@ -3,6 +3,7 @@
 -- titles no role uses) and the country,
 -- department and level of PMO staff in the HR export.
 -- params: (none)
+-- reads: salary_market, salary_positions, salary_roles
 -- grain: dimension, value
 -- columns: dimension, value
 with

@@ -3,6 +3,7 @@
 -- In scope: everyone the HR export flags as PMO (or does not flag) and anyone whose title maps
 -- to a benchmark role. Names are returned for the page to show only to roles allowed to see them.
 -- params: $country VARCHAR (NULL = all), $department VARCHAR (NULL = all), $level VARCHAR (NULL = all)
+-- reads: salaries, salary_positions, salary_roles
 -- grain: employee_id
 -- columns: employee_id, employee_name, job_title, benchmark_role, role_order, department, level, country, city, fte, base_salary, p10, p25, p50, p75, p90, compa_ratio, range_position, pay_zone, cost_to_p25, cost_to_p50, benchmark_id, benchmark_source, benchmark_country, benchmark_area, area_kind, benchmark_reference_date, is_annualised, match_status
 with

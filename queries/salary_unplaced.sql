@@ -2,6 +2,7 @@
 -- PMO staff without a market band, grouped by why: a title the title map does not know, no
 -- benchmark for their country, pay or FX missing. Nobody is dropped silently.
 -- params: $country VARCHAR (NULL = all), $department VARCHAR (NULL = all), $level VARCHAR (NULL = all)
+-- reads: salary_positions
 -- grain: match_status, job_title, benchmark_role, country
 -- columns: match_status, job_title, benchmark_role, country, staff_count
 with

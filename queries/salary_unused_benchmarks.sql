@@ -2,6 +2,7 @@
 -- Benchmark titles in the data that no PMO role uses (config/title_map.toml matches none of
 -- their rows): what the data adds beyond the configured roles, one row per title and source.
 -- params: (none)
+-- reads: salary_market
 -- grain: source, job_title, soc_code
 -- columns: source, job_title, soc_code, companies, row_count, latest_reference_date, median_p50
 with

@@ -1,6 +1,7 @@
 -- store_tables_overview
 -- What is loaded: per canonical table, its rows, the tools it came from and the latest as-of date.
 -- params: (none)
+-- reads: ingests, ledger_monthly, projects, risks, salaries, salary_benchmarks, seg_fx_rates, status_snapshots, tasks
 -- grain: table_name
 -- columns: table_name, row_count, sources, latest_as_of
 with counts as (

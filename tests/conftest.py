@@ -31,7 +31,7 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def sample_store_dir(tmp_path_factory) -> Path:
     """A store holding every file in sample_data/ (built once per test session)."""
-    from pmo.cli import load_demo
+    from pmo.demo import load_demo
     from pmo.store import Store
 
     root = tmp_path_factory.mktemp("sample-store")
@@ -41,10 +41,14 @@ def sample_store_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_con(sample_store_dir):
-    from pmo import db
+    from pmo import query
     from pmo.store import Store
 
-    return db.connect(Store(sample_store_dir)).con
+    # the summary tables in place, as the dashboard has them: every view reads a table, so each
+    # test query costs what it costs on a page
+    rt = query.connect(Store(sample_store_dir))
+    rt.ensure_summaries(tuple(query.cache.summary_views()))
+    return rt.con
 
 
 @pytest.fixture()

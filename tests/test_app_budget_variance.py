@@ -12,7 +12,7 @@ from helpers.canonical import make_store
 from streamlit.testing.v1 import AppTest
 from test_budget_variance import CONFIG, FILTERS, TABLES
 
-from pmo import budget, config, db, sql
+from pmo import budget, config, query
 from pmo import formatting as fmt
 from pmo.store import Store
 
@@ -170,9 +170,9 @@ def sample_env(sample_store_dir, monkeypatch):
 
 
 def test_sample_store_kpis_match_the_query(sample_env, sample_store_dir):
-    con = db.connect(Store(sample_store_dir)).con
+    con = query.connect(Store(sample_store_dir)).con
     start = config.load(sample_store_dir)["general"]["fiscal_year_start_month"]
-    lines = sql.run(con, "budget_lines", as_of=TODAY, fiscal_start_month=start, **FILTERS)
+    lines = query.run(con, "budget_lines", as_of=TODAY, fiscal_start_month=start, **FILTERS)
     t = lines.select(pl.col("budget").sum(), pl.col("actual").sum(), pl.col("fac").sum()).row(0)
     at = run()
     m = metrics(at)
@@ -183,7 +183,7 @@ def test_sample_store_kpis_match_the_query(sample_env, sample_store_dir):
 
 
 def test_sample_store_drill_into_a_portfolio(sample_env, sample_store_dir):
-    con = db.connect(Store(sample_store_dir)).con
+    con = query.connect(Store(sample_store_dir)).con
     portfolio, programs = con.sql(
         "select portfolio, list(distinct program order by program) from projects "
         "where portfolio is not null group by 1 order by 1 limit 1").fetchall()[0]

@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pmo import db, inbox, mapping, quality
+from pmo import query, inbox, mapping, quality
 from pmo.ingest import analyse
 from pmo.store import Store
 from pmo.ui import data_page
@@ -79,7 +79,7 @@ def by_key(widgets, prefix: str):
 
 def jira_fixture_tasks(store: Store) -> int:
     """Rows stored from the Jira fixture (its own source: the sample data has other Jira projects)."""
-    return db.connect(store).con.sql(
+    return query.connect(store).con.sql(
         "select count(*) from seg_tasks where source = 'jira:issues:OPS+PAY'").fetchall()[0][0]
 
 
@@ -267,7 +267,7 @@ def test_unknown_layout_opens_the_mapper_and_the_mapping_is_kept(data_dir):
     assert not at.error and not [b for b in at.button if b.key and b.key.startswith("data_map_")]
     assert any("Mapped export" in md.value for md in at.markdown)
     at.button(key="data_publish").click().run()
-    con = db.connect(store).con
+    con = query.connect(store).con
     assert con.sql("select budget_original, reported_health from projects where project_id = 'A-01'"
                    ).fetchall() == [(1_300_000.0, "red")]
 
@@ -352,7 +352,7 @@ def test_raw_file_download(data_dir):
 
 def test_data_quality_view_matches_the_report(data_dir):
     at = open_page("Data quality")
-    report = quality.store_report(db.connect(Store(data_dir)).con)
+    report = quality.store_report(query.connect(Store(data_dir)).con)
     table = at.table[0].value
     assert table["Check"].tolist() == [f.title for f in report]
     assert table["Found"].tolist() == [f"{f.rows.height:,}" for f in report]
@@ -407,6 +407,6 @@ def test_preview_equals_what_is_stored(data_dir):
     preview = at.dataframe[0].value
     assert len(preview) == outcome.tables["tasks"]
     at.button(key="data_publish").click().run()
-    con = db.connect(store).con
+    con = query.connect(store).con
     stored = con.sql("select task_id from seg_tasks where source = 'jira:issues:OPS+PAY' order by task_id").fetchall()
     assert [r[0] for r in stored] == sorted(preview["task_id"].tolist())

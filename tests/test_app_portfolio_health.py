@@ -15,7 +15,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from pmo import formatting as fmt
-from pmo import sql
+from pmo import query
 
 pytestmark = pytest.mark.app
 
@@ -45,7 +45,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def kpis(con, **params) -> dict:
-    df = sql.run(con, "portfolio_health_kpis", **{**ALL, "as_of": None, **params})
+    df = query.run(con, "portfolio_health_kpis", **{**ALL, "as_of": None, **params})
     return {r["period"]: r for r in df.iter_rows(named=True)}
 
 
@@ -87,7 +87,7 @@ def test_health_page_shows_the_query_figures(app_env, sample_con):
     change = k["current"]["red_count"] - k["previous"]["red_count"]
     assert red.proto.delta == (f"{change:+d}" if change else "no change")
     # every red and amber project is linked to its page, with the full reason on hover
-    projects = sql.run(sample_con, "portfolio_health_projects", **ALL, as_of=None, eac_method=None)
+    projects = query.run(sample_con, "portfolio_health_projects", **ALL, as_of=None, eac_method=None)
     flagged = projects.filter(projects["is_active"] & projects["overall_health"].is_in(["red", "amber"]))
     links = project_links(at)
     assert set(links) == {f"project={p}" for p in flagged["project_id"]}
@@ -105,7 +105,7 @@ def test_filters_and_a_past_status_date_from_the_url(app_env, sample_con):
     assert_kpis_shown(at, k["current"])
     assert k["current"]["active_projects"] < kpis(sample_con)["current"]["active_projects"]
     assert any("28 Aug 2026" in c.value and "since 31 Jul 2026" in c.value for c in at.caption)
-    then = sql.run(sample_con, "portfolio_health_projects", **{**ALL, "portfolio": "Digital Channels"},
+    then = query.run(sample_con, "portfolio_health_projects", **{**ALL, "portfolio": "Digital Channels"},
                    as_of=date(2026, 8, 28), eac_method=None)
     assert (then["status_date"] <= date(2026, 8, 28)).all()
     flagged = then.filter(then["is_active"] & then["overall_health"].is_in(["red", "amber"]))
@@ -116,11 +116,11 @@ def test_eac_method_travels_in_the_url(app_env, sample_con):
     at = open_page(HEALTH, eac="plan")
     assert at.selectbox(key="eac_pick").value == "plan"
     table = at.get_by_key("health_table").value
-    expected = sql.run(sample_con, "portfolio_health_table", **ALL, as_of=None, eac_method="plan",
+    expected = query.run(sample_con, "portfolio_health_table", **ALL, as_of=None, eac_method="plan",
                        include_closed=False, sort="health", descending=True, limit=25, offset=0)
     assert table["project_id"].to_list() == expected["project_id"].to_list()
     assert table["eac"].to_list() == pytest.approx(expected["eac"].to_list())
-    config_eac = sql.run(sample_con, "portfolio_health_table", **ALL, as_of=None, eac_method=None,
+    config_eac = query.run(sample_con, "portfolio_health_table", **ALL, as_of=None, eac_method=None,
                          include_closed=False, sort="health", descending=True, limit=25, offset=0)
     assert table["eac"].to_list() != pytest.approx(config_eac["eac"].to_list())
 
@@ -133,7 +133,7 @@ def test_a_filter_matching_nothing_says_so(app_env):
 
 def test_project_page_from_the_url(app_env, sample_con):
     at = open_page(PROJECT, project="PRJ-1012")
-    facts = sql.run(sample_con, "project_facts", project_id="PRJ-1012", as_of=None, eac_method=None).row(0, named=True)
+    facts = query.run(sample_con, "project_facts", project_id="PRJ-1012", as_of=None, eac_method=None).row(0, named=True)
     assert at.title[0].value == f"PRJ-1012 · {facts['project_name']}"
     shown = metrics(at)
     assert shown["CPI"] == fmt.ratio(facts["cpi"]) and shown["SPI"] == fmt.ratio(facts["spi"])
@@ -150,7 +150,7 @@ def test_project_page_from_the_url(app_env, sample_con):
 
 def test_project_page_at_a_past_status_date(app_env, sample_con):
     at = open_page(PROJECT, project="PRJ-1004", as_of="2026-07-31")
-    facts = sql.run(sample_con, "project_facts", project_id="PRJ-1004", as_of=date(2026, 7, 31),
+    facts = query.run(sample_con, "project_facts", project_id="PRJ-1004", as_of=date(2026, 7, 31),
                     eac_method=None).row(0, named=True)
     assert facts["status_date"] == date(2026, 7, 31)
     assert any("Status date 31 July 2026" in c.value for c in at.caption)

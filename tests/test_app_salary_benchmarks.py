@@ -10,7 +10,7 @@ from conftest import ROOT
 from helpers.canonical import make_store
 from streamlit.testing.v1 import AppTest
 
-from pmo import db, salaries, sql
+from pmo import query, salaries
 from pmo import formatting as fmt
 from pmo.store import Store
 
@@ -58,9 +58,9 @@ def page_text(at) -> str:
 
 
 def expected_staff(sample_store_dir, **filters) -> pl.DataFrame:
-    con = db.connect(Store(sample_store_dir)).con
+    con = query.connect(Store(sample_store_dir)).con
     params = {"country": None, "department": None, "level": None, **filters}
-    return sql.run(con, "salary_staff", **params)
+    return query.run(con, "salary_staff", **params)
 
 
 def test_kpis_match_the_view(app_env, sample_store_dir):
@@ -81,8 +81,8 @@ def test_kpis_match_the_view(app_env, sample_store_dir):
 
 def test_band_table_of_the_selected_role_shows_the_view_values(app_env, sample_store_dir):
     at = run(benchmark_role="Project Manager")
-    con = db.connect(Store(sample_store_dir)).con
-    bands = sql.run(con, "salary_bands", role="Project Manager", country=None)
+    con = query.connect(Store(sample_store_dir)).con
+    bands = query.run(con, "salary_bands", role="Project Manager", country=None)
     national = bands.filter(pl.col("source").str.starts_with("BLS OEWS") & pl.col("area").is_null()).row(0, named=True)
     text = tables_text(at)
     for p in ("p10", "p25", "p50", "p75", "p90"):

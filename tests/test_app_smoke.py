@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pmo import sql
+from pmo import query
 
 from conftest import ROOT
 
@@ -29,7 +29,7 @@ def test_page_renders_without_exception(app_env, page):
 
 def test_home_shows_headline_metrics(app_env, sample_con):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
-    head = sql.run(sample_con, "portfolio_headline").row(0, named=True)
+    head = query.run(sample_con, "portfolio_headline").row(0, named=True)
     labels = {m.label: m.value for m in at.metric}
     assert labels["Active projects"] == f"{head['active_projects']:,}"
     assert set(labels) >= {"Total budget (BAC)", "Actual cost to date", "Reported red"}

@@ -14,7 +14,8 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from pmo import budget, config, health, sql
+from pmo import budget, config, health
+from pmo import query as pmo_query
 from pmo import formatting as fmt
 
 pytestmark = pytest.mark.app
@@ -77,8 +78,8 @@ def test_portfolio_health_link_restores_filters_as_of_method_and_table_settings(
     assert at.toggle(key="health_closed").value is True
 
     params = {**EVERY, "portfolio": PORTFOLIO, "as_of": date(2026, 10, 30)}
-    k = {r["period"]: r for r in sql.run(sample_con, "portfolio_health_kpis", **params).iter_rows(named=True)}
-    everything = {r["period"]: r for r in sql.run(sample_con, "portfolio_health_kpis", **EVERY, as_of=None)
+    k = {r["period"]: r for r in pmo_query.run(sample_con, "portfolio_health_kpis", **params).iter_rows(named=True)}
+    everything = {r["period"]: r for r in pmo_query.run(sample_con, "portfolio_health_kpis", **EVERY, as_of=None)
                   .iter_rows(named=True)}
     shown = metrics(at)
     assert shown["Active projects"] == fmt.count(k["current"]["active_projects"])
@@ -87,7 +88,7 @@ def test_portfolio_health_link_restores_filters_as_of_method_and_table_settings(
     assert k["current"]["as_of_date"] == date(2026, 10, 30)
     assert shown["Active projects"] != fmt.count(everything["current"]["active_projects"])
 
-    table = sql.run(sample_con, "portfolio_health_table", **params, eac_method="plan", include_closed=True,
+    table = pmo_query.run(sample_con, "portfolio_health_table", **params, eac_method="plan", include_closed=True,
                     sort="cpi", descending=False, limit=health.PAGE_SIZE, offset=0)
     shown_table = at.dataframe[-1].value
     assert list(shown_table["project_id"]) == table["project_id"].to_list()
@@ -99,9 +100,9 @@ def test_project_link_restores_project_status_date_and_eac_method(app_env, sampl
     assert at.selectbox(key="project_pick").value == "PRJ-1012"
     assert at.selectbox(key="as_of").value == EARLIER
     assert at.selectbox(key="eac_pick").value == "plan"
-    facts = sql.run(sample_con, "project_facts", project_id="PRJ-1012", as_of=date(2026, 10, 30),
+    facts = pmo_query.run(sample_con, "project_facts", project_id="PRJ-1012", as_of=date(2026, 10, 30),
                     eac_method="plan").row(0, named=True)
-    latest = sql.run(sample_con, "project_facts", project_id="PRJ-1012", as_of=None,
+    latest = pmo_query.run(sample_con, "project_facts", project_id="PRJ-1012", as_of=None,
                      eac_method=None).row(0, named=True)
     shown = metrics(at)
     assert shown["EAC"] == fmt.money(facts["eac"]) != fmt.money(latest["eac"])
@@ -124,7 +125,7 @@ def test_budget_variance_link_restores_filters_window_grouping_and_drill_path(ap
     assert at.segmented_control(key="bv_waterfall").value == "Project"
 
     fy = config.load(app_env)["general"]["fiscal_year_start_month"]
-    lines = sql.run(sample_con, "budget_lines", as_of=TODAY, fiscal_start_month=fy, **{**EVERY, "portfolio": PORTFOLIO})
+    lines = pmo_query.run(sample_con, "budget_lines", as_of=TODAY, fiscal_start_month=fy, **{**EVERY, "portfolio": PORTFOLIO})
     df = budget.apply_path(budget.prepare(lines), {"program": "Payments & Commerce"})
     close = df["close_month"][0]
     window = budget.Window(date(2026, 1, 1), date(2026, 6, 1))
@@ -132,7 +133,7 @@ def test_budget_variance_link_restores_filters_window_grouping_and_drill_path(ap
     shown = metrics(at)
     assert shown["Variance Jan 2026 – Jun 2026"] == fmt.money(total["variance"])
     assert shown["Total budget"] == fmt.money(total["total_budget"])
-    unfiltered = budget.summarise(budget.prepare(sql.run(sample_con, "budget_lines", as_of=TODAY,
+    unfiltered = budget.summarise(budget.prepare(pmo_query.run(sample_con, "budget_lines", as_of=TODAY,
                                                          fiscal_start_month=fy, **EVERY)), None, window, close)
     assert shown["Total budget"] != fmt.money(unfiltered["total_budget"][0])
     assert link_params(at) == query
@@ -146,10 +147,10 @@ def test_salary_link_restores_staff_filters_role_and_grouping(app_env, sample_co
     assert at.selectbox(key="staff_level").value == "Individual Contributor"
     assert at.selectbox(key="benchmark_role").value == "Program Manager"
     assert at.segmented_control(key="salary_group_by").value == "Department"
-    staff = sql.run(sample_con, "salary_staff", country="United States", department=None,
+    staff = pmo_query.run(sample_con, "salary_staff", country="United States", department=None,
                     level="Individual Contributor")
     placed = staff.filter(pl.col("match_status") == "placed")
-    everyone = sql.run(sample_con, "salary_staff", country=None, department=None, level=None)
+    everyone = pmo_query.run(sample_con, "salary_staff", country=None, department=None, level=None)
     assert metrics(at)["On a band"] == f"{placed.height} of {staff.height}"
     assert staff.height < everyone.height
     assert link_params(at) == query

@@ -220,15 +220,15 @@ def test_gate_viewer_is_kept_off_the_data_page(hosted):
 
 
 def test_gate_scoped_analyst_sees_only_their_portfolio(hosted, sample_store_dir, sample_con):
-    from pmo import db, sql
+    from pmo import query
     from pmo.store import Store
 
     user = {"is_logged_in": True, "email": "fin@example.com", "groups": ["fin-analysts"]}
     at = app(hosted, "dashboard.py", user)
     assert not at.exception
-    scoped = db.connect(Store(sample_store_dir), scope=auth.Scope(portfolios=("Finance Transformation",))).con
-    mine = sql.run(scoped, "portfolio_headline").row(0, named=True)
-    everyone = sql.run(sample_con, "portfolio_headline").row(0, named=True)
+    scoped = query.connect(Store(sample_store_dir), scope=auth.Scope(portfolios=("Finance Transformation",))).con
+    mine = query.run(scoped, "portfolio_headline").row(0, named=True)
+    everyone = query.run(sample_con, "portfolio_headline").row(0, named=True)
     shown = {m.label: m.value for m in at.metric}
     assert mine["project_count"] == 10 and mine["active_projects"] < everyone["active_projects"]
     assert shown["Active projects"] == f"{mine['active_projects']:,}"       # only Finance Transformation's

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import polars as pl
 import pytest
 
-from pmo import budget, config, db, sql
+from pmo import budget, config, query
 from pmo import formatting as fmt
 from pmo.store import Store
 
@@ -27,9 +27,9 @@ def metric(page, label: str) -> tuple[str, str]:
 
 def expected(data_dir, portfolio: str | None = None) -> dict:
     """The KPIs computed here from the ledger: sums of the query's rows, flags from pmo.budget."""
-    con = db.connect(Store(data_dir)).con
+    con = query.connect(Store(data_dir)).con
     cfg = config.load(data_dir)
-    lines = sql.run(con, "budget_lines", as_of=date.today(),
+    lines = query.run(con, "budget_lines", as_of=date.today(),
                     fiscal_start_month=cfg["general"]["fiscal_year_start_month"], **FILTERS)
     if portfolio is not None:
         lines = lines.filter(pl.col("portfolio") == portfolio)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pmo import db, formatting as fmt, sql
+from pmo import query, formatting as fmt
 from pmo.store import Store
 
 from conftest import FIXTURES, run_pmo
@@ -30,8 +30,8 @@ def open_home(browser, url: str):
 
 
 def expected_headline(data_dir) -> dict:
-    con = db.connect(Store(data_dir)).con
-    return sql.run(con, "portfolio_headline").row(0, named=True)
+    con = query.connect(Store(data_dir)).con
+    return query.run(con, "portfolio_headline").row(0, named=True)
 
 
 def test_home_page_shows_real_figures(browser, server):

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from pmo import db, sql
+from pmo import query
 from pmo import formatting as fmt
 from pmo.store import Store
 
@@ -30,8 +30,8 @@ def open_health(browser, url: str):
 
 
 def test_health_page_kpis_and_drill_down_to_a_project(browser, server):
-    con = db.connect(Store(server["data_dir"])).con
-    k = {r["period"]: r for r in sql.run(con, "portfolio_health_kpis", **ALL, as_of=None).iter_rows(named=True)}
+    con = query.connect(Store(server["data_dir"])).con
+    k = {r["period"]: r for r in query.run(con, "portfolio_health_kpis", **ALL, as_of=None).iter_rows(named=True)}
     cur = k["current"]
     page = open_health(browser, f"{server['url']}/Portfolio_Health")
 
@@ -45,7 +45,7 @@ def test_health_page_kpis_and_drill_down_to_a_project(browser, server):
     assert cur["red_count"] > 0
 
     # the worst red project (the list is ordered as the query: red first, then by id)
-    projects = sql.run(con, "portfolio_health_projects", **ALL, as_of=None, eac_method=None)
+    projects = query.run(con, "portfolio_health_projects", **ALL, as_of=None, eac_method=None)
     red = projects.filter(projects["is_active"] & (projects["overall_health"] == "red")).row(0, named=True)
     link = page.locator(f'[data-testid="stPageLink"] a[href="Project?project={red["project_id"]}"]').first
     link.click()
@@ -53,7 +53,7 @@ def test_health_page_kpis_and_drill_down_to_a_project(browser, server):
     page.get_by_role("heading", name=title).wait_for(timeout=90_000)
     assert f"project={red['project_id']}" in page.url
 
-    facts = sql.run(con, "project_facts", project_id=red["project_id"], as_of=None, eac_method=None).row(0, named=True)
+    facts = query.run(con, "project_facts", project_id=red["project_id"], as_of=None, eac_method=None).row(0, named=True)
     assert metric_value(page, "CPI") == fmt.ratio(facts["cpi"])
     assert metric_value(page, "Budget (BAC)") == fmt.money(facts["bac"])
     page.get_by_text(facts["cost_reason"]).first.wait_for(timeout=30_000)
@@ -62,9 +62,9 @@ def test_health_page_kpis_and_drill_down_to_a_project(browser, server):
 
 
 def test_past_status_date_from_a_shared_link(browser, server):
-    con = db.connect(Store(server["data_dir"])).con
+    con = query.connect(Store(server["data_dir"])).con
     then = date(2026, 8, 28)
-    cur = sql.run(con, "portfolio_health_kpis", **ALL, as_of=then).row(0, named=True)
+    cur = query.run(con, "portfolio_health_kpis", **ALL, as_of=then).row(0, named=True)
     page = open_health(browser, f"{server['url']}/Portfolio_Health?as_of={then.isoformat()}")
     assert metric_value(page, "Active projects") == fmt.count(cur["active_projects"])
     assert metric_value(page, "Earned value (EV)") == fmt.money(cur["ev"])
@@ -74,8 +74,8 @@ def test_past_status_date_from_a_shared_link(browser, server):
 
 
 def test_clicking_a_bubble_on_the_cpi_spi_chart_opens_the_project(browser, server):
-    con = db.connect(Store(server["data_dir"])).con
-    projects = sql.run(con, "portfolio_health_projects", **ALL, as_of=None, eac_method=None)
+    con = query.connect(Store(server["data_dir"])).con
+    projects = query.run(con, "portfolio_health_projects", **ALL, as_of=None, eac_method=None)
     worst = projects.filter(projects["is_active"] & projects["cpi"].is_not_null()).sort("cpi").row(0, named=True)
     page = open_health(browser, f"{server['url']}/Portfolio_Health")
     # Vega's SVG marks carry their fields in aria-label; the bubble is the one with the CPI axis field

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from pptx import Presentation
 
-from pmo import audit, db, sql
+from pmo import audit, query
 from pmo import formatting as fmt
 from pmo.store import Store
 
@@ -66,9 +66,9 @@ def pick(page, label: str, option: str) -> None:
 
 
 def test_copied_link_opens_the_same_view_in_a_fresh_browser(browser, server):
-    con = db.connect(Store(server["data_dir"])).con
+    con = query.connect(Store(server["data_dir"])).con
     params = {**EVERY, "portfolio": "Infrastructure & Cloud", "as_of": date(2026, 10, 30)}
-    k = {r["period"]: r for r in sql.run(con, "portfolio_health_kpis", **params).iter_rows(named=True)}["current"]
+    k = {r["period"]: r for r in query.run(con, "portfolio_health_kpis", **params).iter_rows(named=True)}["current"]
 
     first = browser.new_context(viewport=VIEWPORT)
     page = open_health(first, f"{server['url']}/Portfolio_Health?as_of=2026-10-30&eac=plan")

@@ -39,7 +39,7 @@ import polars as pl
 import pytest
 from helpers.canonical import connect
 
-from pmo import budget, sql
+from pmo import budget, query
 from pmo.budget import Thresholds, Window
 
 K = 1000.0
@@ -125,7 +125,7 @@ def con(tmp_path_factory):
 
 
 def lines(con, as_of=AS_OF, fiscal_start_month=4, **filters):
-    return sql.run(con, "budget_lines", as_of=as_of, fiscal_start_month=fiscal_start_month,
+    return query.run(con, "budget_lines", as_of=as_of, fiscal_start_month=fiscal_start_month,
                    **{**FILTERS, **filters})
 
 
@@ -266,15 +266,15 @@ def test_filters_restrict_lines(con):
 
 
 def test_unconverted_lines_are_listed(con):
-    u = sql.run(con, "budget_unconverted", **FILTERS)
+    u = query.run(con, "budget_unconverted", **FILTERS)
     assert u.rows(named=True) == [{
         "currency": "CHF", "kind": "forecast", "line_count": 1, "amount_original": 1 * K, "project_count": 1,
         "projects": "P2", "first_period": DEC, "last_period": DEC}]
-    assert sql.run(con, "budget_unconverted", **{**FILTERS, "portfolio": "Growth"}).is_empty()
+    assert query.run(con, "budget_unconverted", **{**FILTERS, "portfolio": "Growth"}).is_empty()
 
 
 def test_ledger_vs_register(con):
-    r = sql.run(con, "budget_ledger_vs_register", **FILTERS)
+    r = query.run(con, "budget_ledger_vs_register", **FILTERS)
     p1 = r.filter(pl.col("project_id") == "P1").row(0, named=True)
     assert (p1["register_budget"], p1["ledger_budget"]) == (approx(550 * K), approx(500 * K))
     assert p1["difference_amount"] == approx(-50 * K) and p1["difference_pct"] == approx(-50 / 550)

@@ -100,7 +100,7 @@ def test_check_reports_every_store_wide_check(pmo_cli, sample_store_dir):
     assert r.returncode == 0, r.stderr
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith(("ok ", "!! "))]
     titles = " | ".join(lines)
-    for words in ("Tasks whose project is not in `projects`", "finish date is earlier than their start date",
+    for words in ("Projects only other tools know", "finish date is earlier than their start date",
                   "cannot be converted to the reporting currency", "Natural keys that appear more than once",
                   "Rows that ingests could not accept", "Staff with no benchmark match"):
         assert words in titles, titles

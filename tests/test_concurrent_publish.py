@@ -30,8 +30,8 @@ def active_files(store: Store) -> list[str]:
 
 
 def task_count(store: Store) -> int:
-    from pmo import db
-    return db.connect(store).con.sql("select count(*) from tasks").fetchall()[0][0]
+    from pmo import query
+    return query.connect(store).con.sql("select count(*) from tasks").fetchall()[0][0]
 
 
 def test_second_publisher_without_retry_is_refused_and_store_unchanged(store):

@@ -351,7 +351,7 @@ SAMPLE_RED = ["PRJ-1002", "PRJ-1004", "PRJ-1012", "PRJ-1019", "PRJ-1023", "PRJ-1
 def test_portfolio_health_pack_lists_the_samples_red_projects(sample_store_dir, sample_con, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from pmo import sql
+    from pmo import query
 
     monkeypatch.setenv("PMO_DATA_DIR", str(sample_store_dir))
     monkeypatch.chdir(ROOT)
@@ -362,7 +362,7 @@ def test_portfolio_health_pack_lists_the_samples_red_projects(sample_store_dir, 
     pack.meta = at.session_state["_share_view"].meta()
 
     every = {"portfolio": None, "program": None, "department": None, "manager": None, "stage": None}
-    projects = sql.run(sample_con, "portfolio_health_projects", **every, as_of=None, eac_method=None)
+    projects = query.run(sample_con, "portfolio_health_projects", **every, as_of=None, eac_method=None)
     red = projects.filter(pl.col("is_active") & (pl.col("overall_health") == "red"))["project_id"].to_list()
     assert red == SAMPLE_RED             # the sample story: eight red projects at 20 Nov 2026
 

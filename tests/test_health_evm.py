@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from helpers.canonical import connect
 
-from pmo import health, sql
+from pmo import health, query
 
 AS_OF = date(2026, 1, 31)
 
@@ -84,18 +84,18 @@ def test_issue_example_other_eac_methods(example):
 ])
 def test_page_queries_compute_eac_for_the_chosen_method(example, method, eac, etc, vac):
     filters = {"portfolio": None, "program": None, "department": None, "manager": None, "stage": None, "as_of": None}
-    row = sql.run(example, "portfolio_health_projects", **filters, eac_method=method).row(0, named=True)
+    row = query.run(example, "portfolio_health_projects", **filters, eac_method=method).row(0, named=True)
     assert (row["eac"], row["etc"], row["vac"]) == pytest.approx((eac, etc, vac))
-    table = sql.run(example, "portfolio_health_table", **filters, eac_method=method, include_closed=False,
+    table = query.run(example, "portfolio_health_table", **filters, eac_method=method, include_closed=False,
                     sort="health", descending=True, limit=25, offset=0).row(0, named=True)
     assert (table["eac"], table["etc"], table["vac"]) == pytest.approx((eac, etc, vac))
-    facts = sql.run(example, "project_facts", project_id="P1", as_of=None, eac_method=method).row(0, named=True)
+    facts = query.run(example, "project_facts", project_id="P1", as_of=None, eac_method=method).row(0, named=True)
     assert (facts["eac"], facts["etc"], facts["vac"]) == pytest.approx((eac, etc, vac))
     assert facts["eac_method"] == (method or "cpi")
 
 
 def test_evm_table_rows_format_the_example(example):
-    facts = sql.run(example, "project_facts", project_id="P1", as_of=None, eac_method=None).row(0, named=True)
+    facts = query.run(example, "project_facts", project_id="P1", as_of=None, eac_method=None).row(0, named=True)
     rows = {r["Measure"].split(" ")[0]: r for r in health.evm_rows(facts)}
     assert rows["BAC"]["Value"] == "$100,000"
     assert rows["CPI"]["Value"] == "0.89"
@@ -190,12 +190,12 @@ def test_config_can_prefer_ledger_actuals(tmp_path):
 def test_s_curve_pv_matches_the_view_at_the_status_date(phased):
     for pid, as_of in (("A", date(2026, 2, 14)), ("B", date(2026, 2, 28)), ("C", date(2026, 9, 30)),
                        ("D", date(2026, 2, 14))):
-        curve = sql.run(phased, "project_evm_by_month", project_id=pid, as_of=as_of)
+        curve = query.run(phased, "project_evm_by_month", project_id=pid, as_of=as_of)
         at = curve.filter(pl.col("date") == as_of).row(0, named=True)
         h = health_row(phased, pid, as_of)
         assert at["pv"] == pytest.approx(h["pv"]) and at["ev"] == pytest.approx(h["ev"])
         assert at["is_status_date"]
-    c = sql.run(phased, "project_evm_by_month", project_id="C", as_of=None)
+    c = query.run(phased, "project_evm_by_month", project_id="C", as_of=None)
     assert c["pv"].max() == pytest.approx(120_000)     # reaches BAC at the planned finish
     assert c.filter(pl.col("date") == date(2026, 12, 31))["pv"][0] == pytest.approx(120_000)
     assert c.filter(pl.col("date") == date(2026, 3, 31))["pv"][0] == pytest.approx(30_000)
@@ -267,7 +267,7 @@ def test_no_infinite_or_nan_value_anywhere(edge_store, example, phased):
 
 
 def test_evm_rows_say_why_a_value_is_missing(edge_store):
-    facts = sql.run(edge_store, "project_facts", project_id="N", as_of=None, eac_method=None).row(0, named=True)
+    facts = query.run(edge_store, "project_facts", project_id="N", as_of=None, eac_method=None).row(0, named=True)
     rows = {r["Measure"].split(" ")[0]: r for r in health.evm_rows(facts)}
     assert rows["SPI"]["Value"] == "—" and rows["SPI"]["Note"] == "— no planned value yet (before the planned start)"
     assert rows["CPI"]["Note"] == "— no actual cost yet"
@@ -321,7 +321,7 @@ def portfolio(tmp_path_factory):
 
 
 def kpis(con, **kw) -> dict[str, dict]:
-    df = sql.run(con, "portfolio_health_kpis", **{**FILTERS, "as_of": None, **kw})
+    df = query.run(con, "portfolio_health_kpis", **{**FILTERS, "as_of": None, **kw})
     return {r["period"]: r for r in df.iter_rows(named=True)}
 
 
@@ -350,7 +350,7 @@ def test_a_past_status_date_shows_the_portfolio_as_known_then(portfolio):
     k = kpis(portfolio, as_of=OCT)
     assert k["current"]["as_of_date"] == OCT and "previous" not in k
     assert k["current"]["active_projects"] == 3 and k["current"]["green_count"] == 3
-    rows = sql.run(portfolio, "portfolio_health_projects", **FILTERS, as_of=OCT, eac_method=None)
+    rows = query.run(portfolio, "portfolio_health_projects", **FILTERS, as_of=OCT, eac_method=None)
     assert set(rows["project_id"]) == {"R1", "G1", "C1"}
     assert rows.filter(pl.col("project_id") == "R1")["overall_health"][0] == "green"
 
@@ -364,7 +364,7 @@ def test_filters_narrow_every_figure(portfolio):
 
 
 def test_history_counts_and_changes(portfolio):
-    hist = sql.run(portfolio, "portfolio_health_history", **FILTERS, as_of=None)
+    hist = query.run(portfolio, "portfolio_health_history", **FILTERS, as_of=None)
     counts = hist.group_by("as_of", "overall_health").len().sort("as_of", "overall_health")
     assert counts.filter(pl.col("as_of") == OCT)["len"].sum() == 3
     assert dict(counts.filter(pl.col("as_of") == NOV).select("overall_health", "len").iter_rows()) == {
@@ -375,12 +375,12 @@ def test_history_counts_and_changes(portfolio):
 
 
 def test_milestone_status_at_the_status_date(portfolio):
-    ms = sql.run(portfolio, "portfolio_milestones", **FILTERS, as_of=None)
+    ms = query.run(portfolio, "portfolio_milestones", **FILTERS, as_of=None)
     status = dict(ms.select("task_id", "milestone_status").iter_rows())
     assert status == {"M1": "upcoming", "M2": "late", "M3": "done"}
     assert ms.filter(pl.col("task_id") == "M2")["days_late"][0] == 15   # 5 Nov -> 20 Nov
     # on 30 Oct the design milestone (done 1 Nov) was still upcoming
-    then = dict(sql.run(portfolio, "portfolio_milestones", **FILTERS, as_of=OCT)
+    then = dict(query.run(portfolio, "portfolio_milestones", **FILTERS, as_of=OCT)
                 .select("task_id", "milestone_status").iter_rows())
     assert then["M3"] == "upcoming"
 
@@ -389,7 +389,7 @@ def test_table_is_sorted_and_paginated_on_the_server(portfolio):
     def page(**kw):
         args = dict(FILTERS, as_of=None, eac_method=None, include_closed=False, sort="cpi",
                     descending=False, limit=2, offset=0)
-        return sql.run(portfolio, "portfolio_health_table", **{**args, **kw})
+        return query.run(portfolio, "portfolio_health_table", **{**args, **kw})
 
     first = page()
     assert first["project_id"].to_list() == ["R1", "G1"]        # CPI 0.5, then 1.0 (tie by id)
@@ -405,7 +405,7 @@ def test_table_is_sorted_and_paginated_on_the_server(portfolio):
 
 
 def test_portfolio_rollup_matches_the_kpis_and_hand_values(portfolio):
-    projects = sql.run(portfolio, "portfolio_health_projects", **FILTERS, as_of=None, eac_method="plan")
+    projects = query.run(portfolio, "portfolio_health_projects", **FILTERS, as_of=None, eac_method="plan")
     active = projects.filter(pl.col("is_active"))
     totals = health.rollup(active)
     cur = kpis(portfolio)["current"]

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from pmo import server as pmo_server
+from pmo import readiness as pmo_server
 from pmo.ingest import rollback
 
 pytestmark = pytest.mark.browser

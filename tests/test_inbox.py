@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pmo import db, inbox
+from pmo import query, inbox
 from pmo.ingest import ingest_files
 from pmo.store import Store
 
@@ -40,7 +40,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def fx_currencies(store: Store) -> list[tuple]:
-    con = db.connect(store).con
+    con = query.connect(store).con
     return con.sql("select currency, rate_to_reporting from seg_fx_rates order by all").fetchall()
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from pmo import db, ingest, schema
+from pmo import query, ingest, schema
 from pmo.ingest import IngestFailed, analyse, ingest_files
 
 from conftest import FIXTURES
@@ -42,7 +42,7 @@ def test_sliced_ingest_publishes_the_same_rows(monkeypatch, store, tmp_path):
     monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
     monkeypatch.setattr(ingest, "CHUNK_ROWS", 2)
     [o] = ingest_files(store, [LEDGER])
-    con = db.connect(store).con
+    con = query.connect(store).con
     assert con.sql("select count(*) from seg_financials").fetchall()[0][0] == o.tables["financials"]
 
 
@@ -54,7 +54,7 @@ def test_slices_that_disagree_on_date_order_are_refused(monkeypatch, tmp_path):
 
 
 def _segment(store, con_version=None) -> pl.DataFrame:
-    con = db.connect(store, con_version).con
+    con = query.connect(store, con_version).con
     seg = con.sql("select * from seg_financials").pl()
     return seg.sort(seg.columns, nulls_last=True)
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pmo import db
+from pmo import query
 from pmo.ingest import IngestFailed, analyse, ingest_files, rebuild
 
 from conftest import FIXTURES
@@ -15,7 +15,7 @@ DIR = FIXTURES / "mapping"
 
 
 def projects(store):
-    con = db.connect(store).con
+    con = query.connect(store).con
     return con.sql("select project_id, project_name, manager, start_date, finish_date, budget_original, "
                    "currency, reported_health, percent_complete, portfolio, source from projects "
                    "order by project_id").fetchall()

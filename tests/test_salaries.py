@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from helpers.canonical import connect
 
-from pmo import config, salaries, sql
+from pmo import config, salaries, query
 
 US, UK = "United States of America", "United Kingdom"
 CONFIG = """
@@ -158,7 +158,7 @@ def test_one_oews_occupation_represents_several_roles(con):
 
 
 def test_benchmark_title_no_role_uses_is_listed_not_dropped(con):
-    df = sql.run(con, "salary_unused_benchmarks")
+    df = query.run(con, "salary_unused_benchmarks")
     assert df["job_title"].to_list() == ["Software Developers"]
 
 
@@ -228,12 +228,12 @@ def test_view_has_one_row_per_employee_and_the_documented_columns(con):
 
 
 def test_staff_query_keeps_pmo_staff_and_mapped_titles_only(con):
-    df = sql.run(con, "salary_staff", country=None, department=None, level=None)
+    df = query.run(con, "salary_staff", country=None, department=None, level=None)
     assert "E10" not in df["employee_id"].to_list() and df.height == 9
 
 
 def test_unplaced_staff_grouped_by_reason(con):
-    df = sql.run(con, "salary_unplaced", country=None, department=None, level=None)
+    df = query.run(con, "salary_unplaced", country=None, department=None, level=None)
     got = {(r["match_status"], r["job_title"]): r["staff_count"] for r in df.rows(named=True)}
     assert got == {("unmapped title", "Scrum Master"): 1, ("unmapped title", "Sr. Project Mgr"): 1,
                    ("no benchmark for France", "Project Manager"): 1,
@@ -241,7 +241,7 @@ def test_unplaced_staff_grouped_by_reason(con):
 
 
 def test_bands_query_filters_by_the_hr_spelling_of_a_country(con):
-    df = sql.run(con, "salary_bands", role="Project Manager", country=UK)
+    df = query.run(con, "salary_bands", role="Project Manager", country=UK)
     assert df["source"].to_list() == ["UK PM Survey 2026"]
 
 
@@ -352,7 +352,7 @@ def test_people_without_a_band_do_not_count_towards_a_group():
 # ------------------------------------------------------------------------------------------------
 
 def test_headline_band_is_the_primary_sources_whole_country_row(con):
-    bands = salaries.label_bands(sql.run(con, "salary_bands", role=None, country=None))
+    bands = salaries.label_bands(query.run(con, "salary_bands", role=None, country=None))
     head = {r["benchmark_role"]: r for r in salaries.headline_bands(bands, "United States").rows(named=True)}
     assert head["Project Manager"]["source"] == OEWS and head["Project Manager"]["area"] is None
     assert salaries.headline_bands(bands)["country"].unique().to_list() == ["United States"]  # most rows
@@ -369,13 +369,13 @@ def test_headline_band_is_the_primary_sources_whole_country_row(con):
 
 
 def test_band_notes_say_what_was_done_to_a_figure(con):
-    bands = sql.run(con, "salary_bands", role="Project Manager", country=None)
+    bands = query.run(con, "salary_bands", role="Project Manager", country=None)
     notes = {r["source"] + (r["company"] or ""): salaries.band_notes(r, 2080, "USD") for r in bands.rows(named=True)}
     assert notes["UK PM Survey 2026"] == "from GBP at 1.25"
     assert notes["Glassdoor 2026NIKE"] == "small sample (2 reports); context only: staff are not placed on it"
-    hourly = sql.run(con, "salary_bands", role="PMO Analyst", country=None).filter(pl.col("basis") == "hourly")
+    hourly = query.run(con, "salary_bands", role="PMO Analyst", country=None).filter(pl.col("basis") == "hourly")
     assert salaries.band_notes(hourly.row(0, named=True), 2080, "USD") == "annualised from hourly (x 2,080 h)"
-    aged = sql.run(con, "salary_bands", role="Program Manager", country=None).row(0, named=True)
+    aged = query.run(con, "salary_bands", role="Program Manager", country=None).row(0, named=True)
     assert salaries.band_notes(aged, 2080, "USD") == "aged x1.061"
 
 

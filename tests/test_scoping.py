@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from pmo import db, sql
+from pmo import query
 from pmo.auth import Scope
 from pmo.safe_sql import UnsafeSQL, run_user_sql
 from pmo.store import Store
@@ -24,7 +24,7 @@ FALLBACK = {"eac_method": "cpi"}
 
 @pytest.fixture(scope="module")
 def scoped(sample_store_dir):
-    return db.connect(Store(sample_store_dir), scope=Scope(portfolios=(PORTFOLIO,))).con
+    return query.connect(Store(sample_store_dir), scope=Scope(portfolios=(PORTFOLIO,))).con
 
 
 @pytest.fixture(scope="module")
@@ -70,32 +70,32 @@ def test_scoped_view_equals_the_unscoped_view_filtered(scoped, sample_con, allow
 
 
 def test_salaries_hidden_for_a_portfolio_scope_and_limited_by_department(sample_store_dir):
-    con = db.connect(Store(sample_store_dir), scope=Scope(portfolios=(PORTFOLIO,))).con
+    con = query.connect(Store(sample_store_dir), scope=Scope(portfolios=(PORTFOLIO,))).con
     assert con.execute("select count(*) from salaries").fetchall() == [(0,)]
     dept = "PMO - Digital Channels"
-    con = db.connect(Store(sample_store_dir), scope=Scope(departments=("Digital Channels", dept))).con
+    con = query.connect(Store(sample_store_dir), scope=Scope(departments=("Digital Channels", dept))).con
     assert {r[0] for r in con.execute("select distinct department from salaries").fetchall()} == {dept}
     assert {r[0] for r in con.execute("select distinct department from projects").fetchall()} == {"Digital Channels"}
     assert con.execute("select count(*) from salary_benchmarks").fetchall()[0][0] > 0   # market data: everyone
 
 
-@pytest.mark.parametrize("name", sql.catalog())
+@pytest.mark.parametrize("name", query.catalog.catalog())
 def test_every_query_stays_in_scope(scoped, sample_con, allowed_ids, name):
-    q = sql.info(name)
+    q = query.info(name)
     params = {p: DEFAULTS.get(p, FALLBACK.get(p)) for p in q.params}
-    mine = sql.run(scoped, name, **params)
+    mine = query.run(scoped, name, **params)
     if "project_id" in mine.columns:
         assert set(mine["project_id"].drop_nulls()) <= allowed_ids
     if "portfolio" in mine.columns:
         assert set(mine["portfolio"].drop_nulls()) <= {PORTFOLIO}
     if "portfolio" in q.params and "project_id" not in q.params:
         # with the portfolio filter the unscoped query must give exactly what the scope gives
-        full = sql.run(sample_con, name, **{**params, "portfolio": PORTFOLIO})
+        full = query.run(sample_con, name, **{**params, "portfolio": PORTFOLIO})
         assert_frame_equal(mine, full, check_exact=False, rel_tol=1e-9, check_row_order=False)
 
 
 def test_headline_counts_are_the_portfolios(scoped, sample_con):
-    mine = sql.run(scoped, "portfolio_headline").row(0, named=True)
+    mine = query.run(scoped, "portfolio_headline").row(0, named=True)
     assert mine["project_count"] == 10
     budget = sample_con.execute("select sum(budget) from projects where portfolio = $p", {"p": PORTFOLIO}).fetchall()[0][0]
     assert mine["budget_total"] == pytest.approx(budget)
@@ -125,7 +125,7 @@ def test_user_sql_cannot_read_the_segment_files_around_the_scope(scoped, sample_
 
 
 def test_unscoped_connection_unchanged(sample_store_dir, sample_con):
-    con = db.connect(Store(sample_store_dir), scope=Scope()).con
+    con = query.connect(Store(sample_store_dir), scope=Scope()).con
     assert con.execute("select count(*) from projects").fetchall() == sample_con.execute(
         "select count(*) from projects").fetchall() == [(40,)]
 
@@ -149,16 +149,16 @@ def test_alias_rows_follow_their_project_and_empty_scope_means_nothing(tmp_path)
                        {"project_id": "PRJ-1", "period": date(2026, 1, 1), "kind": "budget", "amount_original": 7.0},
                        {"project_id": "PAY", "period": date(2026, 1, 1), "kind": "actual", "amount_original": 9.0}],
     })
-    con = db.connect(store, scope=Scope(portfolios=("Finance",))).con
+    con = query.connect(store, scope=Scope(portfolios=("Finance",))).con
     assert con.execute("select project_id from projects").fetchall() == [("PRJ-1",)]
     assert con.execute("select task_id, project_id from tasks").fetchall() == [("FIN-1", "PRJ-1")]
     assert con.execute("select sum(amount) from financials").fetchall() == [(12.0,)]
-    both = db.connect(store, scope=Scope(portfolios=("Finance",), departments=("People",))).con
+    both = query.connect(store, scope=Scope(portfolios=("Finance",), departments=("People",))).con
     assert both.execute("select count(*) from projects").fetchall() == [(0,)]
-    nothing = db.connect(store, scope=Scope(portfolios=())).con
+    nothing = query.connect(store, scope=Scope(portfolios=())).con
     for view in ("projects", "tasks", "financials"):
         assert nothing.execute(f"select count(*) from {view}").fetchall() == [(0,)]
-    hidden = db.connect(store, scope=Scope(hide_salaries=True)).con
+    hidden = query.connect(store, scope=Scope(hide_salaries=True)).con
     assert hidden.execute("select count(*) from projects").fetchall() == [(3,)]
 
 
@@ -166,9 +166,9 @@ def test_scope_values_are_data_not_sql(tmp_path):
     """A portfolio name full of SQL is a value to match, never SQL text."""
     store = make_store(tmp_path / "s", {"projects": [
         {"project_id": "P1", "portfolio": "x' or 1=1 --"}, {"project_id": "P2", "portfolio": "Other"}]})
-    con = db.connect(store, scope=Scope(portfolios=("x' or 1=1 --",))).con
+    con = query.connect(store, scope=Scope(portfolios=("x' or 1=1 --",))).con
     assert con.execute("select project_id from projects").fetchall() == [("P1",)]
-    frame = db.scope_frame(Scope(portfolios=("a",), departments=()))
+    frame = query.scope.scope_frame(Scope(portfolios=("a",), departments=()))
     assert frame.to_dicts() == [{"dimension": "portfolio", "value": None}, {"dimension": "portfolio", "value": "a"},
                                 {"dimension": "department", "value": None}]
     assert isinstance(frame, pl.DataFrame)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pmo import audit, db, sql
+from pmo import audit, query
 from pmo.safe_sql import UnsafeSQL, run_user_sql
 from pmo.store import Store
 
@@ -122,7 +122,7 @@ def test_only_analysts_and_admins_open_the_page(explorer_store, monkeypatch, rol
 
 def test_runaway_query_does_not_hold_up_other_queries(sample_store_dir):
     """While one session's runaway query runs, another query on the same connection is served."""
-    con = db.connect(Store(sample_store_dir)).con
+    con = query.connect(Store(sample_store_dir)).con
     outcome: dict = {}
 
     def runaway():
@@ -134,7 +134,7 @@ def test_runaway_query_does_not_hold_up_other_queries(sample_store_dir):
     t = threading.Thread(target=runaway)
     t.start()
     try:
-        head = sql.run(con, "portfolio_headline").row(0, named=True)
+        head = query.run(con, "portfolio_headline").row(0, named=True)
         still_running = t.is_alive()
     finally:
         t.join(60)

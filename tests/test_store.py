@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pmo import db
+from pmo import query
 from pmo.ingest import IngestFailed, ingest_files, rebuild, remove_ingest, rollback
 from pmo.store import Store
 
@@ -28,7 +28,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def fx_rows(store: Store, version: int | None = None) -> list[tuple]:
-    con = db.connect(store, version).con
+    con = query.connect(store, version).con
     return con.sql("select currency, rate_to_reporting, valid_from from seg_fx_rates "
                    "order by currency, valid_from").fetchall()
 

@@ -1,4 +1,4 @@
-"""The dashboard's summary tables (pmo/db.py MATERIALISE): the monthly ledger, hand-worked; saved
+"""The dashboard's summary tables (pmo/query/cache.py): the monthly ledger, hand-worked; saved
 per store version and settings by `pmo ingest`, read back by a new connection, never stale after
 a settings change, never shared with a scoped connection.
 
@@ -23,7 +23,8 @@ import pytest
 from polars.testing import assert_frame_equal
 from helpers.canonical import make_store
 
-from pmo import db, sql
+from pmo import query
+from pmo.query import cache, catalog
 from pmo.auth import Scope
 from pmo.cli import main as cli_main
 
@@ -61,7 +62,7 @@ def rows(con, query=MONTHLY):
 
 
 def test_ledger_monthly_sums_lines_per_key_and_keeps_unconverted_rows(store):
-    con = db.connect(store).con
+    con = query.connect(store).con
     assert rows(con) == [
         ("P1", AUG, "Labour", "actual", "USD", 150.0, 150.0, 2),
         ("P1", AUG, "Vendor", "actual", "USD", 20.0, 20.0, 1),
@@ -72,60 +73,62 @@ def test_ledger_monthly_sums_lines_per_key_and_keeps_unconverted_rows(store):
 
 
 def test_warm_saves_the_tables_for_the_version_and_a_new_connection_reads_them(store):
-    db.warm(store)
+    query.warm(store)
     entries = list(store.path("cache").iterdir())
     assert len(entries) == 1 and entries[0].name.startswith("000001-")
     assert sorted(p.name for p in entries[0].iterdir()) == [
-        "ledger_monthly.parquet", "project_health.parquet", "project_milestones.parquet", "projects.parquet",
-        "results", "salary_positions.parquet", "status_snapshots.parquet", "tasks.parquet"]
+        "_project_alias.parquet", "ledger_monthly.parquet", "project_health.parquet",
+        "project_milestones.parquet", "projects.parquet", "results", "salary_positions.parquet",
+        "status_snapshots.parquet", "tasks.parquet"]
     # Prove the saved file is what a new connection serves: change one amount in it.
     saved = entries[0] / "ledger_monthly.parquet"
     pl.read_parquet(saved).with_columns(
         pl.when(pl.col("category") == "Vendor").then(pl.col("amount") + 1).otherwise(pl.col("amount"))
         .alias("amount")).write_parquet(saved)
-    connected = db.connect(store)
-    db.materialise(connected, "select * from ledger_monthly")
+    connected = query.connect(store)
+    connected.ensure_summaries(("ledger_monthly",))
     assert rows(connected.con, "select sum(amount) from ledger_monthly where project_id = 'P1'") == [(271.0,)]
 
 
 def test_a_saved_table_is_read_without_computing_the_tables_it_was_made_from(store):
-    db.warm(store)
-    connected = db.connect(store)
-    db.materialise(connected, "select * from project_health")
-    assert connected.materialised == {"project_health"}      # not what it was made from
-    cold = db.connect(make_store(store.root.parent / "other", TABLES))
-    db.materialise(cold, "select * from project_health")     # nothing saved: computed from them
-    assert cold.materialised == {"projects", "status_snapshots", "tasks", "ledger_monthly", "project_health"}
+    query.warm(store)
+    connected = query.connect(store)
+    connected.ensure_summaries(("project_health",))
+    assert connected._summaries == {"project_health"}      # not what it was made from
+    cold = query.connect(make_store(store.root.parent / "other", TABLES))
+    cold.ensure_summaries(("project_health",))     # nothing saved: computed from them
+    assert cold._summaries == {"_project_alias", "projects", "status_snapshots", "tasks", "ledger_monthly",
+                               "project_health"}
 
 
 def test_a_settings_change_does_not_serve_tables_saved_under_the_old_settings(store):
-    db.warm(store)
+    query.warm(store)
     saved = next(store.path("cache").iterdir()) / "ledger_monthly.parquet"
     pl.read_parquet(saved).with_columns(pl.col("amount") * 0).write_parquet(saved)
     (store.root / "config.toml").write_text("[health]\noverrun_amber = 0.06\n")
-    connected = db.connect(store)
-    db.materialise(connected, "select * from ledger_monthly")
+    connected = query.connect(store)
+    connected.ensure_summaries(("ledger_monthly",))
     assert rows(connected.con, "select sum(amount) from ledger_monthly where project_id = 'P1'") == [(270.0,)]
     assert len(list(store.path("cache").iterdir())) == 2     # one entry per settings
 
 
 def test_materialised_tables_give_the_same_page_results_as_the_views(store):
-    plain = db.connect(store)
-    tabled = db.connect(store)
+    plain = query.connect(store)
+    tabled = query.connect(store)
     for name in ("budget_lines", "budget_unconverted", "project_budget_lines", "portfolio_headline"):
-        info = sql.info(name)
+        info = query.info(name)
         params = {p: None for p in info.params}
         params.update({k: v for k, v in {"fiscal_start_month": 1, "project_id": "P2"}.items() if k in params})
-        db.materialise(tabled, info.sql)
-        assert "ledger_monthly" in tabled.materialised
-        assert_frame_equal(sql.run(tabled.con, name, **params), sql.run(plain.con, name, **params),
+        tabled.ensure_summaries(info.reads)
+        assert "ledger_monthly" in tabled._summaries
+        assert_frame_equal(query.run(tabled.con, name, **params), query.run(plain.con, name, **params),
                            check_row_order=False)
 
 
 def test_a_scoped_connection_keeps_its_tables_in_memory_with_only_its_rows(store):
-    connected = db.connect(store, scope=Scope(portfolios=("Ops",)))
+    connected = query.connect(store, scope=Scope(portfolios=("Ops",)))
     assert connected.cache_dir is None
-    db.materialise(connected, "select * from ledger_monthly")
+    connected.ensure_summaries(("ledger_monthly",))
     assert rows(connected.con, "select distinct project_id from ledger_monthly") == [("P1",)]
     assert not store.path("cache").exists()
 
@@ -161,18 +164,19 @@ def test_by_default_a_background_process_builds_them_after_the_command_returns(t
 
 
 def test_old_cache_entries_are_pruned(store, monkeypatch):
-    monkeypatch.setattr(db, "CACHE_KEEP", 2)
+    monkeypatch.setattr(cache, "CACHE_KEEP", 2)
     for amber in ("0.06", "0.07", "0.08"):
         (store.root / "config.toml").write_text(f"[health]\noverrun_amber = {amber}\n")
-        db.warm(store)
+        query.warm(store)
     assert len(list(store.path("cache").iterdir())) == 2
 
 
 def test_the_budget_pages_default_result_is_saved_and_read_back_unchanged(store):
-    params = db.default_params("budget_lines", {"general": {"fiscal_year_start_month": 4}}, date(2026, 9, 30))
+    params = cache.warm_params(catalog.info("budget_lines"), {"general": {"fiscal_year_start_month": 4}},
+                               date(2026, 9, 30))
     assert params == {"as_of": date(2026, 9, 30), "fiscal_start_month": 4, "portfolio": None, "program": None,
                       "department": None, "manager": None, "stage": None}
-    computed = db.run_query(db.connect(store), "budget_lines", params)
+    computed = query.connect(store).query("budget_lines", **params)
     saved = list(store.path("cache").glob("*/results/budget_lines-*.parquet"))
     assert len(saved) == 1
     # P1 Aug: actual 150 + 20 up to the close month (Aug); P2 Aug: 300 USD; the CHF line is left out
@@ -180,24 +184,28 @@ def test_the_budget_pages_default_result_is_saved_and_read_back_unchanged(store)
         ("P1", 170.0), ("P2", pytest.approx(300.0))]
     # a new connection reads the file: prove it by changing it
     pl.read_parquet(saved[0]).with_columns(pl.col("actual") * 2).write_parquet(saved[0])
-    again = db.run_query(db.connect(store), "budget_lines", params)
+    again = query.connect(store).query("budget_lines", **params)
     assert again.equals(computed.with_columns(pl.col("actual") * 2))
 
 
 def test_filtered_and_scoped_results_are_not_saved(store):
-    params = {**db.default_params("budget_lines", {"general": {}}, date(2026, 9, 30)), "portfolio": "Ops"}
-    db.run_query(db.connect(store), "budget_lines", params)
-    scoped = db.connect(store, scope=Scope(portfolios=("Ops",)))
-    db.run_query(scoped, "budget_lines", {**params, "portfolio": None})
+    params = {**cache.warm_params(catalog.info("budget_lines"), {"general": {}}, date(2026, 9, 30)),
+              "portfolio": "Ops"}
+    scoped = query.connect(store, scope=Scope(portfolios=("Ops",)))
+    scoped.query("budget_lines", **{**params, "portfolio": None})
     assert not list(store.path("cache").glob("*/results/*"))
+    # a filtered result is cut from the unfiltered one, which alone is saved
+    query.connect(store).query("budget_lines", **params)
+    saved = [p.name for p in store.path("cache").glob("*/results/*")]
+    assert saved == [f"budget_lines-{cache.params_key({**params, 'portfolio': None})}.parquet"]
 
 
 def test_a_read_only_store_still_serves_the_tables_from_memory(store, monkeypatch):
     def refuse(*a, **k):
         raise PermissionError("read-only file system")
-    monkeypatch.setattr(db.Path, "mkdir", refuse)
-    connected = db.connect(store)
-    db.materialise(connected, "select * from ledger_monthly")
+    monkeypatch.setattr(cache.Path, "mkdir", refuse)
+    connected = query.connect(store)
+    connected.ensure_summaries(("ledger_monthly",))
     assert rows(connected.con, "select sum(amount) from ledger_monthly where project_id = 'P1'") == [(270.0,)]
     assert not store.path("cache").exists()
 

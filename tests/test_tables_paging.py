@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from pmo import health, sql
+from pmo import health, query
 from pmo.charts import health as health_charts
 from pmo.charts import salary as salary_charts
 from pmo.ui import tables
@@ -232,8 +232,8 @@ def frame_sizes(at: AppTest) -> list[int]:
 
 def test_portfolio_health_within_limits(small_limits, sample_con):
     at = run_page("pages/1_Portfolio_Health.py")
-    history = sql.run(sample_con, "portfolio_health_history", **ALL, as_of=None)
-    projects = sql.run(sample_con, "portfolio_health_projects", **ALL, as_of=None, eac_method="cpi")
+    history = query.run(sample_con, "portfolio_health_history", **ALL, as_of=None)
+    projects = query.run(sample_con, "portfolio_health_projects", **ALL, as_of=None, eac_method="cpi")
     active = projects.filter(pl.col("is_active"))
     charts_ = chart_datasets(at)
     (strip,) = charts_["Health history per project"]
@@ -259,7 +259,7 @@ def test_portfolio_health_within_limits(small_limits, sample_con):
 
 def test_budget_variance_within_limits(small_limits, sample_con):
     at = run_page("pages/2_Budget_Variance.py", bv_group="Project")
-    projects = sql.run(sample_con, "project_list", **ALL)["project_id"].n_unique()
+    projects = query.run(sample_con, "project_list", **ALL)["project_id"].n_unique()
     ledger_projects = 40         # the sample ledger's projects: select count(distinct project_id) from financials
     assert projects == ledger_projects
     assert all(n <= 10 for n in frame_sizes(at)), frame_sizes(at)
@@ -275,7 +275,7 @@ def test_budget_variance_within_limits(small_limits, sample_con):
 def test_salary_benchmarks_within_limits(small_limits, sample_con, monkeypatch):
     monkeypatch.setattr(tables, "CHART_POINTS", 2)      # the first role has 3 people on a band
     at = run_page("pages/3_Salary_Benchmarks.py")
-    staff = sql.run(sample_con, "salary_staff", country=None, department=None, level=None)
+    staff = query.run(sample_con, "salary_staff", country=None, department=None, level=None)
     placed = staff.filter(pl.col("match_status") == "placed")
     assert placed.height > 10
     assert frame_sizes(at) == [10]

@@ -15,7 +15,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pmo import budget, db
+from pmo import budget, query
 from pmo.store import Store
 
 from conftest import ROOT
@@ -76,7 +76,7 @@ def app_env(fuzz_store, monkeypatch):
 
 
 def counts(root) -> dict:
-    con = db.connect(Store(root)).con
+    con = query.connect(Store(root)).con
     return {t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
             for t in ("projects", "tasks", "financials", "salaries", "status_snapshots", "risks")}
 

@@ -1,4 +1,4 @@
-"""Sign-in and roles for the pages: `gate()` runs first on every page (from `data.ensure_data`).
+"""Sign-in and roles for the pages: `gate()` runs first on every page (from `page.start`).
 
 Local mode (`[auth] required = false` in config/roles.toml, the default): no sign-in; the role is
 admin, or env PMO_ROLE. Hosted mode: a person who is not signed in sees the sign-in screen
@@ -10,8 +10,6 @@ session. A page the role may not open stops with a clear message.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -19,11 +17,9 @@ from streamlit.errors import StreamlitPageNotFoundError
 from pmo import audit
 from pmo import auth as rules
 from pmo.auth import Role, Scope
-from pmo.ui import data
+from pmo.ui import data, session
+from pmo.ui.url import running_page
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-_ROLE_KEY = "_pmo_role"
-_USER_KEY = "_pmo_user"
 _SIGNED_IN_KEY = "_pmo_signed_in_logged"
 
 ACTION_TEXT = {
@@ -57,7 +53,7 @@ def gate() -> Role:
         st.stop()
     if not cfg["required"]:
         role = rules.local_role(cfg)
-        _remember(audit.current_user(), role)
+        session.remember(audit.current_user(), role)
         _check_page(role)
         return role
     if not _auth_configured():
@@ -66,16 +62,16 @@ def gate() -> Role:
                  "(see docs/deploy.md, \"Sign-in\").", icon=":material/lock:")
         st.stop()
     if not st.user.get("is_logged_in", False):
-        _forget()
+        session.forget()
         sign_in_screen(cfg)
         st.stop()
     ident = rules.identity_from_claims(st.user.to_dict(), cfg["groups_claim"])
     role = rules.role_for(ident.email, ident.groups, cfg, email_verified=ident.email_verified)
     if role is None:
-        _forget()
+        session.forget()
         not_authorised(ident)
         st.stop()
-    _remember(ident.label, role)
+    session.remember(ident.label, role)
     _log_sign_in(ident, role)
     _check_page(role)
     return role
@@ -102,28 +98,16 @@ def _log_sign_in(ident: rules.Identity, role: Role) -> None:
               role=role.name)
 
 
-def _remember(user: str, role: Role) -> None:
-    st.session_state[_ROLE_KEY] = role
-    st.session_state[_USER_KEY] = user
-    audit.acting.set((user, role.name))      # who ingests / rolls back / exports in this run
-
-
-def _forget() -> None:
-    for key in (_ROLE_KEY, _USER_KEY):
-        st.session_state.pop(key, None)
-    audit.acting.set(None)
-
-
 def current_role() -> Role:
     """The role of this session (resolved by `gate`, which every page runs first)."""
-    role = st.session_state.get(_ROLE_KEY)
+    role = session.role()
     if role is None:
         role = gate()
     return role
 
 
 def current_user() -> str:
-    return st.session_state.get(_USER_KEY) or audit.current_user()
+    return session.user()
 
 
 def current_scope() -> Scope:
@@ -162,24 +146,10 @@ def may_open(page_path: str) -> bool:
     return rules.can(current_role(), rules.page_action(page_path))
 
 
-def _running_page() -> str | None:
-    """The page script being run: the outermost frame in dashboard.py or pages/."""
-    frame, found = sys._getframe(1), None
-    pages = ROOT / "pages"
-    while frame is not None:
-        p = Path(frame.f_code.co_filename)
-        if p.parent == pages or p == ROOT / "dashboard.py":
-            found = str(p)
-        frame = frame.f_back
-    return found
-
-
 def _check_page(role: Role) -> None:
-    page = _running_page()
-    if page is not None:
-        action = rules.page_action(page)
-        if not rules.can(role, action):
-            require(action)
+    action = rules.page_action(running_page())
+    if not rules.can(role, action):
+        require(action)
 
 
 # ---- screens ---------------------------------------------------------------------------------
@@ -208,7 +178,7 @@ def not_authorised(ident: rules.Identity) -> None:
 
 def sidebar_user() -> None:
     """Who is signed in, their role and scope, and the sign-out button (hosted mode only)."""
-    role = st.session_state.get(_ROLE_KEY)
+    role = session.role()
     if role is None:
         return
     scope = role.scope.describe()

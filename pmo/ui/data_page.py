@@ -24,7 +24,7 @@ from pmo import formatting as fmt
 from pmo.importers import registry
 from pmo.ingest import FileOutcome, IngestFailed, analyse, current_user, remove_ingest, rollback
 from pmo.store import Store, StoreBusy
-from pmo.ui import data, inbox_watcher, share
+from pmo.ui import data, inbox_watcher, page, share, url
 
 VIEWS = ["Upload", "History", "Data quality", "Drop folder"]
 PREVIEW_ROWS = 50
@@ -111,13 +111,13 @@ def _ingests(root: str, current: int) -> pl.DataFrame:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _quality(root: str, current: int) -> list[quality.Finding]:
-    return quality.store_report(data.connection().con)
+    return quality.store_report(data.runtime().con)
 
 
 # --- The page ------------------------------------------------------------------------------------
 
 def render() -> None:
-    data.ensure_data()
+    page.start()
     inbox_watcher.start()
     store = data.store()
     st.title("Data", anchor=False)
@@ -125,7 +125,7 @@ def render() -> None:
                "see every version, download the files behind it, roll back or remove a mistaken "
                "file. Nothing is published without your click, and nothing is ever deleted.")
     kpi_row(store)
-    share.drop_invalid("data_view", VIEWS, "page section", "Upload")
+    url.drop_invalid("data_view", VIEWS, "page section", "Upload")
     view = st.segmented_control("View", VIEWS, default="Upload", key="data_view", required=True,
                                 bind="query-params", label_visibility="collapsed")
     if view == "History":

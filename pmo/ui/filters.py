@@ -13,6 +13,7 @@ from datetime import date
 import streamlit as st
 
 from pmo.ui import data
+from pmo.ui.url import shown_value
 
 DIMENSIONS = ("portfolio", "program", "department", "manager", "stage")
 LABELS = {"portfolio": "Portfolio", "program": "Program", "department": "Department",
@@ -34,8 +35,12 @@ class Filters:
         return {"portfolio": self.portfolio, "program": self.program,
                 "department": self.department, "manager": self.manager, "stage": self.stage}
 
+    def parts(self) -> list[str]:
+        """'Label: value' for each filter set."""
+        return [f"{LABELS[d]}: {getattr(self, d)}" for d in DIMENSIONS if getattr(self, d)]
+
     def summary(self) -> str:
-        parts = [f"{LABELS[d]}: {getattr(self, d)}" for d in DIMENSIONS if getattr(self, d)]
+        parts = self.parts()
         as_of = self.as_of or self.latest_as_of
         parts.append(f"as of {as_of:%d %b %Y}" if as_of else "latest data")
         return " · ".join(parts) if parts else "All projects"
@@ -51,7 +56,6 @@ def _options() -> dict[str, list[str]]:
 
 def _drop_stale(key: str, allowed: list[str]) -> None:
     """A value from an old link that is not an option any more: drop it and say so."""
-    from pmo.ui.share import shown_value
     value = st.query_params.get(key)
     if value is not None and value not in allowed:
         del st.query_params[key]

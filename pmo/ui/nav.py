@@ -8,6 +8,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from pmo.ui import auth
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 # (file, label, icon, one line on what the page answers) in menu order.
@@ -31,12 +33,10 @@ PAGES = [
 
 
 def available() -> list[tuple[str, str, str, str]]:
-    from pmo.ui import auth       # auth: only the pages this session's role may open
     return [p for p in PAGES if (ROOT / p[0]).exists() and auth.may_open(p[0])]
 
 
 def sidebar() -> None:
-    from pmo.ui import auth
     with st.sidebar:
         for path, label, icon, _ in available():
             try:

@@ -20,22 +20,19 @@ to the audit log with who, what, which filters and which store version.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlencode
 
 import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from pmo import export, saved_views
-from pmo.ui import data
+from pmo import audit, export, saved_views
+from pmo.ui import auth, data, nav
+from pmo.ui.url import PRESENT, SHARE_VIEW_KEY, link, running_page, url_path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-_STATE = "_share_view"
-PRESENT = "present"
+_STATE = SHARE_VIEW_KEY
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "png": "image/png", "svg": "image/svg+xml",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -114,43 +111,15 @@ class View:
         return k
 
 
-def _calling_script() -> str:
-    """The page being run: the outermost frame in pages/ or dashboard.py, relative to the repo."""
-    frame, found = sys._getframe(1), None
-    while frame is not None:
-        p = Path(frame.f_code.co_filename)
-        if p.parent == ROOT / "pages" or p == ROOT / "dashboard.py":
-            found = p
-        frame = frame.f_back
-    return str(found.relative_to(ROOT)) if found else "dashboard.py"
-
-
-def url_path(script: str) -> str:
-    """pages/1_Portfolio_Health.py -> Portfolio_Health (Streamlit's page URL); home -> ''."""
-    name = Path(script).stem
-    return "" if script == "dashboard.py" else re.sub(r"^\d+[_\- ]*", "", name)
-
-
-def link(script: str) -> str:
-    """The current URL with every parameter that shapes the view (not presentation mode)."""
-    base = st.context.url or ("./" + url_path(script))
-    params = {k: v for k, v in st.query_params.to_dict().items() if k != PRESENT}
-    return base + ("?" + urlencode(params) if params else "")
-
-
 def _who() -> tuple[str, str]:
-    try:
-        from pmo.ui import auth
-    except ImportError:          # a build without sign-in: one local user
-        return "local", "local"
     return auth.current_user(), auth.current_role().name
 
 
 def current() -> View | None:
-    """This page's view, if the page drew a share bar in this run (data.ensure_data forgets the
+    """This page's view, if the page drew a share bar in this run (page.start forgets the
     previous run's)."""
     view = st.session_state.get(_STATE)
-    if view is not None and view.script == _calling_script():
+    if view is not None and view.script == running_page():
         return view
     return None
 
@@ -158,7 +127,7 @@ def current() -> View | None:
 def _view_or_default(page: str | None = None) -> View:
     view = current()
     if view is None:
-        script = _calling_script()
+        script = running_page()
         user, role = _who()
         view = View(page or url_path(script).replace("_", " ") or "Home", script, [], None,
                     data.version(), _currency(), link(script), user, role, data.store().root)
@@ -171,76 +140,7 @@ def _currency() -> str:
 
 def filter_parts(f) -> list[str]:
     """The shared sidebar filters (pmo.ui.filters.Filters) as 'Label: value' parts."""
-    from pmo.ui import filters as shared
-
-    return [f"{shared.LABELS[d]}: {getattr(f, d)}" for d in shared.DIMENSIONS if getattr(f, d, None)]
-
-
-# ---------------------------------------------------------------------------------------------
-# URL parameters: invalid or stale values are dropped with a notice
-# ---------------------------------------------------------------------------------------------
-def shown_value(value: str, limit: int = 40) -> str:
-    """A URL value safe to quote in a notice: no markup characters, at most `limit` characters."""
-    text = re.sub(r"[\[\]()<>*_`~#|\\:$]", " ", str(value))
-    text = " ".join(text.split())
-    return text[:limit] + ("…" if len(text) > limit else "")
-
-
-def _link_changed() -> None:
-    view = current()
-    if view is not None:
-        view.refresh_link()
-
-
-def _lower(label: str) -> str:
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
-
-
-def drop_invalid(key: str, allowed, label: str, fallback: str = "the default") -> None:
-    """Before a URL-bound widget: a value from an old or edited link that is not an option (any
-    more) is removed from the URL and the session, and a notice says so. `allowed` is the options
-    (as they appear in the URL) or a test of one value."""
-    value = st.query_params.get(key)
-    if value is not None and not (allowed(value) if callable(allowed) else value in allowed):
-        del st.query_params[key]
-        st.session_state.pop(key, None)
-        st.toast(f"The link's {_lower(label)} '{shown_value(value)}' is not valid here (any more); showing "
-                 f"{fallback} instead.", icon=":material/link_off:")
-        _link_changed()
-
-
-def url_select(label: str, choices: dict, param: str, default: str, help: str | None = None, *,
-               width="stretch") -> str:
-    """A selectbox whose value travels in the URL as its short code (?eac=plan, ?sort=cpi), not
-    its label, and is kept for the session across pages. An unknown code is dropped with a notice.
-    Returns the chosen code."""
-    requested = before = st.query_params.get(param)
-    if requested is not None and requested not in choices:
-        st.toast(f"The link's {_lower(label)} '{shown_value(requested)}' is not an option; showing "
-                 f"{choices[default]} instead.", icon=":material/link_off:")
-        requested = None
-    code = requested or st.session_state.get(f"_{param}") or default
-    code = code if code in choices else default
-    st.session_state[f"_{param}"] = code
-    if code != default:
-        st.query_params[param] = code
-    elif param in st.query_params:
-        del st.query_params[param]
-
-    def changed() -> None:
-        picked = st.session_state[f"{param}_pick"]
-        st.session_state[f"_{param}"] = picked
-        if picked == default:
-            st.query_params.pop(param, None)
-        else:
-            st.query_params[param] = picked
-
-    if st.query_params.get(param) != before:
-        _link_changed()
-    codes = list(choices)
-    st.session_state[f"{param}_pick"] = code
-    return st.selectbox(label, codes, key=f"{param}_pick", format_func=choices.get, on_change=changed,
-                        help=help, width=width)
+    return f.parts()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,7 +171,7 @@ def share_bar(page_title: str, filters=None, as_of: date | None = None, version:
     Present. `filters` is the shared Filters (its as-of is used when `as_of` is not given), a
     summary string, or a list of 'Label: value' parts. Returns the view, to which the page may add
     selections shown beyond the sidebar (a window, a drill path)."""
-    script = _calling_script()
+    script = running_page()
     if filters is None:
         parts = []
     elif isinstance(filters, str):
@@ -351,8 +251,6 @@ def _md_escape(text: str) -> str:
 
 
 def _page_label(script: str) -> str:
-    from pmo.ui import nav
-
     return next((label for p, label, _, _ in nav.PAGES if p == script), url_path(script).replace("_", " "))
 
 
@@ -425,10 +323,6 @@ def _download(label, make, file_name, fmt, *, key, icon=":material/download:", k
 
 def _audit(view: View, what: str, fmt: str, **detail) -> None:
     """Every download is an audit event (pmo.audit, when present)."""
-    try:
-        from pmo import audit
-    except ImportError:       # pragma: no cover - no audit module in this build
-        return
     audit.log(view.root, view.user, "export",
               {"page": view.page, "what": what, "format": fmt, "filters": view.filter_text(),
                "as_of": view.as_of.isoformat() if view.as_of else None, "version": view.version,

@@ -1,5 +1,6 @@
 -- amounts_without_fx_rate
 -- Currencies with amounts that cannot be converted to the reporting currency (no FX rate).
+-- reads: financials, projects, salaries
 -- grain: table, currency
 -- columns: item, detail
 select 'financials in ' || currency as item,

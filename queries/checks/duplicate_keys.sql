@@ -1,5 +1,6 @@
 -- duplicate_keys
 -- Natural keys that appear more than once across sources (each ingest already drops its own duplicates).
+-- reads: salaries, tasks
 -- grain: table, key
 -- columns: item, detail
 select 'task ' || task_id || ' (' || project_id || ')' as item,

@@ -1,5 +1,6 @@
 -- finish_before_start
 -- Projects and tasks whose finish date is earlier than their start date.
+-- reads: projects, tasks
 -- grain: one row per project or task
 -- columns: item, detail
 select 'project ' || project_id as item,

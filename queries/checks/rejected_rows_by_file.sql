@@ -1,5 +1,6 @@
 -- rejected_rows_by_file
 -- Rows that ingests could not accept, counted per file and reason (the rows are in `rejected_rows`).
+-- reads: rejected_rows
 -- grain: file_name, reason
 -- columns: item, detail
 select file_name as item,

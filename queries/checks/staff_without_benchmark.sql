@@ -1,5 +1,6 @@
 -- staff_without_benchmark
 -- Staff with no benchmark match (an unmapped title, no benchmark for their country, no pay or FX rate).
+-- reads: salary_positions
 -- grain: match_status, job_title, country
 -- columns: item, detail
 select job_title || ' (' || coalesce(country, 'no country') || ')' as item,

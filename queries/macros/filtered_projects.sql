@@ -3,6 +3,7 @@
 -- all): one table macro, so every page query filters projects the same way. Call it with the
 -- page's bound parameters: `from filtered_projects($portfolio, $program, $department, $manager, $stage)`.
 -- params: (none; the macro's own arguments are f_portfolio .. f_stage)
+-- reads: projects
 -- grain: project_id
 -- columns: every column of `projects`
 create or replace macro filtered_projects(f_portfolio, f_program, f_department, f_manager, f_stage) as table

@@ -6,6 +6,7 @@
 -- Lines whose currency has no FX rate (amount NULL) are left out: `pmo check` and the Budget
 -- variance page list them.
 -- params: (none)
+-- reads: ledger_monthly
 -- grain: project_id, period, category, cost_center
 -- columns: project_id, period, category, cost_center, budget, actual, forecast, commitment, variance, variance_pct
 with

@@ -7,6 +7,8 @@
 -- The dashboard keeps this view as a table per store version and settings (pmo/db.py
 -- MATERIALISE), saved under the store's cache/ so a new process does not recompute it.
 -- params: (none)
+-- cache: summary
+-- reads: financials
 -- grain: project_id, period, category, cost_center, capex_opex, kind, currency, source
 -- columns: project_id, period, category, cost_center, capex_opex, kind, currency, source, amount, amount_original, line_count
 select

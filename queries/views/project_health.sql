@@ -12,6 +12,8 @@
 -- status date; "ledger" reverses the order. A ratio with a zero denominator is NULL and
 -- evm_note says why.
 -- params: (none)
+-- cache: summary
+-- reads: _fx, _fx_first, _source_roles, ledger_monthly, projects, settings_health, status_snapshots, tasks
 -- grain: project_id, as_of
 -- columns: project_id, as_of, bac, pv, ev, ac, sv, cv, spi, cpi, eac, etc, vac, tcpi, schedule_slip_days, schedule_health, cost_health, overall_health, health_reason, work_health, schedule_reason, cost_reason, work_reason, evm_note, percent_complete, schedule_slip_pct, cost_overrun_pct, work_overrun_pct, baseline_start_date, baseline_finish_date, forecast_finish_date, eac_cpi, eac_plan, eac_cpi_spi, eac_method, pv_method, ac_source, estimate_hours, work_hours, reported_health, reported_schedule_health, reported_cost_health, reported_scope_health, status_comment, is_active, is_latest
 with
@@ -25,10 +27,13 @@ snapshots as (
         schedule_health as reported_schedule_health, cost_health as reported_cost_health,
         scope_health as reported_scope_health, finish_date, budget as budget_original,
         actual_cost as actual_cost_original, comment as status_comment
-    from status_snapshots
+    from status_snapshots s
+    left join _source_roles r using (source)
     where project_id is not null and as_of is not null
+    -- two exports reporting the same project on the same date: the one config [projects.precedence]
+    -- health puts first
     qualify row_number() over (
-        partition by project_id, as_of order by (source like 'jira:%'), source) = 1
+        partition by project_id, as_of order by coalesce(r.health_rank, 99), source) = 1
 ),
 
 register_only as (

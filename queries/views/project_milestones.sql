@@ -4,6 +4,8 @@
 -- A milestone is late at a date when it is not done by then and its committed date has passed;
 -- page queries apply that rule for the selected as-of date.
 -- params: (none)
+-- cache: summary
+-- reads: tasks
 -- grain: project_id, task_id
 -- columns: project_id, task_id, task_name, committed_date, forecast_date, baseline_date, done_date, is_done, slip_days, source, tasks_as_of
 with

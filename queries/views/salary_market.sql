@@ -8,6 +8,7 @@
 -- A row whose currency has no rate gives NULL figures. *_original keep the source's own figures.
 -- is_small_sample: fewer reports than [salaries] small_sample (a company row without a count too).
 -- params: (none)
+-- reads: _fx, _fx_first, salary_benchmarks, salary_countries, salary_locations, salary_role_sources, salary_roles, settings_salaries
 -- grain: benchmark_role, benchmark_id (a benchmark row appears once per role it represents)
 -- columns: benchmark_role, role_order, rule_order, is_placeable, benchmark_id, source, reference_date, job_title, soc_code, level, country, area, area_kind, company, currency, basis, p10, p25, p50, p75, p90, mean, p10_original, p25_original, p50_original, p75_original, p90_original, sample_size, is_small_sample, top_coded, is_annualised, annualise_factor, aging_factor, fx_rate, age_to, reporting_currency
 with

@@ -13,6 +13,8 @@
 -- above, NULL when the person has no band.
 -- match_status says why a person has no band ('unmapped title', 'no benchmark for <country>', ...).
 -- params: (none)
+-- cache: summary
+-- reads: _fx, _fx_first, salaries, salary_countries, salary_locations, salary_market, settings_salaries, title_map
 -- grain: employee_id
 -- columns: employee_id, job_title, benchmark_role, benchmark_source, country, base_salary, p10, p25, p50, p75, p90, compa_ratio, range_position, department, level, city, fte, is_pmo, match_status, pay_zone, cost_to_p25, cost_to_p50, benchmark_id, benchmark_country, benchmark_area, area_kind, benchmark_reference_date, benchmark_basis, is_annualised, reporting_currency, as_of
 with

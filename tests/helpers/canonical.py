@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pmo import db, schema
+from pmo import query, schema
 from pmo.ingest import place, FileOutcome
 from pmo.store import Store
 
@@ -42,11 +42,19 @@ def make_store(root: Path, tables: dict[str, list[dict] | pl.DataFrame], *, as_o
                               as_of=as_of, source=source, tables={t: f.height for t, f in frames.items()},
                               rows_read=0, rejects=[], frames=frames, ingest_id=1)
         place(w, segments, outcome)
+        # one ingest record per source the rows name: the ingest log is where the views learn
+        # which kind of export each source is (config [projects] sources)
+        sources = sorted({v for f in frames.values() if "source" in f.columns
+                          for v in f["source"].drop_nulls().unique().to_list()})
+        ingests = [{"ingest_id": i, "file_name": "fixture", "tool": src.split(":")[0], "source": src,
+                    "as_of": as_of.isoformat(), "rows_read": 0, "rows_accepted": 0, "rows_rejected": 0,
+                    "user": "test", "version": 1, "action": "ingest"}
+                   for i, src in enumerate(sources, 1)]
         w.publish({"action": "ingest", "note": "test fixture", "user": "test", "segments": segments,
-                   "ingests": [], "active": []})
+                   "ingests": ingests, "active": [i["ingest_id"] for i in ingests]})
     return store
 
 
 def connect(root: Path, tables: dict, **kwargs):
     """make_store + a connection with every view."""
-    return db.connect(make_store(root, tables, **kwargs)).con
+    return query.connect(make_store(root, tables, **kwargs)).con

@@ -1,4 +1,5 @@
-"""The dashboard as an ASGI app: Streamlit's `st.App` around dashboard.py, plus `/healthz`.
+"""The dashboard as an ASGI app: Streamlit's `st.App` around dashboard.py, plus `/healthz`
+(its answer is pmo/readiness.py).
 
 `pmo serve` runs this file with `streamlit run` (which finds `app` and serves it with uvicorn);
 a container or systemd unit can run the same command (docs/deploy.md). `/healthz` answers
@@ -21,31 +22,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from pmo.store import StoreError, open_store
+from pmo.readiness import health
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def health() -> tuple[bool, dict]:
-    """(ready, body) for /healthz; never raises."""
-    store = open_store()
-    body: dict = {"ready": False, "store_version": None, "data_dir": str(store.root.resolve())}
-    try:
-        if store.is_empty():
-            body["reason"] = "the store is empty: open the dashboard once or run `pmo ingest`."
-            return False, body
-        manifest = store.manifest()
-        missing = [s.file for segs in store.segments(manifest).values() for s in segs
-                   if not store.path(s.file).exists()]
-        body["store_version"] = manifest["version"]
-        if missing:
-            body["reason"] = f"{len(missing)} segment file(s) of the current version are missing, e.g. {missing[0]}"
-            return False, body
-    except (StoreError, OSError, ValueError, KeyError) as exc:
-        body["reason"] = f"the store cannot be read: {exc}"
-        return False, body
-    body["ready"] = True
-    return True, body
+ROOT = Path(__file__).resolve().parent
 
 
 async def healthz(request: Request) -> JSONResponse:

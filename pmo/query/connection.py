@@ -1,0 +1,123 @@
+"""A DuckDB connection over one store version: every view built from the SQL files in queries/.
+
+Layers (as in dbt / Evidence):
+1. `seg_<table>`: the version's Parquet segments as imported (one per source), typed to the
+   data contract (pmo/schema.py); `ingests` and `rejected_rows` from the manifest.
+2. settings tables (`settings_*`): thresholds, the title map, which export wins for which project
+   field ... from config, so views read settings as rows, never as SQL text.
+3. queries/canonical/*.sql: aliases resolved, projects from every tool, money in the reporting
+   currency.
+4. queries/macros/*.sql, queries/views/*.sql: shared macros and the analytic views.
+5. a role limited to some rows: queries/scope/ (pmo/query/scope.py).
+Each file is created after the files it `reads` (its header). Then the connection is locked down:
+no file access outside the store's segments and cache, no extensions, settings frozen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pmo import health, salaries, schema, sources
+from pmo.auth import Scope
+from pmo.query import catalog, scope as row_scope
+from pmo.store import Store
+
+LAYERS = ("canonical", "macros", "views")
+
+
+def settings_tables(cfg: dict, root: Path) -> dict[str, pl.DataFrame]:
+    """Every settings table the views read (also part of the summary tables' cache key)."""
+    general = cfg["general"]
+    return {
+        "settings_general": pl.DataFrame({
+            "reporting_currency": [general["reporting_currency"]],
+            "fiscal_year_start_month": [int(general.get("fiscal_year_start_month", 1))]}),
+        "settings_health": health.settings_frame(cfg),
+        **salaries.sql_tables(cfg, root),
+        **sources.sql_tables(cfg),
+    }
+
+
+def segment_schema(table: str) -> dict:
+    return {**schema.TABLES[table], schema.INGEST_ID: pl.Int64}
+
+
+def _cast(col: str, dtype) -> str:
+    duck = {pl.String: "varchar", pl.Float64: "double", pl.Date: "date", pl.Boolean: "boolean",
+            pl.Int64: "bigint"}
+    if isinstance(dtype, pl.List):
+        return f'try_cast("{col}" as varchar[]) as "{col}"'
+    return f'try_cast("{col}" as {duck[dtype]}) as "{col}"' if dtype in duck else f'"{col}"'
+
+
+def quote(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _list(paths: list[str]) -> str:
+    return "[" + ", ".join(quote(p) for p in paths) + "]"
+
+
+def create_segments(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict) -> None:
+    """`seg_<table>` over the version's segment files (an empty typed table when there are none)."""
+    segs = store.segments(manifest)
+    for table in schema.TABLES:
+        files = [str(store.path(s.file)) for s in segs.get(table, [])]
+        cols = segment_schema(table)
+        if files:
+            select = ", ".join(_cast(c, t) for c, t in cols.items())
+            # Views cannot take parameters; the paths are the store's own (uuid names), quoted.
+            con.execute(f"create view seg_{table} as select {select} "
+                        f"from read_parquet({_list(files)}, union_by_name = true)")
+        else:
+            row_scope.table_from_frame(con, f"seg_{table}", pl.DataFrame(schema=cols))
+
+
+def create_log(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict) -> None:
+    """`ingests` (the manifest's ingest log) and `rejected_rows` (the rejects files)."""
+    row_scope.table_from_frame(con, "ingests", store.ingests(manifest))
+    files = [str(store.path(i["rejects_file"])) for i in manifest["ingests"] if i.get("rejects_file")]
+    if files:
+        con.execute(f"create view rejected_rows as select * from read_parquet({_list(files)}, union_by_name = true)")
+    else:
+        row_scope.table_from_frame(con, "rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """The canonical views, macros and analytic views, each after the files it reads."""
+    for q in catalog.in_order(*LAYERS):
+        if q.kind == "macros":
+            con.execute(q.body)
+        else:
+            con.execute(f"create or replace view {q.name} as {q.body}")
+
+
+def build(store: Store, manifest: dict, cfg: dict, settings: dict[str, pl.DataFrame],
+          scope: Scope | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with every view of `manifest`'s version, limited to `scope`."""
+    con = duckdb.connect(":memory:")
+    sec = cfg.get("security", {})
+    con.execute(f"set memory_limit = {quote(str(sec.get('memory_limit', '4GB')))}")
+    con.execute(f"set threads = {int(sec.get('threads', 2))}")
+    create_segments(con, store, manifest)
+    create_log(con, store, manifest)
+    for name, frame in settings.items():
+        row_scope.table_from_frame(con, name, frame)
+    create_views(con)
+    if scope is not None and scope.restricted:
+        row_scope.apply(con, scope)
+    return con
+
+
+def lock_down(con: duckdb.DuckDBPyConnection, store: Store, *, files: bool = True) -> None:
+    """No file access outside the store's segments, rejects and cache (none at all with
+    files=False: a scoped connection holds its rows in memory), no extensions, settings frozen."""
+    allowed = [str(store.path(d).resolve()) + "/" for d in ("segments", "rejects", "cache")] if files else []
+    con.execute("set allowed_directories = $d", {"d": allowed})
+    con.execute("set enable_external_access = false")
+    con.execute("set autoinstall_known_extensions = false")
+    con.execute("set autoload_known_extensions = false")
+    con.execute("set lock_configuration = true")

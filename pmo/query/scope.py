@@ -1,0 +1,82 @@
+"""Row scope: a role limited to some portfolios or departments (config/roles.toml) gets a
+connection whose segment tables hold only the rows it may see, so every view, page, export and
+the SQL explorer see the same subset.
+
+Every view reads the `seg_<table>` layer, so the scope is applied there: the segments are read
+once into in-memory tables of the allowed rows, and the connection then gets no file access at
+all (user SQL cannot read the full Parquet files around the scope). The allowed values reach SQL
+as rows of the `_scope` table, never as SQL text; the tables and row tests are the SQL files in
+queries/scope/.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pmo import schema
+from pmo.auth import Scope
+from pmo.query import catalog
+
+# Which row test each segment table takes (queries/scope/in_scope.sql). Every table of the data
+# contract must be listed: a new table is not readable by a scoped role until it is
+# (tests/test_scoping.py checks).
+ROW_TEST: dict[str, str | None] = {
+    "projects": "in_project_scope(project_id)",
+    "status_snapshots": "in_project_scope(project_id)",
+    "tasks": "in_project_scope(project_id)",
+    "risks": "in_project_scope(project_id)",
+    "financials": "in_project_scope(project_id)",
+    "salaries": "in_salary_scope(department)",
+    "project_links": "in_link_scope(alias, project_id)",
+    # the same for every role: market data and exchange rates hold no project or person
+    "salary_benchmarks": None,
+    "fx_rates": None,
+}
+
+
+def scope_frame(scope: Scope) -> pl.DataFrame:
+    """`_scope`: one row per allowed value, and a NULL-valued row marking each limited dimension
+    (so an empty list means "nothing", not "everything")."""
+    rows: list[tuple[str, str | None]] = []
+    for dim, values in (("portfolio", scope.portfolios), ("department", scope.departments)):
+        if values is not None:
+            rows += [(dim, None)] + [(dim, str(v)) for v in values]
+    if scope.hide_salaries:
+        rows.append(("hide_salaries", None))
+    return pl.DataFrame(rows, schema={"dimension": pl.String, "value": pl.String}, orient="row")
+
+
+def table_from_frame(con: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame) -> None:
+    """A real table (not a registered frame): cursors share tables, not registrations."""
+    con.register("_frame", df)
+    con.execute(f"create table {name} as select * from _frame")
+    con.unregister("_frame")
+
+
+def apply(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+    """Replace every `seg_<table>` of `con` by a table of the rows `scope` allows."""
+    missing = set(schema.TABLES) - set(ROW_TEST)
+    if missing:
+        raise RuntimeError(f"no row-scope rule for {', '.join(sorted(missing))} (pmo/query/scope.py)")
+    table_from_frame(con, "_scope", scope_frame(scope))
+    for q in catalog.in_order("scope"):
+        body = q.body
+        if body.lstrip().lower().startswith("create"):
+            for stmt in body.split(";\n"):
+                if stmt.strip():
+                    con.execute(stmt)
+        else:
+            con.execute(f"create table {q.name} as {body}")
+    kinds = dict(con.execute("select table_name, table_type from information_schema.tables "
+                             "where table_name like 'seg\\_%' escape '\\' or table_name = 'rejected_rows'").fetchall())
+    for table in schema.TABLES:
+        test = ROW_TEST[table] or "true"
+        con.execute(f"create table _scoped_{table} as select * from seg_{table} where {test}")
+    for table in schema.TABLES:
+        kind = "view" if kinds.get(f"seg_{table}") == "VIEW" else "table"
+        con.execute(f"drop {kind} seg_{table}")
+        con.execute(f"alter table _scoped_{table} rename to seg_{table}")
+    # rejected rows carry raw values of any project: a scoped connection has none
+    con.execute(f"drop {'view' if kinds.get('rejected_rows') == 'VIEW' else 'table'} rejected_rows")
+    table_from_frame(con, "rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))
