@@ -48,13 +48,14 @@ from pathlib import Path
 import polars as pl
 
 from pmo import parse as pp
+from pmo.importers import _ado_raid
 from pmo.importers._common import Cells, coalesce, first_listed, tables_of, without_blank_rows
 from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, norm
 
 TOOL = "azure_devops"
 LABEL = "Azure DevOps query CSV"
 VERSION = "1"
-TABLES = ("tasks",)
+TABLES = ("tasks", "risks", "raid_snapshots")
 
 FINGERPRINT = Fingerprint(
     strong=("Work Item Type", "Area Path", "Iteration Path", "Title 1", "Remaining Work",
@@ -125,7 +126,7 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         .then(pl.concat_list(pl.col("s").list.last().str.strip_chars()))
         .otherwise(pl.lit([], dtype=pl.List(pl.String))).alias("x"))["x"]
     work_type = c.text("Work Item Type")
-    return pl.DataFrame({
+    tasks = pl.DataFrame({
         "_row": df["_row"],
         "task_id": ids,
         "project_id": project,
@@ -149,6 +150,8 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         "labels": pp.split_list(c.text("Tags"), ";").fill_null(pl.lit([], dtype=pl.List(pl.String))),
         "sprints": sprints,
     })
+    _ado_raid.add(result, t, df, c, tasks)   # Risk / Issue work items -> risks (issue 17)
+    return tasks
 
 
 def _titles(t: RawTable, df: pl.DataFrame) -> tuple[pl.Series, list[int] | None]:
