@@ -27,7 +27,7 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
-from pmo import config, health, salaries, schema, sql
+from pmo import config, governance, health, salaries, schema, sql
 from pmo.auth import Scope
 from pmo.sql import QUERY_DIR, load_text
 from pmo.store import Store
@@ -306,7 +306,10 @@ def connect(store: Store, version: int | None = None, *, harden: bool = True,
         files = [str(store.path(s.file)) for s in segs.get(table, [])]
         cols = segment_schema(table)
         if files:
-            select = ", ".join(_cast(c, t) for c, t in cols.items())
+            # a segment written before a column joined the contract lacks it: NULL there
+            present = {n for f in files for n in pq.read_schema(f).names}
+            select = ", ".join(_cast(c, t) if c in present else _cast(c, t).replace(f'"{c}"', "null", 1)
+                               for c, t in cols.items())
             # Views cannot take parameters; the paths are the store's own (uuid names), quoted.
             con.execute(f"create view seg_{table} as select {select} "
                         f"from read_parquet({_list(files)}, union_by_name = true)")
@@ -318,7 +321,8 @@ def connect(store: Store, version: int | None = None, *, harden: bool = True,
             con.execute(stmt.replace("$reporting", _quote(reporting)))
     _register_log(con, store, manifest)
     # Health thresholds; salary benchmark settings + config/title_map.toml (docs/salaries.md).
-    settings_tables = {"settings_health": health.settings_frame(cfg), **salaries.sql_tables(cfg, store.root)}
+    settings_tables = {"settings_health": health.settings_frame(cfg), **salaries.sql_tables(cfg, store.root),
+                       **governance.sql_tables(cfg)}   # governance and RAID settings (docs/governance.md)
     for name, frame in settings_tables.items():
         _table_from_frame(con, name, frame)
     for path in sorted(MACRO_DIR.glob("*.sql")):   # shared table macros (e.g. filtered_projects)
@@ -401,7 +405,9 @@ def lock_down(con: duckdb.DuckDBPyConnection, store: Store, *, files: bool = Tru
 # once into in-memory tables holding only the allowed rows, and the connection then gets no file
 # access at all (user SQL cannot read the full Parquet files around the scope). The allowed values
 # come from roles.toml and reach SQL as rows of the `_scope` table, never as SQL text.
-SCOPED_BY_PROJECT = ("projects", "status_snapshots", "tasks", "risks", "financials")
+SCOPED_BY_PROJECT = ("projects", "status_snapshots", "tasks", "risks", "financials",
+                     # RAID and governance (issue 17): dependencies by the blocked item's project
+                     "raid_snapshots", "dependencies", "task_links", "schedule_exports", "stage_gates")
 
 SCOPE_SQL = """
 create table _scope_projects as
