@@ -31,7 +31,7 @@ status_dates as (
 
 first_seen as (
     select p.project_id,
-           coalesce(min(s.as_of), least(p.start_date, p.as_of), p.as_of) as first_date
+           coalesce(min(s.as_of), p.start_date, p.as_of) as first_date
     from projects p
     left join snapshots s on s.project_id = p.project_id
     group by p.project_id, p.start_date, p.as_of

@@ -60,10 +60,10 @@ final as (
              when datediff('day', c.created_date, c.judged_at) <= cfg.ageing_3
                  then (cfg.ageing_2 + 1) || '-' || cfg.ageing_3
              else 'over ' || cfg.ageing_3 end as ageing_bucket,
-        c.is_open and c.due_date < c.judged_at as flag_overdue,
+        coalesce(c.is_open and c.due_date < c.judged_at, false) as flag_overdue,
         c.is_open and nullif(trim(c.owner), '') is null as flag_no_owner,
-        c.is_open and datediff('day', coalesce(c.updated_date, c.created_date), c.judged_at)
-            > cfg.not_updated_days as flag_not_updated,
+        coalesce(c.is_open and datediff('day', coalesce(c.updated_date, c.created_date), c.judged_at)
+                 > cfg.not_updated_days, false) as flag_not_updated,
         c.category, c.priority, c.description, c.mitigation, c.contingency, c.source,
         split_part(c.source, ':', 1) as tool,
         c.as_of,
@@ -75,8 +75,7 @@ final as (
 select
     * exclude (category, priority, description, mitigation, contingency, source, tool, as_of, project_name,
                portfolio, program, department, manager),
-    coalesce(flag_overdue, false)::integer + coalesce(flag_no_owner, false)::integer
-        + coalesce(flag_not_updated, false)::integer as flag_count,
+    flag_overdue::integer + flag_no_owner::integer + flag_not_updated::integer as flag_count,
     category, priority, description, mitigation, contingency, source, tool, as_of,
     project_name, portfolio, program, department, manager
 from final
