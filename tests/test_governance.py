@@ -77,6 +77,18 @@ def test_dcma_1_missing_logic_over_five_percent_fails(tmp_path):
     assert summary(finding(con, "dcma_logic")) == (3, 41, 3 / 41, False, ["LOOSE", "T01", "T40"])   # 7.3%
 
 
+def test_dcma_1_the_plans_finish_milestone_needs_no_successor(tmp_path):
+    ids = [f"T{i:02d}" for i in range(1, 21)]
+    tasks = [task(i) for i in ids] + [task("END", is_milestone=True, start_date=date(2026, 12, 31),
+                                           finish_date=date(2026, 12, 31), duration_days=0.0),
+                                      task("MID", is_milestone=True)]       # a milestone inside the plan
+    links = chain(ids + ["END"]) + [{"project_id": "P1", "task_id": "MID", "predecessor_id": "T05",
+                                     "link_type": "FS", "lag_days": 0.0}]
+    con = store(tmp_path, tasks, links)
+    # T01 has no predecessor (a task, not a start milestone); MID no successor; END ends the plan
+    assert summary(finding(con, "dcma_logic")) == (2, 22, 2 / 22, False, ["MID", "T01"])
+
+
 def test_dcma_2_3_4_relationships(tmp_path):
     """10 relationships into incomplete tasks: 1 lead, 1 lag, 8 FS, 1 SS, 1 FF; one more into a
     done task does not count."""

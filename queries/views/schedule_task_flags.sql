@@ -3,7 +3,8 @@
 -- plan: the task export carrying the most schedule fields (newest first) when a project has
 -- several. Every task is judged at its export's status date (as_of) with the rules of
 -- docs/governance.md: incomplete = not done (status category, else 100% complete); missing logic =
--- incomplete without a predecessor or a successor (task_links of the same export); hard
+-- incomplete without a predecessor or a successor (task_links of the same export; a milestone on
+-- the plan's first start needs no predecessor, one on its last finish no successor); hard
 -- constraint = one of [governance] hard_constraints; high float / high duration = over
 -- high_float_days / high_duration_days working days (duration: the baseline's, else the current);
 -- negative float; invalid dates = a forecast start or finish before the status date with no
@@ -80,7 +81,10 @@ judged as (
             as has_successor,
         t.constraint_type, t.total_slack_days, t.duration_days, t.baseline_duration_days,
         t.start_date, t.finish_date, t.actual_start_date, t.completed_date, t.baseline_finish_date,
-        t.assignee
+        t.assignee,
+        -- the plan's own start and finish: a milestone there needs no predecessor / successor
+        min(t.start_date) over (partition by t.project_id) as plan_start,
+        max(t.finish_date) over (partition by t.project_id) as plan_finish
     from tasks t
     join plan p on p.project_id = t.project_id and p.source = t.source
     where not coalesce(t.is_summary, false)
@@ -90,7 +94,9 @@ final as (
     select
         j.project_id, j.task_id, j.task_name, j.source, j.export, j.fields, j.as_of, j.is_milestone,
         j.is_done, j.has_predecessor, j.has_successor,
-        not j.is_done and not (j.has_predecessor and j.has_successor) as flag_missing_logic,
+        not j.is_done and ((not j.has_predecessor and not coalesce(j.is_milestone and j.start_date = j.plan_start, false))
+                           or (not j.has_successor and not coalesce(j.is_milestone and j.finish_date = j.plan_finish, false)))
+            as flag_missing_logic,
         not j.is_done and coalesce(list_contains(string_split(cfg.hard_constraints, ','), j.constraint_type), false)
             as flag_hard_constraint,
         not j.is_done and coalesce(j.total_slack_days > cfg.high_float_days, false) as flag_high_float,
