@@ -36,6 +36,8 @@ Dates: the profile's order is settled by evidence (a part > 12); when nothing se
 configured default date order applies, else month-first (the en-US profile default) with a note.
 An unreadable date is a value-level reject: the row is kept with that date empty.
 
+Risk and Issue work items (CMMI) also go to `risks` (and `raid_snapshots`): see `_ado_raid.py`.
+
 Source: the project ids of the file joined by "+" (`azure_devops:Fabrikam`): a newer export of the
 same project replaces the older one, so export one query per project with every item you want.
 """

@@ -43,6 +43,9 @@ Mapping to `tasks` (one row per issue):
 manager = Project lead, external_ids = [] (other sources - Project Online's JiraProjectKey - point
 at the key through their own external_ids).
 
+Risk / Issue / Dependency issues also go to `risks` (and `raid_snapshots`), `Blocks` issue links to
+`dependencies`: see `_jira_raid.py`.
+
 Source: "issues:" + sorted project keys joined by "+", so a newer export of the same projects
 replaces the older one. `as_of` is None: the newest Updated date is not the export date, so the
 CLI's --as-of (or today) applies.
