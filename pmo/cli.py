@@ -65,7 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("history", "list versions and ingests")
     sp = add("rollback", "serve an earlier version again (as a new version)")
     sp.add_argument("version", type=int)
-    add("check", "data-quality report for the whole store")
+    sp = add("check", "data-quality report for the whole store")
+    sp.add_argument("--governance", action="store_true",
+                    help="the governance checks per project and portfolio instead (docs/governance.md)")
+    sp.add_argument("--as-of", type=_date, help="with --governance: judge at the newest status date on or before this")
+    sp.add_argument("--portfolio", help="with --governance: one portfolio only")
+    sp.add_argument("--all", action="store_true", help="with --governance: list passed and not measurable checks too")
     sp = add("summaries", "build the dashboard's summary tables for a version (pmo ingest starts this)")
     sp.add_argument("--version", type=int, default=None, help="the version (default: the current one)")
     sp = add("watch", "ingest files dropped into the store's inbox/ (moved to processed/ or failed/)")
@@ -266,6 +271,13 @@ def cmd_history(store: Store, args) -> int:
 def cmd_check(store: Store, args) -> int:
     from pmo import query, quality
 
+    if args.governance:
+        from pmo import governance
+
+        rt = query.connect(store)
+        rows = rt.query("governance_report", as_of=args.as_of, portfolio=args.portfolio)
+        print(governance.format_report(rows.to_dicts(), show_all=args.all))
+        return 0
     report = quality.store_report(query.connect(store).con)
     print(quality.format_report(report))
     return 0

@@ -36,6 +36,9 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "remaining_hours": F64, "story_points": F64, "cost": F64, "baseline_cost": F64,
         "actual_cost": F64, "parent_id": Str, "labels": pl.List(Str), "sprints": pl.List(Str),
         "source": Str, "as_of": Date,
+        # schedule quality (issue 17): what the DCMA checks read, where the plan export has it
+        "actual_start_date": Date, "duration_days": F64, "baseline_duration_days": F64,
+        "total_slack_days": F64, "constraint_type": Str, "constraint_date": Date,
     },
     "financials": {
         "project_id": Str, "period": Date, "category": Str, "cost_center": Str, "kind": Str,
@@ -59,6 +62,37 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "item_id": Str, "project_id": Str, "kind": Str, "title": Str, "category": Str,
         "owner": Str, "status": Str, "probability": F64, "impact": F64, "exposure": F64,
         "due_date": Date, "created_date": Date, "closed_date": Date, "source": Str,
+        # RAID register (issue 17): scoring inputs, response plans and dates
+        "status_category": Str, "description": Str, "mitigation": Str, "contingency": Str,
+        "priority": Str, "impact_scale": F64, "cost": F64, "currency": Str, "updated_date": Date,
+        "as_of": Date,
+    },
+    # Every dated RAID export's items (risks keeps only the newest export of a source): history.
+    "raid_snapshots": {
+        "item_id": Str, "project_id": Str, "kind": Str, "status": Str, "status_category": Str,
+        "probability": F64, "impact": F64, "impact_scale": F64, "cost": F64, "currency": Str,
+        "created_date": Date, "closed_date": Date, "source": Str, "as_of": Date,
+    },
+    # Blocking links between items, tasks and projects (Jira "Blocks", a RAID log's "Depends on").
+    "dependencies": {
+        "project_id": Str, "item_id": Str, "blocker_project_id": Str, "blocker_id": Str,
+        "link_type": Str, "source": Str, "as_of": Date,
+    },
+    # Schedule logic of plans: one row per predecessor link (MS Project "Predecessors").
+    "task_links": {
+        "project_id": Str, "task_id": Str, "predecessor_id": Str, "link_type": Str,
+        "lag_days": F64, "lag_text": Str, "source": Str, "as_of": Date,
+    },
+    # Which schedule fields each plan export carried (a check without its fields is not measurable).
+    "schedule_exports": {
+        "project_id": Str, "export": Str, "fields": pl.List(Str), "task_count": I64,
+        "source": Str, "as_of": Date,
+    },
+    # Stage-gate decisions (a gate log file).
+    "stage_gates": {
+        "project_id": Str, "gate": Str, "stage": Str, "gate_order": I64, "planned_date": Date,
+        "decision_date": Date, "decision": Str, "decision_category": Str, "approver": Str,
+        "comment": Str, "source": Str, "as_of": Date,
     },
     "fx_rates": {"currency": Str, "rate_to_reporting": F64, "valid_from": Date},
     # An analyst's decision on the Data page about an id some export uses for a project that no
@@ -71,7 +105,7 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
 
 # How a newer ingest of the same source replaces older rows. Current-state tables keep one
 # segment per source (a newer export replaces it); history tables keep one per source and as-of.
-HISTORY_TABLES = frozenset({"status_snapshots"})
+HISTORY_TABLES = frozenset({"status_snapshots", "raid_snapshots"})
 
 # Natural keys: duplicates within one ingest are reported by the data-quality report.
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
@@ -82,6 +116,11 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "salaries": ("employee_id",),
     "salary_benchmarks": (),
     "risks": ("project_id", "item_id"),
+    "raid_snapshots": ("project_id", "item_id"),
+    "dependencies": (),   # the importers drop repeats (a link listed on both of its issues)
+    "task_links": ("project_id", "task_id", "predecessor_id"),
+    "schedule_exports": ("project_id",),
+    "stage_gates": ("project_id", "gate"),
     "fx_rates": ("currency", "valid_from"),
     "project_links": ("alias",),
 }
@@ -95,6 +134,11 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "salaries": ("employee_id",),
     "salary_benchmarks": ("job_title",),
     "risks": ("item_id", "project_id", "kind"),
+    "raid_snapshots": ("item_id", "project_id", "kind"),
+    "dependencies": ("project_id",),
+    "task_links": ("project_id", "task_id", "predecessor_id"),
+    "schedule_exports": ("project_id",),
+    "stage_gates": ("project_id", "gate"),
     "fx_rates": ("currency", "rate_to_reporting", "valid_from"),
     "project_links": ("alias", "decision"),
 }
@@ -109,8 +153,14 @@ ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("tasks", "status_category"): frozenset({"todo", "in_progress", "done"}),
     ("financials", "kind"): frozenset({"budget", "actual", "forecast", "commitment"}),
     ("salary_benchmarks", "basis"): frozenset({"annual", "hourly"}),
-    ("risks", "kind"): frozenset({"risk", "issue"}),
     ("project_links", "decision"): frozenset({"link", "new"}),
+    ("risks", "kind"): frozenset({"risk", "assumption", "issue", "dependency"}),
+    ("risks", "status_category"): frozenset({"open", "closed"}),
+    ("raid_snapshots", "kind"): frozenset({"risk", "assumption", "issue", "dependency"}),
+    ("raid_snapshots", "status_category"): frozenset({"open", "closed"}),
+    ("task_links", "link_type"): frozenset({"FS", "SS", "FF", "SF"}),
+    ("tasks", "constraint_type"): frozenset({"ASAP", "ALAP", "SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO"}),
+    ("stage_gates", "decision_category"): frozenset({"approved", "conditional", "rejected", "deferred"}),
 }
 
 # Bookkeeping columns the store adds to every segment (not part of the contract).

@@ -16,7 +16,7 @@ its own module in `generators/`; this script runs them in the story's order.
 
 from __future__ import annotations
 
-from generators import benchmarks, finance, hr, jira, project_server, story
+from generators import benchmarks, finance, gates, hr, jira, msproject_desktop, project_server, raid, story
 
 
 def main() -> None:
@@ -29,11 +29,16 @@ def main() -> None:
               "fx_rates_2026.csv": finance.write_fx()}
     for p in projects:
         story.build_drops(p, streams["drop"])
-    counts.update(project_server.write_project_server(projects, streams["ps"]))
+    desktop: dict = {}   # the projects planned in desktop MS Project: their tasks go to plan files
+    counts.update(project_server.write_project_server(projects, streams["ps"], desktop))
     counts.update({f"jira {k}": v for k, v in jira.write_jira(projects, streams["jira"]).items()})
     counts["workday_pmo_compensation_2026-11-01.csv"] = hr.write_workday(projects, streams["hr"])
     counts["oews_M2024_pmo_occupations.xlsx"] = benchmarks.write_oews(streams["oews"])
     counts["pmo_salary_reports_2020.csv"] = benchmarks.write_salary_reports()
+    # governance and RAID inputs (issue 17), each on a stream of its own after the others
+    counts.update(msproject_desktop.write_desktop_plans(desktop, project_server.DESKTOP_PLANS, streams["plans"]))
+    counts.update(raid.write_raid_logs(streams["raid"]))
+    counts.update(gates.write_gate_log(projects, streams["gates"]))
     for name, n in counts.items():
         print(f"{name}: {n}")
 

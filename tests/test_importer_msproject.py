@@ -175,14 +175,14 @@ def test_grid_project_row_from_the_top_summary():
     assert project["budget_original"] == 45000.0  # Baseline Cost of the summary row
     assert project["currency"] == "USD"  # from "$48,200.00"
     assert project["external_ids"] == []
-    assert set(result.tables) == {"tasks", "projects"}
+    assert set(result.tables) == {"tasks", "projects", "task_links", "schedule_exports"}
 
 
 def test_grid_end_to_end():
     outcome = analyse(GRID)
     assert outcome.tool == "msproject"
     assert outcome.source == "msproject:plan:Website relaunch"
-    assert outcome.tables == {"tasks": 7, "projects": 1}
+    assert outcome.tables == {"tasks": 7, "projects": 1, "task_links": 5, "schedule_exports": 1}
     assert outcome.rejects == []
     tasks = outcome.frames["tasks"]
     assert "_row" in tasks.columns
@@ -445,7 +445,7 @@ def test_wizard_xlsx_with_typed_cells(tmp_path):
     assert result.rejects == []
 
     outcome = analyse(path)
-    assert outcome.tables == {"tasks": 4, "projects": 1}
+    assert outcome.tables == {"tasks": 4, "projects": 1, "task_links": 1, "schedule_exports": 1}
     assert outcome.rejects == []
 
 
@@ -939,7 +939,8 @@ def test_odata_projects_hand_computed(odata_workbook):
     _, result = run(odata_workbook)
     assert result.source == "projectdata"
     assert result.as_of == date(2026, 3, 13)  # latest ProjectStatusDate
-    assert set(result.tables) == {"projects", "status_snapshots", "tasks", "risks"}
+    assert set(result.tables) == {"projects", "status_snapshots", "tasks", "risks", "raid_snapshots",
+                                  "schedule_exports"}
     projects = by_id(result.tables["projects"], "project_id")
     assert list(projects) == ["PRJ-ERP2", P2]  # ProjectCode, else the GUID
     erp = {
@@ -960,7 +961,7 @@ def test_odata_projects_hand_computed(odata_workbook):
         "reported_health": "amber",
         "currency": "USD",
         "budget_original": 175000.0,
-        "external_ids": [P1, "ERP"],
+        "external_ids": [P1, "ERP", "ERP rollout – Wave 2"],   # the name: a desktop plan's title
         "as_of": date(2026, 3, 13),
         "_row": 2,
     }
@@ -974,7 +975,7 @@ def test_odata_projects_hand_computed(odata_workbook):
         "reported_health": "green",
         "currency": "EUR",
         "budget_original": 250000.0,
-        "external_ids": [P2],
+        "external_ids": [P2, "Lager Neubau"],
         "as_of": date(2026, 3, 6),
         "_row": 3,
     }
@@ -1093,7 +1094,8 @@ def test_odata_end_to_end(odata_workbook):
     assert outcome.tool == "msproject"
     assert outcome.source == "msproject:projectdata"
     assert outcome.as_of == date(2026, 3, 13)
-    assert outcome.tables == {"projects": 2, "status_snapshots": 2, "tasks": 5, "risks": 4}
+    assert outcome.tables == {"projects": 2, "status_snapshots": 2, "tasks": 5, "risks": 4, "raid_snapshots": 4,
+                              "schedule_exports": 2}
     assert [(r.row, r.column) for r in outcome.rejects] == [(8, "TaskId")]
     snaps = outcome.frames["status_snapshots"]
     assert sorted(snaps["as_of"].to_list()) == [date(2026, 3, 6), date(2026, 3, 13)]
@@ -1111,7 +1113,7 @@ def test_odata_tasks_csv_alone_keeps_guids_and_only_fills_tasks(tmp_path):
         encoding="utf-8",
     )
     outcome = analyse(path)
-    assert outcome.tables == {"tasks": 2}  # no empty projects segment
+    assert outcome.tables == {"tasks": 2, "schedule_exports": 1}  # no empty projects segment
     tasks = outcome.frames["tasks"]
     assert tasks["project_id"].to_list() == [P1, P1]  # resolved by the store via external_ids
     assert tasks["is_milestone"].to_list() == [False, True]

@@ -125,12 +125,13 @@ def test_risk_csv_rows_and_unknown_impact():
         "risks", item_id="RSK0001021", project_id=FRANKFURT, kind="risk",
         title="Rack delivery slips past wave 4", owner="Karl Meyer", status="Open", probability=0.75,
         impact=3.0, exposure=2.25, due_date=date(2025, 12, 5), created_date=date(2025, 10, 20),
-        source="servicenow:risk", _row=2)
+        source="servicenow:risk", _row=2, impact_scale=3.0, status_category="open", as_of=AS_OF)
     assert row_at(risks, 3) == canon(
         "risks", item_id="RSK0001034", project_id="HR system consolidation", kind="risk",
         title="Licence true-up higher than planned", owner="Ines Duarte", status="Closed Complete",
         probability=0.25, impact=2.0, exposure=0.5, due_date=date(2025, 9, 30),
-        created_date=date(2025, 6, 2), closed_date=date(2025, 10, 1), source="servicenow:risk", _row=3)
+        created_date=date(2025, 6, 2), closed_date=date(2025, 10, 1), source="servicenow:risk", _row=3,
+        impact_scale=3.0, status_category="closed", as_of=AS_OF)
     (bad,) = o.rejects
     assert (bad.row, bad.column, bad.value, bad.table) == (4, "impact", "Catastrophic", "risks")
     assert row_at(risks, 4)["impact"] is None and row_at(risks, 4)["probability"] == 0.5

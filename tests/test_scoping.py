@@ -24,7 +24,9 @@ FALLBACK = {"eac_method": "cpi"}
 
 @pytest.fixture(scope="module")
 def scoped(sample_store_dir):
-    return query.connect(Store(sample_store_dir), scope=Scope(portfolios=(PORTFOLIO,))).con
+    rt = query.connect(Store(sample_store_dir), scope=Scope(portfolios=(PORTFOLIO,)))
+    rt.ensure_summaries(tuple(query.cache.summary_views()))   # in memory, as the pages have them
+    return rt.con
 
 
 @pytest.fixture(scope="module")

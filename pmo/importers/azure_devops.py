@@ -36,6 +36,8 @@ Dates: the profile's order is settled by evidence (a part > 12); when nothing se
 configured default date order applies, else month-first (the en-US profile default) with a note.
 An unreadable date is a value-level reject: the row is kept with that date empty.
 
+Risk and Issue work items (CMMI) also go to `risks` (and `raid_snapshots`): see `_ado_raid.py`.
+
 Source: the project ids of the file joined by "+" (`azure_devops:Fabrikam`): a newer export of the
 same project replaces the older one, so export one query per project with every item you want.
 """
@@ -48,13 +50,14 @@ from pathlib import Path
 import polars as pl
 
 from pmo import parse as pp
+from pmo.importers import _ado_raid
 from pmo.importers._common import Cells, coalesce, first_listed, tables_of, without_blank_rows
 from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, norm
 
 TOOL = "azure_devops"
 LABEL = "Azure DevOps query CSV"
 VERSION = "1"
-TABLES = ("tasks",)
+TABLES = ("tasks", "risks", "raid_snapshots")
 
 FINGERPRINT = Fingerprint(
     strong=("Work Item Type", "Area Path", "Iteration Path", "Title 1", "Remaining Work",
@@ -125,7 +128,7 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         .then(pl.concat_list(pl.col("s").list.last().str.strip_chars()))
         .otherwise(pl.lit([], dtype=pl.List(pl.String))).alias("x"))["x"]
     work_type = c.text("Work Item Type")
-    return pl.DataFrame({
+    tasks = pl.DataFrame({
         "_row": df["_row"],
         "task_id": ids,
         "project_id": project,
@@ -149,6 +152,8 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         "labels": pp.split_list(c.text("Tags"), ";").fill_null(pl.lit([], dtype=pl.List(pl.String))),
         "sprints": sprints,
     })
+    _ado_raid.add(result, t, df, c, tasks)   # Risk / Issue work items -> risks (issue 17)
+    return tasks
 
 
 def _titles(t: RawTable, df: pl.DataFrame) -> tuple[pl.Series, list[int] | None]:

@@ -43,6 +43,9 @@ Mapping to `tasks` (one row per issue):
 manager = Project lead, external_ids = [] (other sources - Project Online's JiraProjectKey - point
 at the key through their own external_ids).
 
+Risk / Issue / Dependency issues also go to `risks` (and `raid_snapshots`), `Blocks` issue links to
+`dependencies`: see `_jira_raid.py`.
+
 Source: "issues:" + sorted project keys joined by "+", so a newer export of the same projects
 replaces the older one. `as_of` is None: the newest Updated date is not the export date, so the
 CLI's --as-of (or today) applies.
@@ -56,6 +59,7 @@ from pathlib import Path
 import polars as pl
 
 from pmo import parse as pp
+from pmo.importers import _jira_raid
 from pmo.importers._common import coalesce, date_order, drop_blank_rows, tables_of, with_data
 from pmo.importers.base import (
     Fingerprint,
@@ -71,7 +75,7 @@ from pmo.importers.base import (
 TOOL = "jira"
 LABEL = "Jira issue CSV"
 VERSION = "1"
-TABLES = ("tasks", "projects")
+TABLES = ("tasks", "projects", "risks", "raid_snapshots", "dependencies")
 
 # Localised header -> English header. German from the public importer code cited in the
 # reference (§1); the time-tracking and parent names follow Jira's German UI wording.
@@ -280,6 +284,9 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
     keys = sorted(projects["project_id"].to_list())
     result.source = "issues:" + "+".join(keys) if keys else "issues:" + Path(t.file_name).stem
     result.tables = {"tasks": tasks, "projects": projects}
+    # RAID items (Risk / Issue / Dependency issues) and "Blocks" links: pmo/importers/_jira_raid.py
+    result.tables.update(_jira_raid.tables(
+        t, df, tasks, result, date, lambda p, col, what: _use(result, p, df, col, "risks", what)))
     return result
 
 

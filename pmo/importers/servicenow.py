@@ -1,4 +1,5 @@
-"""ServiceNow SPM list exports: projects (`pm_project`), status reports (`project_status`), risks (`risk`).
+"""ServiceNow SPM list exports: projects (`pm_project`), status reports (`project_status`), risks (`risk`),
+issues (`issue`).
 
 Layout (shared reference export-formats.md §5.3): a list's context menu > Export > CSV / Excel.
 CSV headers are *field names* (`short_description`, `percent_complete`), Excel headers are
@@ -51,6 +52,14 @@ risk -> `risks`:
                      a bare choice value 1 / 2 / 3 is ServiceNow's 1 = High, so 1 -> 3, 3 -> 1)
     exposure         probability x impact when both are known (risk_value is a High / Medium / Low
                      label, not a number)
+    description / mitigation / cost   description / mitigation_plan / cost (Estimated cost)
+    updated_date     sys_updated_on       impact_scale   3 (the inverted 1-3 choice list)
+    status_category  closed for Closed Complete / Incomplete / Skipped, else open
+
+issue (the RIDAC project issue list; Parent = the project) -> `risks` kind 'issue': number,
+parent (name -> number as above), short_description, description, state, priority, impact (as
+risk), assigned_to (owner), cost, due_date, opened_at, closed_at, sys_updated_on. Risks and
+issues are also written to `raid_snapshots` (the RAID history).
 
 Duration fields (Excel writes them as integer seconds) have no column in these tables and are not
 imported. Source: the kinds of list in the file joined by "+" (`servicenow:pm_project`,
@@ -66,13 +75,14 @@ from dataclasses import dataclass
 import polars as pl
 
 from pmo import parse as pp
+from pmo.importers import _raid
 from pmo.importers._common import Cells, coalesce, tables_of, without_blank_rows
 from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, norm
 
 TOOL = "servicenow"
 LABEL = "ServiceNow SPM list export"
 VERSION = "1"
-TABLES = ("projects", "status_snapshots", "risks")
+TABLES = ("projects", "status_snapshots", "risks", "raid_snapshots")
 
 @dataclass(frozen=True)
 class _Layout(Fingerprint):
@@ -127,7 +137,15 @@ RISK = _Layout(
     need=4, forbid=_NOT_OURS, require=("probability", "impact", "risk_value"),
     alias={"Project": "task", "Risk owner": "owner", "Opened": "opened_at", "Closed": "closed_at"},
 )
-FINGERPRINT = _AnyLayout(PM_PROJECT, PROJECT_STATUS, RISK)
+# The project issue list (RIDAC `issue`): Parent is the project; no probability (issue 17).
+ISSUE = _Layout(
+    strong=("number", "short_description", "state", "priority", "impact", "parent", "assigned_to", "due_date",
+            "opened_at", "closed_at", "description"),
+    need=4, forbid=_NOT_OURS + ("probability", "risk_value", "project_manager", "as_on", "percent_complete"),
+    require=("parent",),
+    alias={"Parent": "parent", "Opened": "opened_at", "Closed": "closed_at", "Estimated cost": "cost"},
+)
+FINGERPRINT = _AnyLayout(PM_PROJECT, PROJECT_STATUS, RISK, ISSUE)
 
 _PROBABILITY = {"absolute": 1.0, "certain": 1.0, "very high": 0.9, "high": 0.75, "moderate": 0.5,
                 "medium": 0.5, "low": 0.25, "very low": 0.1}
@@ -138,7 +156,7 @@ _IMPACT_CHOICE = {"1": 3.0, "2": 2.0, "3": 1.0}
 def kind_of(t: RawTable) -> str:
     """Which list a table is: the layout its header fits best (ties: pm_project)."""
     scores = {"pm_project": PM_PROJECT.score(t.header), "project_status": PROJECT_STATUS.score(t.header),
-              "risk": RISK.score(t.header)}
+              "risk": RISK.score(t.header), "issue": ISSUE.score(t.header)}
     return max(scores, key=lambda k: scores[k])
 
 
@@ -176,8 +194,11 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
         result.tables["status_snapshots"] = pl.concat(snaps, how="diagonal_relaxed")
     for t in by_kind.get("risk", []):
         risks.append(_risks(t, result, ctx, names))
+    for t in by_kind.get("issue", []):
+        risks.append(_raid_extra(_issues(t, result, ctx, names), t, result, ctx))
     if risks:
         result.tables["risks"] = pl.concat(risks, how="diagonal_relaxed")
+        result.tables["raid_snapshots"] = _raid.snapshot(result.tables["risks"])
     result.source = "+".join(sorted(by_kind))
     return result
 
@@ -274,7 +295,43 @@ def _risks(t: RawTable, result: ImportResult, ctx: IngestContext, names: dict[st
         "due_date": c.date("due_date", "Due date"),
         "created_date": coalesce(c.date("opened_at", "Opened"), c.date("sys_created_on", "Created")),
         "closed_date": c.date("closed_at", "Closed"),
+    }).pipe(_raid_extra, t, result, ctx)
+
+
+def _issues(t: RawTable, result: ImportResult, ctx: IngestContext, names: dict[str, str]) -> pl.DataFrame:
+    """RIDAC `issue` rows: kind 'issue'; Parent (the project's name) is the project; impact as risks'."""
+    df = t.data
+    c = Cells(t, df, result, "risks", ctx)
+    return pl.DataFrame({
+        "_row": df["_row"],
+        "item_id": c.text("number", "Number"),
+        "project_id": _project_ref(c.text("parent", "Parent", "project", "Project"), names, result, "issue"),
+        "kind": pl.Series(["issue"] * df.height, dtype=pl.String),
+        "title": c.text("short_description", "Short description"),
+        "owner": c.text("assigned_to", "Assigned to"),
+        "status": c.text("state", "State"),
+        "priority": c.text("priority", "Priority"),
+        "impact": _impact(c, result),
+        "due_date": c.date("due_date", "Due date"),
+        "created_date": coalesce(c.date("opened_at", "Opened"), c.date("sys_created_on", "Created")),
+        "closed_date": c.date("closed_at", "Closed"),
     })
+
+
+def _raid_extra(df: pl.DataFrame, t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFrame:
+    """The RAID register's columns of a risk or issue list (issue 17): description, mitigation plan,
+    estimated cost, last update, impact_scale 3 (the 1 = High ... 3 = Low choice list, inverted) and
+    status_category (Closed Complete / Incomplete / Skipped -> closed)."""
+    c = Cells(t, t.data, result, "risks", ctx)   # the list's rows, as `df`
+    cost, currency = c.money("cost", "Estimated cost")
+    return df.with_columns(
+        description=pp.strip_html(c.text("description", "Description")),
+        mitigation=pp.strip_html(c.text("mitigation_plan", "Mitigation plan")),
+        cost=cost, currency=currency,
+        updated_date=c.date("sys_updated_on", "Updated"),
+        impact_scale=pl.when(pl.col("impact").is_not_null()).then(3.0),
+        status_category=_raid.status_category(df["status"], df["closed_date"]),
+    )
 
 
 def _probability(c: Cells, result: ImportResult) -> pl.Series:

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 
-from pmo import health, salaries, schema, sources
+from pmo import governance, health, salaries, schema, sources
 from pmo.auth import Scope
 from pmo.query import catalog, scope as row_scope
 from pmo.store import Store
@@ -38,6 +39,7 @@ def settings_tables(cfg: dict, root: Path) -> dict[str, pl.DataFrame]:
         "settings_health": health.settings_frame(cfg),
         **salaries.sql_tables(cfg, root),
         **sources.sql_tables(cfg),
+        **governance.sql_tables(cfg),          # governance and RAID thresholds (docs/governance.md)
     }
 
 
@@ -45,12 +47,16 @@ def segment_schema(table: str) -> dict:
     return {**schema.TABLES[table], schema.INGEST_ID: pl.Int64}
 
 
+_DUCK = {pl.String: "varchar", pl.Float64: "double", pl.Date: "date", pl.Boolean: "boolean",
+         pl.Int64: "bigint"}
+
+
+def _duck_type(dtype) -> str:
+    return "varchar[]" if isinstance(dtype, pl.List) else _DUCK.get(dtype, "varchar")
+
+
 def _cast(col: str, dtype) -> str:
-    duck = {pl.String: "varchar", pl.Float64: "double", pl.Date: "date", pl.Boolean: "boolean",
-            pl.Int64: "bigint"}
-    if isinstance(dtype, pl.List):
-        return f'try_cast("{col}" as varchar[]) as "{col}"'
-    return f'try_cast("{col}" as {duck[dtype]}) as "{col}"' if dtype in duck else f'"{col}"'
+    return f'try_cast("{col}" as {_duck_type(dtype)}) as "{col}"'
 
 
 def quote(s: str) -> str:
@@ -68,7 +74,10 @@ def create_segments(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict
         files = [str(store.path(s.file)) for s in segs.get(table, [])]
         cols = segment_schema(table)
         if files:
-            select = ", ".join(_cast(c, t) for c, t in cols.items())
+            # a segment written before a column joined the contract lacks it: NULL there
+            present = {n for f in files for n in pq.read_schema(f).names}
+            select = ", ".join(_cast(c, t) if c in present else f'null::{_duck_type(t)} as "{c}"'
+                               for c, t in cols.items())
             # Views cannot take parameters; the paths are the store's own (uuid names), quoted.
             con.execute(f"create view seg_{table} as select {select} "
                         f"from read_parquet({_list(files)}, union_by_name = true)")

@@ -29,6 +29,12 @@ ROW_TEST: dict[str, str | None] = {
     "financials": "in_project_scope(project_id)",
     "salaries": "in_salary_scope(department)",
     "project_links": "in_link_scope(alias, project_id)",
+    # RAID and governance: a dependency follows the blocked item's project
+    "raid_snapshots": "in_project_scope(project_id)",
+    "dependencies": "in_project_scope(project_id)",
+    "task_links": "in_project_scope(project_id)",
+    "schedule_exports": "in_project_scope(project_id)",
+    "stage_gates": "in_project_scope(project_id)",
     # the same for every role: market data and exchange rates hold no project or person
     "salary_benchmarks": None,
     "fx_rates": None,

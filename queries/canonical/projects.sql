@@ -5,7 +5,8 @@
 -- its tasks or status reports, then the newest. Groups: identity (name, portfolio, program,
 -- department, manager, sponsor, stage, priority), dates (start, finish, baselines, actual
 -- finish), budget (budget with its currency), progress (% complete), health (reported health).
--- The budget is converted to the reporting currency at the rate valid at its row's date.
+-- The budget is converted to the reporting currency at the rate valid at its row's date; the
+-- currency is the budget's, else the first the budget group's precedence gives.
 -- `sources` lists every source describing the project; `source` is the one its identity comes
 -- from; `as_of` is its newest row's date (a project only a ledger names: the newest ingest's).
 -- params: (none)
@@ -52,6 +53,8 @@ merged as (
         arg_min(reported_health, k_health) filter (where reported_health is not null) as reported_health,
         arg_min({'amount': budget_original, 'currency': currency, 'as_of': as_of}, k_budget)
             filter (where budget_original is not null) as budget_row,
+        -- the project's own currency also without a budget (a RAID cost is in it)
+        arg_min(currency, k_budget) filter (where currency is not null) as any_currency,
         list_distinct(flatten(list(coalesce(external_ids, [])))) as external_ids,
         arg_min(source, k_identity) as source,
         max(as_of) as as_of,
@@ -69,7 +72,7 @@ final as (
         m.actual_finish_date, m.percent_complete,
         m.budget_row.amount * coalesce(fx.rate_to_reporting, ff.rate) as budget,
         m.reported_health,
-        m.budget_row.currency as currency,
+        coalesce(m.budget_row.currency, m.any_currency) as currency,
         m.budget_row.amount as budget_original,
         m.external_ids,
         m.source,

@@ -1,6 +1,7 @@
 """Project Server / Project Online `ProjectData` drops (export-formats.md §2.3): an Excel Power Query
 export, one sheet (an Excel table) per OData entity set. Six monthly workbooks carry `Projects`; the
-latest also carries `Tasks`, `TaskBaselines`, `Risks` and `Issues`.
+latest also carries `Tasks`, `TaskBaselines`, `Risks` and `Issues` (the tasks of the projects planned
+in desktop MS Project, DESKTOP_PLANS, are in their own plan exports instead).
 """
 
 from __future__ import annotations
@@ -10,11 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from .helpers import OUT, at, elapsed, money, new_guid, new_workbook, weekday_on_or_after, weekday_on_or_before, workdays
+from . import schedule
 from .story import LATEST, STAFF, STATUS_DATES, Project, level_at
 
 PS_OWNER_FOR = {"PRJ-1005", "PRJ-1009", "PRJ-1017", "PRJ-1020", "PRJ-1025", "PRJ-1033", "PRJ-1035",
                 "PRJ-1039"}  # projects published by the PMO scheduler rather than their PM
 PS_SCHEDULER = "Dana Whitfield"
+# Projects scheduled in desktop MS Project (issue 17): Project Online holds their project record and
+# status reports; their tasks come as desktop plan exports (generators/msproject_desktop.py), in the
+# layout given here, and are left out of the ProjectData Tasks / TaskBaselines sheets.
+DESKTOP_PLANS = {"PRJ-1012": "grid", "PRJ-1034": "grid", "PRJ-1016": "wizard", "PRJ-1021": "wizard"}
 
 PROJECTS_HEADER = [
     "ProjectId", "ProjectName", "ProjectOwnerName", "ProjectManagerName", "ProjectStartDate",
@@ -31,6 +37,8 @@ TASKS_HEADER = [
     "TaskStartDate", "TaskFinishDate", "TaskDuration", "TaskWork", "TaskActualWork", "TaskRemainingWork",
     "TaskPercentCompleted", "TaskCost", "TaskActualCost", "TaskIsMilestone", "TaskIsSummary",
     "TaskDeadline", "TaskModifiedDate",
+    # added for the schedule checks (issue 17): ProjectData properties the DCMA checks read
+    "TaskActualStartDate", "TaskActualFinishDate", "TaskTotalSlack",
 ]
 TASK_BASELINES_HEADER = ["ProjectId", "TaskId", "BaselineNumber", "TaskBaselineStartDate",
                          "TaskBaselineFinishDate", "TaskBaselineCost", "TaskBaselineWork",
@@ -300,6 +308,7 @@ def schedule_tasks(p: Project, tasks: list[Task], rng: random.Random) -> None:
 
 def task_rows(p: Project, tasks: list[Task]) -> tuple[list[list], list[list]]:
     rows, base_rows = [], []
+    by_guid = {t.guid: t for t in tasks}
     for t in tasks:
         hours = 0.0 if t.milestone else float(workdays(t.start, t.finish) * 8)
         actual_work = round(t.work * t.pct / 100, 1)
@@ -308,6 +317,9 @@ def task_rows(p: Project, tasks: list[Task]) -> tuple[list[list], list[list]]:
             hours, t.work, actual_work, round(t.work - actual_work, 1), t.pct, t.cost,
             money(t.cost * t.pct / 100), t.milestone, t.summary,
             at(t.b_finish, 17) if t.milestone and p.has_baseline else None, t.modified,
+            at(schedule.actual_start(t), 8) if schedule.actual_start(t) else None,
+            at(schedule.actual_finish(t), 17) if schedule.actual_finish(t) else None,
+            schedule.total_slack_days(p, t, by_guid) * 8,        # ProjectData durations are hours
         ])
         if p.has_baseline:
             b_hours = 0.0 if t.milestone else float(workdays(t.b_start, t.b_finish) * 8)
@@ -359,7 +371,9 @@ def risk_and_issue_rows(p: Project, rng: random.Random) -> tuple[list[list], lis
     return risks, issues
 
 
-def write_project_server(projects: list[Project], rng: random.Random) -> dict:
+def write_project_server(projects: list[Project], rng: random.Random, desktop: dict | None = None) -> dict:
+    """The six drops. `desktop` (if given) receives {project: tasks} of the DESKTOP_PLANS projects,
+    whose tasks then stay out of the Tasks and TaskBaselines sheets."""
     counts = {}
     widths = {"ProjectName": 34, "StatusComment": 60, "TaskName": 30, "Title": 48, "MitigationPlan": 50,
               "ProjectId": 38, "TaskId": 38, "ParentTaskId": 38, "Resolution": 40}
@@ -371,9 +385,12 @@ def write_project_server(projects: list[Project], rng: random.Random) -> dict:
         if not p.jira:
             tasks = plan_tasks(p, rng)
             schedule_tasks(p, tasks, rng)
-            rows, base = task_rows(p, tasks)
-            task_sheet += rows
-            baseline_sheet += base
+            if desktop is not None and p.code in DESKTOP_PLANS:
+                desktop[p.code] = (p, tasks)
+            else:
+                rows, base = task_rows(p, tasks)
+                task_sheet += rows
+                baseline_sheet += base
         r, i = risk_and_issue_rows(p, rng)
         risk_sheet += r
         issue_sheet += i

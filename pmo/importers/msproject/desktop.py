@@ -27,6 +27,9 @@ b. The grid as displayed: `ID, Task Mode, Task Name, Duration, Start, Finish, Pr
    Work (when exported); due_date = Deadline; completed_date = Actual Finish; status_category
    from percent complete (0 -> todo, 100% -> done, else in_progress). `NA` dates are empty.
    Rows with an ID but no name (MS Project's blank spacer rows) are skipped and counted in a note.
+   Schedule logic (Predecessors -> `task_links`), Constraint Type / Date, Total Slack, Actual
+   Start, Duration and Baseline Duration in working days, and `schedule_exports` (the schedule
+   fields the plan carried): see `schedule.py`.
    Source: "plan:" + project_id.
 """
 
@@ -38,6 +41,7 @@ import polars as pl
 
 from pmo.importers._common import coalesce, outline_parents
 from pmo.importers.base import Fingerprint, ImportError_, ImportResult, IngestContext, RawTable, reject_mask
+from pmo.importers.msproject import schedule
 from pmo.importers.msproject.columns import _Cols, _clean_id, _status_category
 
 GRID = Fingerprint(
@@ -92,25 +96,32 @@ def _first_currency(*currencies: pl.Series) -> str | None:
 
 
 def _parse_plans(tables: list[RawTable], ctx: IngestContext, result: ImportResult) -> None:
-    tasks, projects = [], []
+    tasks, projects, links, exports = [], [], [], []
     for t in tables:
         got = _parse_plan(t, ctx, result)
         if got is not None:
             tasks.append(got[0])
             projects.append(got[1])
+            links.append(got[2])
+            exports.append(got[3])
     if not projects:
         raise ImportError_(f"{ctx.file_name or tables[0].file_name}: the plan has no task rows.")
     result.tables = {
         "tasks": pl.concat(tasks, how="diagonal_relaxed"),
         "projects": pl.concat(projects, how="diagonal_relaxed"),
+        # schedule logic and which schedule fields the plan carried (schedule.py)
+        "schedule_exports": pl.concat(exports, how="diagonal_relaxed"),
     }
+    links = [f for f in links if f.height]
+    if links:
+        result.tables["task_links"] = pl.concat(links, how="diagonal_relaxed")
     ids = sorted(set(result.tables["projects"]["project_id"].to_list()))
     result.source = "plan:" + "+".join(ids)
 
 
 def _parse_plan(
     t: RawTable, ctx: IngestContext, result: ImportResult
-) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame] | None:
     df = t.data
     result.rows_read += df.height
     name_col = t.col("Task Name", "Name", "Task_Name")
@@ -128,6 +139,7 @@ def _parse_plan(
         return None
     c = _Cols(t, df, ctx, result, "tasks")
     n = df.height
+    hpd = schedule.hours_per_day(ctx)
 
     names = df[name_col].str.strip_chars()
     outline = c.number("Outline Level", "Outline_Level")
@@ -183,8 +195,10 @@ def _parse_plan(
             "actual_cost": actual_cost,
             "parent_id": pl.Series(parents, dtype=pl.String),
             "_level": pl.Series(levels, dtype=pl.Int64),
+            **schedule.desktop_columns(c, hpd),
         }
     )
+    links = schedule.desktop_links(t, c, df["_id"], hpd, result)
 
     # Which row is the project?
     top = None
@@ -241,7 +255,14 @@ def _parse_plan(
             .otherwise(pl.col("parent_id"))
             .alias("parent_id")
         )
+        if links.height:   # a link to the project summary task is no schedule logic
+            links = links.filter(~pl.col("task_id").is_in(list(drop)) & ~pl.col("predecessor_id").is_in(list(drop)))
     tasks = tasks.drop("_level").with_columns(project_id=pl.lit(project_id))
+    if links.height:
+        links = links.with_columns(project_id=pl.lit(project_id))
+    layout = "export wizard" if WIZARD.score(t.header) > GRID.score(t.header) else "grid"
+    exports = schedule.export_rows(tasks, f"MS Project desktop plan ({layout})",
+                                   schedule.fields([t.header], schedule.DESKTOP_FIELDS))
     projects = pl.DataFrame(
         [{**project, "currency": currency, "external_ids": []}],
         schema_overrides={
@@ -257,4 +278,4 @@ def _parse_plan(
             "_row": pl.Int64,
         },
     )
-    return tasks, projects
+    return tasks, projects, links, exports

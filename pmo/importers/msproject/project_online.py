@@ -11,7 +11,8 @@ c. Project Online / Project Server OData entity sets exported to a workbook (or 
      external_ids = [ProjectId, JiraProjectKey]; manager = ProjectManagerName, else
      ProjectOwnerName; department = ProjectDepartments; stage = Stage, else
      EnterpriseProjectTypeName; portfolio / program / sponsor / priority from the enterprise custom
-     fields of those names; budget_original = ProjectBudgetCost, else ProjectBaselineCost;
+     fields of those names; external_ids also holds ProjectName when unique in the file (a desktop
+     plan's project summary task carries the name); budget_original = ProjectBudgetCost, else ProjectBaselineCost;
      currency = ProjectCurrency; reported_health = OverallHealth; percent = ProjectPercentCompleted
      / 100; as_of = ProjectStatusDate.
      -> `status_snapshots` (one per project): as_of = ProjectStatusDate, percent, overall / schedule
@@ -23,9 +24,14 @@ c. Project Online / Project Server OData entity sets exported to a workbook (or 
      and work are decimal hours (TaskWork -> estimate_hours, TaskActualWork -> actual_hours,
      TaskRemainingWork -> remaining_hours); TaskPercentCompleted / 100; TaskDeadline -> due_date;
      baselines from TaskBaselines (BaselineNumber 0 only) joined by TaskId.
-   - Risks -> `risks` kind 'risk' (probability = Probability / 100, impact, exposure), Issues ->
-     kind 'issue' (their Priority has no canonical column). owner = Owner, else
-     AssignedToResource; closed_date = ModifiedDate when Status says closed. Plain numeric ids
+   - Risks -> `risks` kind 'risk' (probability = Probability / 100, impact on Project Server's 1-10
+     scale: impact_scale 10, exposure, cost = Cost), Issues -> kind 'issue' (priority = Priority).
+     Both: description = Description (else Discussion), mitigation = MitigationPlan, contingency =
+     ContingencyPlan (HTML removed), updated_date = ModifiedDate, status_category closed when the
+     Status says closed; the same rows go to `raid_snapshots` (the RAID history, one per drop).
+     owner = Owner, else AssignedToResource; closed_date = ModifiedDate when Status says closed.
+     Schedule fields (TaskTotalSlack, TaskActualStartDate, TaskDuration, TaskBaselineDuration) and
+     `schedule_exports`: see `schedule.py`. Plain numeric ids
      (SharePoint list item ids) get an `R-` / `I-` prefix, since a risk and an issue of one
      project may both be item 1; GUIDs are kept.
    Tasks, risks and issues name their project by ProjectId GUID: mapped to the ProjectCode of the
@@ -42,6 +48,8 @@ import polars as pl
 from pmo import parse as pp
 from pmo.importers._common import coalesce
 from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, reject_mask
+from pmo.importers import _raid
+from pmo.importers.msproject import schedule
 from pmo.importers.msproject.columns import _Cols, _clean_id, _status_category
 
 ODATA_PROJECTS = Fingerprint(
@@ -118,6 +126,10 @@ def _parse_odata(by_kind: dict[str, list[RawTable]], ctx: IngestContext, result:
         result.tables["tasks"] = _odata_tasks(
             _stack(by_kind["tasks"]), baselines, ctx, result, guid_to_id, name_to_id
         )
+        # which schedule fields the Tasks / TaskBaselines tables carried (schedule.py)
+        headers = [t.header for t in by_kind["tasks"] + by_kind.get("baselines", [])]
+        result.tables["schedule_exports"] = schedule.export_rows(
+            result.tables["tasks"], "Project Online OData (Tasks)", schedule.fields(headers, schedule.ODATA_FIELDS))
     elif "baselines" in by_kind:
         result.notes.append("a TaskBaselines table without a Tasks table was skipped")
         result.rows_read += sum(t.data.height for t in by_kind["baselines"])
@@ -127,6 +139,7 @@ def _parse_odata(by_kind: dict[str, list[RawTable]], ctx: IngestContext, result:
             risks.append(_odata_risks(_stack(by_kind[kind]), kind, ctx, result, guid_to_id, name_to_id))
     if risks:
         result.tables["risks"] = pl.concat(risks, how="diagonal_relaxed")
+        result.tables["raid_snapshots"] = _raid.snapshot(result.tables["risks"])
 
 
 def _project_ref(c: _Cols, guid_to_id: dict[str, str], name_to_id: dict[str, str]) -> pl.Series:
@@ -176,8 +189,13 @@ def _odata_projects(
     percent = c.points("ProjectPercentCompleted")
     overall = c.health("OverallHealth")
     finish = c.date("ProjectFinishDate")
-    external = pl.DataFrame({"g": c.text("ProjectId"), "j": c.text("JiraProjectKey")}).select(
-        pl.concat_list("g", "j").list.drop_nulls().alias("x")
+    # A desktop plan of the project is titled with its name (issue 17): the name is an alias too,
+    # when no other project of the file has it.
+    name = c.text("ProjectName")
+    unique_name = pl.DataFrame({"n": name}).select(
+        pl.when(pl.col("n").is_not_null() & (pl.col("n").count().over("n") == 1)).then(pl.col("n")).alias("n"))["n"]
+    external = pl.DataFrame({"g": c.text("ProjectId"), "j": c.text("JiraProjectKey"), "n": unique_name}).select(
+        pl.concat_list("g", "j", "n").list.drop_nulls().list.unique(maintain_order=True).alias("x")
     )["x"]
     projects = pl.DataFrame(
         {
@@ -257,6 +275,7 @@ def _odata_tasks(
     has_children = df["_tid"].is_in(parent.drop_nulls().implode())
     milestone = c.flag("TaskIsMilestone")
     duration = c.hours("TaskDuration", documented=True)
+    hpd = schedule.hours_per_day(ctx)
     percent = c.points("TaskPercentCompleted")
     cost, _ = c.money("TaskCost")
     actual_cost, _ = c.money("TaskActualCost")
@@ -287,6 +306,10 @@ def _odata_tasks(
             "baseline_cost": c.money("TaskBaselineCost")[0],
             "parent_id": parent,
             "_drop": project_summary.fill_null(False),
+            # schedule quality (schedule.py): decimal hours -> working days
+            "actual_start_date": c.date("TaskActualStartDate"),
+            "duration_days": duration / hpd,
+            "total_slack_days": c.hours("TaskTotalSlack", documented=True) / hpd,
         }
     )
     dropped = tasks.filter(pl.col("_drop"))["task_id"]
@@ -304,13 +327,12 @@ def _odata_tasks(
     )
     if baselines is not None:  # the TaskBaselines table wins over baseline columns on Tasks
         b = _odata_baselines(baselines, ctx, result)
+        cols = ("baseline_start_date", "baseline_finish_date", "baseline_cost", "baseline_duration_days")
         tasks = (
-            tasks.join(b, on="task_id", how="left", suffix="_b")
-            .with_columns(
-                pl.coalesce(f"{col}_b", col).alias(col)
-                for col in ("baseline_start_date", "baseline_finish_date", "baseline_cost")
-            )
-            .drop(f"{col}_b" for col in ("baseline_start_date", "baseline_finish_date", "baseline_cost"))
+            tasks.with_columns(baseline_duration_days=pl.lit(None, dtype=pl.Float64))
+            .join(b, on="task_id", how="left", suffix="_b")
+            .with_columns(pl.coalesce(f"{col}_b", col).alias(col) for col in cols)
+            .drop(f"{col}_b" for col in cols)
         )
     return tasks
 
@@ -328,6 +350,7 @@ def _odata_baselines(t: RawTable, ctx: IngestContext, result: ImportResult) -> p
             "baseline_start_date": c.date("TaskBaselineStartDate"),
             "baseline_finish_date": c.date("TaskBaselineFinishDate"),
             "baseline_cost": cost,
+            "baseline_duration_days": c.hours("TaskBaselineDuration", documented=True) / schedule.hours_per_day(ctx),
         }
     )
     other = int((b["_n"].fill_null(0) != 0).sum())
@@ -369,6 +392,7 @@ def _odata_risks(
         pl.when(pl.col("s").str.contains(_CLOSED)).then(pl.col("m")).alias("c")
     )["c"]
     is_risk = kind == "risks"
+    impact = c.number("Impact") if is_risk else c._none(pl.Float64)
     return pl.DataFrame(
         {
             "_row": df["_row"],
@@ -380,10 +404,21 @@ def _odata_risks(
             "owner": coalesce(c.text("Owner"), c.text("AssignedToResource")),
             "status": status,
             "probability": c.points("Probability") if is_risk else c._none(pl.Float64),
-            "impact": c.number("Impact") if is_risk else c._none(pl.Float64),
+            "impact": impact,
             "exposure": c.number("Exposure") if is_risk else c._none(pl.Float64),
             "due_date": c.date("DueDate"),
             "created_date": c.date("CreatedDate"),
             "closed_date": closed,
+            # the RAID register's columns (issue 17); Impact is Project Server's 1-10 scale
+            "status_category": _raid.status_category(status, closed),
+            "impact_scale": impact.is_not_null().replace_strict({True: 10.0}, default=None,
+                                                                return_dtype=pl.Float64),
+            "description": pp.strip_html(coalesce(c.text("Description"), c.text("Discussion"))),
+            "mitigation": pp.strip_html(c.text("MitigationPlan")),
+            "contingency": pp.strip_html(c.text("ContingencyPlan")),
+            "priority": c.text("Priority"),
+            "cost": c.money("Cost")[0] if is_risk else c._none(pl.Float64),
+            "updated_date": modified,
         }
     )
+
