@@ -56,5 +56,8 @@ def make_store(root: Path, tables: dict[str, list[dict] | pl.DataFrame], *, as_o
 
 
 def connect(root: Path, tables: dict, **kwargs):
-    """make_store + a connection with every view."""
-    return query.connect(make_store(root, tables, **kwargs)).con
+    """make_store + a connection with every view, each summary view served from its table as on
+    a page (a deep stack of views otherwise recomputes `projects` at every level)."""
+    rt = query.connect(make_store(root, tables, **kwargs))
+    rt.ensure_summaries(tuple(query.cache.summary_views()))
+    return rt.con
