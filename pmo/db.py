@@ -380,7 +380,14 @@ def _register_log(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict) 
     _table_from_frame(con, "ingests", store.ingests(manifest))
     files = [str(store.path(i["rejects_file"])) for i in manifest["ingests"] if i.get("rejects_file")]
     if files:
-        con.execute(f"create view rejected_rows as select * from read_parquet({_list(files)})")
+        # Rejects files written before `kind` existed lack the column: read by name, and classify
+        # their rows by the reason they were written with ("...; left empty" = a cleared cell).
+        con.execute(f"""create view rejected_rows as
+            select ingest_id, file_name, table_name, row_number, column_name, value, reason,
+                   coalesce(kind, case when reason like '%left empty%' then 'cell cleared'
+                                       else 'row rejected' end) as kind
+            from (select * from read_parquet({_list(files)}, union_by_name = true)
+                  union all by name select null::varchar as kind where false)""")
     else:
         _table_from_frame(con, "rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))
 

@@ -139,6 +139,28 @@ _CURRENCY_SYMBOLS = {
     "₪": "ILS", "₱": "PHP", "₫": "VND", "₴": "UAH", "₦": "NGN", "zł": "PLN",
 }
 _SYMBOL_RE = "(" + "|".join(re.escape(k) for k in _CURRENCY_SYMBOLS) + ")"
+
+# ISO 4217 codes in use: a code in an amount column's header (`Budget (EUR)`) states the currency.
+ISO_CURRENCIES = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
+CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD
+GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT
+LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR
+NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP
+STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF
+XPF YER ZAR ZMW ZWL
+""".split())
+
+
+def currency_in_header(header: str | None) -> str | None:
+    """The ISO code a column header states for its amounts: `Budget (EUR)`, `Amount [GBP]`,
+    `Value in USD`, `Kosten in EUR`; None when it states none."""
+    if not header:
+        return None
+    found = {c for c in re.findall(r"(?:[(\[]\s*([A-Z]{3})\s*[)\]]|\b(?:in|en)\s+([A-Z]{3})\b)", header)
+             for c in c if c}
+    found &= ISO_CURRENCIES
+    return next(iter(found)) if len(found) == 1 else None
 # An ISO code before the amount (ServiceNow writes `EUR;1.234,56`) or after it (`1 254,51 PLN`);
 # a sign or an opening parenthesis may sit outside it.
 _CODE_BEFORE = r"^([-+−(]?\s*)([A-Z]{3})(?:\s*;\s*|\s*)"

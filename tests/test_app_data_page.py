@@ -177,7 +177,7 @@ def test_several_files_with_different_as_of_are_published_one_version_per_date(d
 
 def test_file_with_problems_is_not_published(data_dir):
     at = upload(open_page(), FX_BAD)
-    assert any("fx_bad.csv: no row could be accepted" in e.value for e in at.error)
+    assert any("fx_bad.csv: column 'Rate to USD' cannot be read" in e.value for e in at.error)
     assert at.button(key="data_publish").disabled
     assert any("Not published: fx_bad.csv" in c.value for c in at.caption)
 

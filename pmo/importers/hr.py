@@ -50,7 +50,7 @@ from pmo.importers._common import (
     stable_stem,
     tables_of,
 )
-from pmo.importers.base import ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.importers.base import ImportResult, IngestContext, RawTable, check_column, cleared, norm
 from pmo.parse import AmbiguousDates, to_bool, to_date, to_money, to_number, to_percent
 
 TOOL = "hr"
@@ -218,8 +218,8 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult) -> pl.Da
     fte = to_percent(fte_s).values if fte_s is not None else pl.Series([None] * n, dtype=pl.Float64)
     if fte_s is not None:
         bad = to_percent(fte_s).bad
-        for r, v in df.filter(bad).select("_row", t.col(*FTE)).iter_rows():
-            result.rejects.append(Reject(r, t.col(*FTE), v, "FTE not understood (left empty)", "salaries"))
+        check_column(t.file_name, t.col(*FTE), fte_s, bad, "a percentage")
+        cleared(result, "salaries", df["_row"], fte_s, bad, t.col(*FTE), "FTE not understood")
     hours_s = _series(t, df, WEEKLY_HOURS)
     if hours_s is not None:
         weekly = to_number(hours_s).values
@@ -303,9 +303,9 @@ def _dates(t: RawTable, df: pl.DataFrame, result: ImportResult) -> dict[str, pl.
     for i, (k, c) in enumerate(wanted.items()):
         values = parsed.values.slice(i * n, n)
         bad = parsed.bad.slice(i * n, n)
+        check_column(t.file_name, c, df[c], bad, "a date")
         if k == "as_of":
-            for r, v in df.filter(bad).select("_row", c).iter_rows():
-                result.rejects.append(Reject(r, c, v, "date not understood (left empty)", "salaries"))
+            cleared(result, "salaries", df["_row"], df[c], bad, c, "date not understood")
         out[k] = values
     return out
 
@@ -324,8 +324,9 @@ def _pay(t: RawTable, df: pl.DataFrame, fte: pl.Series, hours_per_year: float,
         parsed, symbol = to_money(df[c])
         if parser_note(parsed.note):
             result.notes.append(f"{c}: {parser_note(parsed.note)}")
-        for r, v in df.filter(parsed.bad).select("_row", c).iter_rows():
-            result.rejects.append(Reject(r, c, v, "amount not understood (left empty)", "salaries"))
+        check_column(t.file_name, c, df[c], parsed.bad, "an amount")
+        cleared(result, "salaries", df["_row"], df[c], parsed.bad, c, "amount not understood")
+        result.amount_columns.setdefault("salaries", []).append(c)
         cc = t.col(*currency_names) if currency_names else None
         cur = df[cc].str.strip_chars().str.to_uppercase() if cc else pl.Series([None] * n, dtype=pl.String)
         return parsed.values, cur.fill_null(symbol)

@@ -63,7 +63,8 @@ from pmo.importers.base import (
     ImportResult,
     IngestContext,
     RawTable,
-    Reject,
+    check_column,
+    cleared,
     norm,
     reject_mask,
 )
@@ -198,19 +199,19 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
         if col is None:
             return pl.Series(names[0], [None] * n, dtype=pl.Date)
         p = pp.to_date(df[col], default_order=default_order, name=col)
-        return _use(result, p, df, col, "tasks", "a date")
+        return _use(result, p, df, col, "tasks", "a date", t.file_name)
 
     def hours(name: str) -> pl.Series:
         col = t.col(name)
         if col is None:
             return pl.Series(name, [None] * n, dtype=pl.Float64)
-        return _use(result, pp.seconds_to_hours(df[col]), df, col, "tasks", "a number of seconds")
+        return _use(result, pp.seconds_to_hours(df[col]), df, col, "tasks", "a number of seconds", t.file_name)
 
     def number(name: str) -> pl.Series:
         col = t.col(name)
         if col is None:
             return pl.Series(name, [None] * n, dtype=pl.Float64)
-        return _use(result, pp.to_number(df[col]), df, col, "tasks", "a number")
+        return _use(result, pp.to_number(df[col]), df, col, "tasks", "a number", t.file_name)
 
     project = coalesce(text("Project key"), df["_key"].str.extract(r"^([A-Za-z][A-Za-z0-9_]*)-[0-9]+$", 1))
     issue_type = text("Issue Type")
@@ -318,7 +319,8 @@ def _combined(tables: list[RawTable]) -> RawTable:
     return RawTable(first.file_name, first.sheet, header, data, first.header_row, first.meta)
 
 
-def _use(result: ImportResult, p: pp.Parsed, df: pl.DataFrame, col: str, table: str, what: str) -> pl.Series:
+def _use(result: ImportResult, p: pp.Parsed, df: pl.DataFrame, col: str, table: str, what: str,
+         file_name: str = "") -> pl.Series:
     """Parsed values; unreadable cells become value-level rejects (the row is kept, cell empty)."""
     rows = df["_row"]
     if p.note:
@@ -328,8 +330,8 @@ def _use(result: ImportResult, p: pp.Parsed, df: pl.DataFrame, col: str, table: 
         if "unreadable" in note or not seen:
             result.notes.append(f"{col}: {note}")
     if p.bad.any():
-        for r, v in zip(rows.filter(p.bad).to_list(), df[col].filter(p.bad).to_list(), strict=True):
-            result.rejects.append(Reject(r, col, v, f"not {what}; left empty", table))
+        check_column(file_name, col, df[col], p.bad, what)
+        cleared(result, table, rows, df[col], p.bad, col, f"not {what}")
     return p.values
 
 

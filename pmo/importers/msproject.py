@@ -17,7 +17,8 @@ b. The grid as displayed: `ID, Task Mode, Task Name, Duration, Start, Finish, Pr
    Baseline Cost of that summary row (a plan without a summary row: earliest start, latest
    finish, sum of the top-level baseline costs, no percent). A baseline cost of 0 means "no
    baseline saved", so the budget is left empty then. currency = the symbol on the cost cells
-   (`$` -> USD), else NULL (the reporting currency).
+   (`$` -> USD), else a code in the cost header, else `--currency`; a budget whose currency is
+   stated nowhere is refused (never read as the reporting currency).
    `tasks`: task_id = Unique_ID, else ID; parent_id from outline levels (Outline Level, else the
    depth of a numeric WBS like 1.2.3); is_summary = the next row is deeper (or a Summary yes/no
    column); is_milestone = a Milestone yes/no column, else duration 0; assignee = the first
@@ -75,7 +76,8 @@ from pmo.importers.base import (
     ImportResult,
     IngestContext,
     RawTable,
-    Reject,
+    check_column,
+    cleared,
     norm,
     reject_mask,
 )
@@ -365,8 +367,8 @@ class _Cols:
                     else f"{col}: {note}"
                 )
         if p.bad.any():
-            for r, v in zip(rows.filter(p.bad).to_list(), self.df[col].filter(p.bad).to_list(), strict=True):
-                self.result.rejects.append(Reject(r, col, v, f"not {what}; left empty", self.table))
+            check_column(self.t.file_name, col, self.df[col], p.bad, what)
+            cleared(self.result, self.table, rows, self.df[col], p.bad, col, f"not {what}")
         return p.values.alias(col)
 
 
@@ -462,6 +464,7 @@ def _parse_plan(
     baseline_cost, cur2 = c.money("Baseline Cost", "Baseline_Cost")
     actual_cost, cur3 = c.money("Actual Cost", "Actual_Cost")
     currency = _first_currency(cur2, cur1, cur3)
+    result.amount_columns.setdefault("projects", [t.col("Baseline Cost", "Baseline_Cost") or "Baseline Cost"])
     resources = c.text("Resource Names", "Resource_Names")
     assignee = pl.DataFrame({"r": resources}).select(
         pl.col("r").str.extract(r"^\s*([^,;\[]+)", 1).str.strip_chars().alias("a")
@@ -657,6 +660,8 @@ def _odata_projects(
         pl.when(pl.col("c").str.contains(r"^[A-Z]{3}$")).then(pl.col("c")).alias("c")
     )["c"]
     currency = coalesce(code, cur1, cur2, cur3)
+    result.amount_columns.setdefault("projects", [x for x in (t.col("ProjectBudgetCost"),
+                                                              t.col("ProjectBaselineCost")) if x])
     status_date = c.date("ProjectStatusDate")
     percent = c.points("ProjectPercentCompleted")
     overall = c.health("OverallHealth")

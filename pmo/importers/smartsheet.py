@@ -41,10 +41,12 @@ Project register (has `Project Name` and no `Task Name`) -> `projects` + `status
     project_name, manager (Project Manager / PM / Owner), portfolio, program, department,
     sponsor, stage (Stage / Phase, else Status), priority, start_date / finish_date (Start Date /
     End Date), percent_complete, reported_health (Health / RYG / Project Health / Status Health),
-    budget_original + currency (Budget; currency from a symbol or code in the cell, else empty =
-    the reporting currency)
+    budget_original + currency (Budget; currency from a symbol or code in the cell, else the
+    Actual's, else a code in the header (`Budget (EUR)`), else `--currency`; stated nowhere = the
+    file is refused, never read as the reporting currency)
     status_snapshots one row per project: percent_complete, reported_health, finish_date, budget
-    (Budget), actual_cost (Actual) and comment (Comments), as of the ingest's as-of date.
+    (Budget), actual_cost (Actual; left empty, a cleared cell, when its currency is not the
+    Budget's) and comment (Comments), as of the ingest's as-of date.
 
 Source: the sheet name(s) of the file (as for project_id) joined by "+": a newer export of the
 same sheet replaces the older one. `as_of` is None (the export carries no status date).
@@ -63,6 +65,7 @@ from pmo.importers._common import (
     coalesce,
     first_listed,
     outline_parents,
+    project_currency,
     tables_of,
     without_blank_rows,
 )
@@ -255,10 +258,10 @@ def _register(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl
         "external_ids": pl.Series([[]] * df.height, dtype=pl.List(pl.String)),
     })
     actual, actual_cur = c.money("Actual", "Actual Cost", "Actuals")
-    mismatch = (currency.is_not_null() & actual_cur.is_not_null() & (currency != actual_cur)).fill_null(False)
-    if mismatch.any():
-        result.notes.append(f"{t.sheet}: {int(mismatch.sum())} project(s) have Budget and Actual in "
-                            "different currencies; both kept as written")
+    currency, actual = project_currency(result, df["_row"], currency, actual, actual_cur,
+                                        c.name("Actual", "Actual Cost", "Actuals"))
+    projects = projects.with_columns(currency=currency)
+    result.amount_columns.setdefault("projects", [c.name("Budget", "Total Budget", "Planned Cost") or "Budget"])
     snapshots = pl.DataFrame({
         "_row": df["_row"], "project_id": pid, "percent_complete": percent,
         "reported_health": health, "finish_date": finish, "budget": budget, "actual_cost": actual,
