@@ -23,6 +23,7 @@ from pmo.importers.base import (
     ImportResult,
     IngestContext,
     RawTable,
+    UNREADABLE_SHARE,
     Reject,
     bare,
     check_column,
@@ -153,6 +154,32 @@ class Cells:
 
     def bool(self, *names: str) -> pl.Series:
         return self._typed(names, pp.to_bool, "a yes/no value", pl.Boolean)
+
+    def custom_number(self, field: str, *names: str) -> pl.Series:
+        """A tool's custom field read as a number only when its values are numbers (decided over
+        all of them, `pp.numeric_column`); a field of codes or text is left out with a note,
+        never read as a number column with every cell cleared."""
+        c = self.name(*names)
+        if c is None or not self._numeric(c, field):
+            return pl.Series(names[0], [None] * self.df.height, dtype=pl.Float64)
+        return self.number(c)
+
+    def custom_money(self, field: str, *names: str) -> tuple[pl.Series, pl.Series]:
+        """As `custom_number`, for an amount (with the currency its cells name)."""
+        c = self.name(*names)
+        if c is None or not self._numeric(c, field):
+            n = self.df.height
+            return pl.Series(names[0], [None] * n, dtype=pl.Float64), pl.Series([None] * n, dtype=pl.String)
+        return self.money(c)
+
+    def _numeric(self, col: str, field: str) -> bool:
+        ok, example = pp.numeric_column(self.df[col], UNREADABLE_SHARE.get())
+        if not ok:
+            note = (f"{col}: holds text such as {example!r}, not numbers: not read as {field} "
+                    "(the column is not imported)")
+            if note not in self.result.notes:
+                self.result.notes.append(note)
+        return ok
 
     def money(self, *names: str) -> tuple[pl.Series, pl.Series]:
         """(amount, currency code or symbol found in the cell)."""

@@ -35,6 +35,9 @@ Task sheet (has `Task Name`) -> `tasks`, one row per non-empty sheet row:
                      has no health column, so the RYG symbol travels as a label) and `at risk`
                      when the At Risk box is checked
     Predecessors and Comments have no canonical column and are not imported.
+    Budget / Actual are sheet columns like any other: read as amounts only when their values are
+    numbers (decided over all of them); a column of codes or ids (`CC-4711`, `00123`) is left out
+    with a note. Ids stay text (`00123` stays `00123`).
 
 Project register (has `Project Name` and no `Task Name`) -> `projects` + `status_snapshots`:
     project_id       Project ID / Project Code / Project Number / ID, else Project Name
@@ -143,8 +146,8 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
             pl.when(pl.col("h").is_not_null()).then(pl.lit("health:") + pl.col("h")),
             pl.when(pl.col("r").fill_null(False)).then(pl.lit("at risk")),
         ).list.drop_nulls().alias("labels"))["labels"]
-    cost, cost_cur = c.money("Budget", "Planned Cost", "Cost")
-    actual, actual_cur = c.money("Actual", "Actual Cost", "Actuals")
+    cost, cost_cur = c.custom_money("cost", "Budget", "Planned Cost", "Cost")
+    actual, actual_cur = c.custom_money("actual cost", "Actual", "Actual Cost", "Actuals")
     currencies = sorted(set(cost_cur.drop_nulls().to_list()) | set(actual_cur.drop_nulls().to_list()))
     if currencies:
         result.notes.append(f"{t.sheet}: task budget / actual kept in the sheet's currency "
@@ -234,7 +237,7 @@ def _register(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl
     c = Cells(t, df, result, "projects", ctx, default_order="mdy")
     name = c.text("Project Name")
     pid = coalesce(c.text("Project ID", "Project Code", "Project Number", "ID"), name)
-    budget, currency = c.money("Budget", "Total Budget", "Planned Cost")
+    budget, currency = c.custom_money("the budget", "Budget", "Total Budget", "Planned Cost")
     percent = c.percent("% Complete", "Percent Complete")
     health = c.health(*_HEALTH_COLS)
     finish = c.date("End Date", "Finish Date", "End", "Finish")
@@ -257,7 +260,7 @@ def _register(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl
         "currency": currency,
         "external_ids": pl.Series([[]] * df.height, dtype=pl.List(pl.String)),
     })
-    actual, actual_cur = c.money("Actual", "Actual Cost", "Actuals")
+    actual, actual_cur = c.custom_money("the actual cost", "Actual", "Actual Cost", "Actuals")
     currency, actual = project_currency(result, df["_row"], currency, actual, actual_cur,
                                         c.name("Actual", "Actual Cost", "Actuals"))
     projects = projects.with_columns(currency=currency)
