@@ -14,7 +14,7 @@ from pathlib import Path
 from pmo import schema
 from pmo.importers.base import norm
 from pmo.ingest import FileOutcome
-from pmo.mapping import FRACTION_COLUMNS
+from pmo.mapping import FRACTION_COLUMNS, MAPPING_REQUIRED, missing_for
 from pmo.readers import Grid, read_grids
 
 UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "parquet")
@@ -211,8 +211,16 @@ def constant_candidates(table: str) -> list[str]:
 
 
 def missing_required(table: str, columns: dict[str, str], constants: dict[str, str]) -> list[str]:
+    """What the mapping still lacks (the ingest refuses a mapping without it; mapping.missing_for)."""
     have = {c for c, v in columns.items() if v} | {c for c, v in constants.items() if v not in (None, "")}
-    return [c for c in schema.REQUIRED[table] if c not in have and c not in ("as_of", "source")]
+    missing = [c for c in schema.REQUIRED[table] if c not in have and c not in ("as_of", "source")]
+    return missing + [c for c in missing_for(table, have) if c not in missing]
+
+
+def required_columns(table: str) -> set[str]:
+    """Columns the mapper marks with * (every row needs them, or the mapping does)."""
+    return ({c for c in schema.REQUIRED[table] if c not in ("as_of", "source")}
+            | set(MAPPING_REQUIRED.get(table, ())))
 
 
 def toml_string(text: str) -> str:

@@ -275,10 +275,10 @@ def test_unknown_layout_opens_the_mapper_and_the_mapping_is_kept(data_dir):
 def test_mapping_text_is_valid_toml_for_awkward_names(data_dir, tmp_path):
     """Headers with quotes and backslashes survive the mapper's TOML."""
     from pmo import uploads
-    text = uploads.mapping_toml(table="projects", columns={"project_id": 'Proj "#" \\ id'},
+    text = uploads.mapping_toml(table="projects", columns={"project_id": 'Proj "#" \\ id', "project_name": "Name"},
                                 name='Acme "register"', source="acme")
     (tmp_path / "m.toml").write_text(text)
-    assert mapping.load(tmp_path / "m.toml").columns == {"project_id": 'Proj "#" \\ id'}
+    assert mapping.load(tmp_path / "m.toml").columns == {"project_id": 'Proj "#" \\ id', "project_name": "Name"}
 
 
 # --- history: rollback, remove, download ---------------------------------------------------------

@@ -470,7 +470,7 @@ def mapper(store: Store, e: Staged) -> None:
         st.markdown(f"**Columns of `{table}`** (* = required)")
         grid = st.columns(3)
         for i, col in enumerate(uploads.mappable_columns(table)):
-            req = " *" if col in schema.REQUIRED[table] else ""
+            req = " *" if col in uploads.required_columns(table) else ""
             kind = uploads.column_kind(table, col)
             default = guess.get(col, uploads.NO_COLUMN)
             pick = grid[i % 3].selectbox(f"{col} ({kind}){req}", options, index=options.index(default),
