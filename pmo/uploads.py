@@ -95,16 +95,19 @@ class PublishItem:
     tool: str | None = None
     date_order: str | None = None
     mapping_path: Path | None = None
+    currency: str | None = None        # as `pmo ingest --currency`
+    allow_empty: bool = False          # as `pmo ingest --allow-empty` (confirmed on the page)
 
     def group_key(self) -> tuple:
-        return (self.as_of, self.tool, self.date_order, str(self.mapping_path or ""))
+        return (self.as_of, self.tool, self.date_order, str(self.mapping_path or ""), self.currency or "",
+                self.allow_empty)
 
 
 def publish_groups(items: list[PublishItem]) -> list[list[PublishItem]]:
     """Files that can share one `ingest_files` call (one version), in upload order.
 
-    `ingest_files` takes one as-of date, tool, date order and mapping per call, so files that
-    differ in any of these are published as separate calls, one version each.
+    `ingest_files` takes one as-of date, tool, date order, mapping, currency and empty-file choice
+    per call, so files that differ in any of these are published as separate calls, one version each.
     """
     groups: dict[tuple, list[PublishItem]] = {}
     for it in items:
