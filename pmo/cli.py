@@ -116,6 +116,12 @@ def cmd_ingest(store: Store, args) -> int:
             _err(problem)
         _err("nothing was stored; the store is unchanged.")
         return 2
+    except (StoreBusy, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - an importer bug: one line, never a traceback
+        _err(f"the files could not be read ({type(exc).__name__}: {exc}); please report it with the file.")
+        _err("nothing was stored; the store is unchanged.")
+        return 2
     for o in outcomes:
         print(o.summary())
         for note in o.notes:

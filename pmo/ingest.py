@@ -330,8 +330,9 @@ def settle_currencies(result: ImportResult, ctx: IngestContext, name: str) -> No
             # Other rows state it: only these rows are unusable.
             if "_row" not in df.columns:
                 df = df.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+            column = ", ".join(headers) if headers else ", ".join(present)
             for r in df.filter(need)["_row"].to_list():
-                result.rejects.append(Reject(r, shown, None, "the amount's currency is not stated (the "
+                result.rejects.append(Reject(r, column, None, "the amount's currency is not stated (the "
                                              "currency cell is empty); pass --currency CODE if it is known",
                                              table))
             result.tables[table] = df.filter(~need)

@@ -430,8 +430,12 @@ def _read_text(path: Path, name: str) -> Grid:
     return Grid(name, name, head, meta, _csv=(source, delimiter, line_of_record))
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def detect_encoding(sample: bytes) -> str:
-    """BOM first; then strict UTF-8; else Windows-1252 (Excel's 'CSV (Comma delimited)')."""
+    """BOM first; then strict UTF-8 (also UTF-8 with a few damaged bytes, refused later); else
+    Windows-1252 (Excel's 'CSV (Comma delimited)')."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -441,6 +445,11 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError as exc:
         if exc.start > len(sample) - 4:   # a multi-byte character cut by the sample's end
+            return "utf-8"
+        # UTF-8 text with a few damaged bytes is not Windows-1252 (reading it so would turn every
+        # é into Ã©): it is UTF-8, and check_text refuses the damage.
+        valid = len(_UTF8_MULTIBYTE.findall(sample))
+        if valid >= 2 and valid >= sample.decode("utf-8", errors="replace").count("\ufffd"):
             return "utf-8"
         return "cp1252"
 

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from pmo import schema
 from pmo.importers.base import norm
@@ -46,12 +47,20 @@ def sweep_upload_dirs(tmp_root: Path, max_age_hours: float = 24.0, now: float | 
     return gone
 
 
-def stage_upload(folder: Path, file_id: str, name: str, data: bytes) -> Path:
-    """Write an upload to folder/<file_id>/<its own name> (the name is what the store logs)."""
+def stage_upload(folder: Path, file_id: str, name: str, data: bytes | BinaryIO) -> Path:
+    """Write an upload to folder/<file_id>/<its own name> (the name is what the store logs).
+
+    `data`: the bytes, or a file object (Streamlit's UploadedFile) copied a slice at a time, so
+    staging a 200 MB upload does not hold a second copy of it in memory."""
     d = folder / re.sub(r"[^A-Za-z0-9_-]", "_", file_id)
     d.mkdir(parents=True, exist_ok=True)
     path = d / safe_name(name)
-    path.write_bytes(data)
+    if isinstance(data, (bytes, bytearray)):
+        path.write_bytes(data)
+    else:
+        data.seek(0)
+        with path.open("wb") as out:
+            shutil.copyfileobj(data, out, 4 << 20)
     return path
 
 

@@ -247,7 +247,7 @@ def test_blank_key_cells_do_not_make_a_row_a_total(tmp_path):
         ("P4", date(2026, 2, 1), "Labour", "CC2", "actual", 7.0, "GBP", None, 6),
     ]
     # P2's Currency cell is empty while the other lines state theirs: its amount is not stored.
-    assert rejects(o) == [(3, "'Amount'", None, "the amount's currency is not stated (the currency cell is "
+    assert rejects(o) == [(3, "Amount", None, "the amount's currency is not stated (the currency cell is "
                                                 "empty); pass --currency CODE if it is known")]
     assert "dropped 1 total row (row 4)" in o.notes
     assert "1 Capex/Opex value not read as capex or opex (e.g. 'Grants'); left empty" in o.notes

@@ -131,7 +131,7 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         "finish_date": due,
         "completed_date": completed,
         "percent_complete": percent,
-        "is_milestone": pl.Series([False] * df.height),
+        "is_milestone": pl.Series([False] * df.height, dtype=pl.Boolean),
         "story_points": c.custom_number("story points", "Story Points", "Points"),
         "cost": cost,
         "labels": pp.split_list(c.text("Tags"), ",").fill_null(pl.lit([], dtype=pl.List(pl.String))),

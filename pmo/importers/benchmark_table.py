@@ -120,7 +120,7 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult, file_ste
     # Values: numbers (any locale, one decision for all value columns), a currency symbol / code,
     # `#` or `>=` = top-coded.
     present = [(k, _col(t, k)) for k in VALUES if _col(t, k) is not None]
-    top = pl.Series([False] * n)
+    top = pl.Series([False] * n, dtype=pl.Boolean)
     texts = []
     for key, c in present:
         raw = df[c].str.strip_chars()

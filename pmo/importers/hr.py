@@ -196,7 +196,7 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult) -> pl.Da
                  or date_in_name(ctx.file_name or t.file_name) or date.today())
 
     # Leavers
-    leaving = pl.Series([False] * n)
+    leaving = pl.Series([False] * n, dtype=pl.Boolean)
     active = _series(t, df, ACTIVE)
     if active is not None:
         flag = to_bool(active).values
@@ -216,27 +216,31 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult) -> pl.Da
     # FTE
     fte_s = _series(t, df, FTE)
     fte = to_percent(fte_s).values if fte_s is not None else pl.Series([None] * n, dtype=pl.Float64)
+    fte_bad = pl.Series([False] * n, dtype=pl.Boolean)
     if fte_s is not None:
-        bad = to_percent(fte_s).bad
-        check_column(t.file_name, t.col(*FTE), fte_s, bad, "a percentage")
-        cleared(result, "salaries", df["_row"], fte_s, bad, t.col(*FTE), "FTE not understood")
+        fte_bad = to_percent(fte_s).bad
+        check_column(t.file_name, t.col(*FTE), fte_s, fte_bad, "a percentage")
+        cleared(result, "salaries", df["_row"], fte_s, fte_bad, t.col(*FTE), "FTE not understood")
     hours_s = _series(t, df, WEEKLY_HOURS)
     if hours_s is not None:
         weekly = to_number(hours_s).values
         fte = fte.fill_null(weekly / (hours_per_year / 52.0))
     time_type = _series(t, df, TIME_TYPE)
     part_time = (time_type.str.to_lowercase().str.contains(r"part|pt\b|teilzeit").fill_null(False)
-                 if time_type is not None else pl.Series([False] * n))
-    fte = pl.select(pl.when(pl.lit(fte).is_null() & ~pl.lit(part_time)).then(1.0).otherwise(pl.lit(fte))
-                    .alias("fte")).to_series()
+                 if time_type is not None else pl.Series([False] * n, dtype=pl.Boolean))
+    # Full-time when nothing says otherwise; an FTE cell that was there but unreadable is not
+    # taken as full-time (its salary is then left empty rather than computed on a guess).
+    fte = pl.select(pl.when(pl.lit(fte).is_null() & ~pl.lit(part_time) & ~pl.lit(fte_bad)).then(1.0)
+                    .otherwise(pl.lit(fte)).alias("fte")).to_series()
 
     # Pay
     annual, currency = _pay(t, df, fte, hours_per_year, result)
     zero_fte = (fte <= 0).fill_null(False)
     no_fte = fte.is_null() & annual["needs_fte"]
     if no_fte.any():
-        notes.append(f"{int(no_fte.sum())} part-time {'person' if int(no_fte.sum()) == 1 else 'people'} without "
-                     f"FTE or weekly hours: base salary left empty (cannot convert to full-time)")
+        notes.append(f"{int(no_fte.sum())} {'person' if int(no_fte.sum()) == 1 else 'people'} without a readable "
+                     f"FTE or weekly hours (part-time, or the FTE cell unreadable): base salary left empty "
+                     f"(cannot convert to full-time)")
     if zero_fte.any():
         notes.append(f"{int(zero_fte.sum())} FTE of 0: base salary left empty")
     base = pl.select(
@@ -355,7 +359,7 @@ def _pay(t: RawTable, df: pl.DataFrame, fte: pl.Series, hours_per_year: float,
         if got[0].is_not_null().any():
             result.notes.append(f"hourly rates annualised at {hours_per_year:g} hours a year (full-time)")
     amount = nothing
-    needs = pl.Series([False] * n)
+    needs = pl.Series([False] * n, dtype=pl.Boolean)
     currency = pl.Series([None] * n, dtype=pl.String)
     for values, cur, needs_fte in reversed(parts):   # the first source present wins
         needs_fte_s = needs_fte if isinstance(needs_fte, pl.Series) else pl.Series([needs_fte] * n)

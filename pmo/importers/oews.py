@@ -121,7 +121,7 @@ def _values(t: RawTable, df: pl.DataFrame, name: str, result: ImportResult) -> t
     c = t.col(name)
     n = df.height
     if c is None:
-        return pl.Series([None] * n, dtype=pl.Float64), pl.Series([False] * n)
+        return pl.Series([None] * n, dtype=pl.Float64), pl.Series([False] * n, dtype=pl.Boolean)
     s = df[c].str.strip_chars()
     top = (s == "#").fill_null(False)
     clean = s.str.replace_all(r"[,$\s]", "")
@@ -178,7 +178,7 @@ def _parse_sheet(t: RawTable, result: ImportResult, year: int) -> pl.DataFrame:
     h_any = pl.any_horizontal([pl.col(f"h_{k}").is_not_null() | pl.col(f"h_{k}_top") for k in HOURLY])
     hourly_c = t.col("HOURLY")
     hourly_flag = (df[hourly_c].str.strip_chars().str.to_lowercase().is_in(["true", "1", "yes", "t"]).fill_null(False)
-                   if hourly_c else pl.Series([False] * df.height))
+                   if hourly_c else pl.Series([False] * df.height, dtype=pl.Boolean))
     w = w.with_columns(hourly_flag=hourly_flag).with_columns(
         basis=pl.when((pl.col("hourly_flag") | ~a_any) & h_any).then(pl.lit("hourly"))
         .when(a_any).then(pl.lit("annual")))

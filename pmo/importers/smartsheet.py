@@ -138,7 +138,7 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
                             "(export to Excel to keep the indentation)")
     duration = c.name("Duration")
     milestone = (pp.to_duration_hours(df[duration], bare_unit="d").values == 0).fill_null(False) \
-        if duration else pl.Series([False] * df.height)
+        if duration else pl.Series([False] * df.height, dtype=pl.Boolean)
     health = c.health(*_HEALTH_COLS)
     at_risk = c.bool("At Risk")
     labels = pl.DataFrame({"h": health, "r": at_risk}).select(

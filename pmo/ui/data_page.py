@@ -206,7 +206,7 @@ def _sync_uploads(uploaded) -> None:
         seen.add(f.file_id)
         if f.file_id in done or f.file_id in files:
             continue
-        path = uploads.stage_upload(_upload_dir(), f.file_id, f.name, f.getvalue())
+        path = uploads.stage_upload(_upload_dir(), f.file_id, f.name, f)
         files[f.file_id] = Staged(f.file_id, uploads.safe_name(f.name), path, f.size)
     for fid in [k for k in files if k not in seen]:
         _drop(files[fid])
