@@ -107,8 +107,8 @@ def test_upload_preview_publish(data_dir):
     upload(at, JIRA)
 
     m = metrics(at)
-    assert (m["Rows read"], m["Rows for tasks"], m["Rows for projects"], m["Rows rejected"], m["Cells cleared"]) == \
-        ("8", "7", "2", "1", "0")
+    assert (m["Rows read"], m["Rows for tasks"], m["Rows for projects"], m["Rows rejected in file"],
+            m["Cells cleared in file"]) == ("8", "7", "2", "1", "0")
     assert any("Jira issue CSV → **tasks** (7 rows), **projects** (2 rows)" in md.value for md in at.markdown)
     # The preview: the rows as stored (validated canonical columns), with their row in the file.
     tasks = at.dataframe[0].value
@@ -240,7 +240,7 @@ def test_rejected_rows_and_cleared_cells_are_counted_apart(data_dir, tmp_path):
     # that value left empty (a cleared cell), not counted as a rejected row.
     at = upload(open_page(), FIXTURES / "clarity" / "investments.csv")
     m = metrics(at)
-    assert (m["Rows rejected"], m["Cells cleared"]) == ("0", "1")
+    assert (m["Rows rejected in file"], m["Cells cleared in file"]) == ("0", "1")
     assert any("1 value could not be read and will be left empty; its row is stored" in i.value for i in at.info)
     assert not [w for w in at.warning if "cannot be accepted" in w.value]
     at.button(key="data_publish").click().run()
@@ -287,7 +287,8 @@ def test_unknown_layout_opens_the_mapper_and_the_mapping_is_kept(data_dir):
     assert_clean(at)
     assert not at.error
     m = metrics(at)
-    assert (m["Rows read"], m["Rows for projects"], m["Rows rejected"], m["Cells cleared"]) == ("3", "2", "1", "0")
+    assert (m["Rows read"], m["Rows for projects"], m["Rows rejected in file"],
+            m["Cells cleared in file"]) == ("3", "2", "1", "0")
     preview = at.dataframe[0].value
     assert preview["project_id"].tolist() == ["A-01", "A-02"]
     assert preview["budget_original"].tolist() == [1_250_000.0, 480_500.5]   # '1.250.000,00', '480.500,50'
@@ -445,6 +446,9 @@ def test_dashboard_thread_ingests_the_drop_folder(data_dir):
     while store.current_version() == v0 and time.time() < deadline:
         time.sleep(0.2)
     assert store.current_version() == v0 + 1
+    # The file is moved to processed/ just after the version is published: wait for that too.
+    while not inbox.recent(store, "processed") and time.time() < deadline:
+        time.sleep(0.2)
     assert [p.name.endswith("-german_cloud.csv") for p in inbox.recent(store, "processed")] == [True]
     assert store.manifest()["ingests"][-1]["user"] == "inbox"
     at.run()

@@ -52,7 +52,7 @@ def test_upload_publish_and_the_figures_change(browser, server):
     publish.wait_for(timeout=60_000)
     # The preview before anything is stored.
     assert metric_value(page, "Rows for tasks") == "7"
-    assert metric_value(page, "Rows rejected") == "1"
+    assert metric_value(page, "Rows rejected in file") == "1"
     page.get_by_text("Jira issue CSV").first.wait_for()
     assert store.current_version() == v0
 

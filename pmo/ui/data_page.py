@@ -323,11 +323,11 @@ def _outcome_body(e: Staged, manifest: dict) -> None:
         for table, n in o.tables.items():
             st.metric(f"Rows for {table}", fmt.count(n), border=True,
                       help=f"Rows that will be stored in `{table}` (docs/data-model.md).")
-        st.metric("Rows rejected", fmt.count(o.rows_rejected), border=True,
+        st.metric("Rows rejected in file", fmt.count(o.rows_rejected), border=True,
                   help="Rows of this file that will not be stored (a missing key, an unreadable value, a "
                        "duplicate); listed under Data quality with row number and reason, and kept with "
                        "the raw file.")
-        st.metric("Cells cleared", fmt.count(o.cells_cleared), border=True,
+        st.metric("Cells cleared in file", fmt.count(o.cells_cleared), border=True,
                   help="Values that could not be read in rows that will be stored: the row is kept with "
                        "that value left empty. Listed under Data quality.")
         st.date_input("As of", value=e.default_as_of or o.as_of, key=f"data_asof_{fid}", format="YYYY-MM-DD",
