@@ -54,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the same as --summaries skip")
     sp.add_argument("--date-order", choices=("dmy", "mdy"),
                     help="day-first or month-first, for date columns no value settles")
+    sp.add_argument("--currency", metavar="CODE",
+                    help="the ISO currency (e.g. EUR) of amounts whose currency the file states nowhere; "
+                         "without it such a file is refused (amounts are never assumed to be in the "
+                         "reporting currency)")
+    sp.add_argument("--allow-empty", action="store_true",
+                    help="publish a file with no data rows (it replaces its source's rows with none) "
+                         "instead of refusing it")
     sp = add("sql", "run one read-only SELECT over the views")
     sp.add_argument("query")
     sp.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -105,21 +112,24 @@ def cmd_ingest(store: Store, args) -> int:
 
     try:
         outcomes = ingest_files(store, [Path(p) for p in args.paths], as_of=args.as_of, tool=args.source,
-                                mapping_path=args.mapping, date_order=args.date_order)
+                                mapping_path=args.mapping, date_order=args.date_order,
+                                allow_empty=args.allow_empty, currency=args.currency)
     except IngestFailed as exc:
         for problem in exc.problems:
             _err(problem)
+        _err("nothing was stored; the store is unchanged.")
+        return 2
+    except (StoreBusy, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - an importer bug: one line, never a traceback
+        _err(f"the files could not be read ({type(exc).__name__}: {exc}); please report it with the file.")
         _err("nothing was stored; the store is unchanged.")
         return 2
     for o in outcomes:
         print(o.summary())
         for note in o.notes:
             print(f"  note: {note}")
-        for r in o.rejects[:5]:
-            where = f"row {r.row}" + (f", column {r.column}" if r.column else "")
-            print(f"  rejected {where}: {r.reason}" + (f" ('{r.value}')" if r.value else ""))
-        if len(o.rejects) > 5:
-            print(f"  ... {len(o.rejects) - 5:,} more rejected rows: pmo sql \"select * from rejected_rows\"")
+        print_rejects(o.rejects)
     mode = args.summaries or os.environ.get("PMO_SUMMARIES") or "background"
     if mode == "now":
         _build_summaries(store)
@@ -127,6 +137,19 @@ def cmd_ingest(store: Store, args) -> int:
         _summaries_in_background(store, outcomes[0].version)
     return 0
 
+
+
+def print_rejects(rejects: list, shown: int = 5) -> None:
+    """The first rejected rows and cleared cells of a file, each kind on its own lines."""
+    for kind, verb, what in (("row rejected", "rejected", "not stored"),
+                             ("cell cleared", "cleared", "row stored, the value left empty")):
+        some = [r for r in rejects if r.kind == kind]
+        for r in some[:shown]:
+            where = f"row {r.row}" + (f", column {r.column}" if r.column else "")
+            value = f" ('{r.value}')" if r.value else ""
+            print(f"  {verb} {where}: {r.reason}{value}; {what}")
+        if len(some) > shown:
+            print(f"  ... {len(some) - shown:,} more: pmo sql \"select * from rejected_rows where kind = '{kind}'\"")
 
 
 def _summaries_in_background(store: Store, version: int) -> None:
@@ -263,7 +286,8 @@ def cmd_history(store: Store, args) -> int:
         mark = "*" if i["ingest_id"] in active else " "
         print(f" {mark} {i['ingest_id']:>4}  {i['ingested_at']}  {i['tool']:<15} {i['file_name']}  "
               f"as of {i['as_of']}  read {i['rows_read']:,} accepted {i['rows_accepted']:,} "
-              f"rejected {i['rows_rejected']:,}  by {i['user']}  sha256 {i['sha256'][:12]}")
+              f"rejected {i['rows_rejected']:,} cleared {i.get('cells_cleared') or 0:,}  by {i['user']}  "
+              f"sha256 {i['sha256'][:12]}")
     print("(* = serving now)")
     return 0
 

@@ -16,7 +16,7 @@ import re
 import tempfile
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -25,18 +25,37 @@ from polars.io.plugins import register_io_source
 
 from pmo import config, mapping, schema
 from pmo.importers import registry
-from pmo.importers.base import ImportError_, ImportResult, IngestContext, Reject
-from pmo.parse import DATE_ORDER, AmbiguousDates
-from pmo.readers import ReadError, read_grids
+from pmo.importers.base import (
+    COLUMN_TALLY,
+    ROW_REJECTED,
+    UNREADABLE_SHARE,
+    ImportError_,
+    ImportResult,
+    IngestContext,
+    Reject,
+    judge_columns,
+)
+from pmo.importers._common import drop_blank_rows
+from pmo.parse import DATE_ORDER, ISO_CURRENCIES, AmbiguousDates, currency_in_header
+from pmo.readers import Limits, ReadError, read_grids
 from pmo.store import SEGMENT_COMPRESSION, Store, Writer, now_iso
 
 
 class IngestFailed(Exception):
-    """One or more files could not be ingested. `problems` holds one clear line each."""
+    """One or more files could not be ingested. `problems` holds one clear line each.
 
-    def __init__(self, problems: list[str]):
+    `kinds` names the refusals a caller may offer to override (EMPTY: a file with no data rows,
+    which --allow-empty / the Data page's confirm publishes anyway; CURRENCY: amounts whose
+    currency the file does not state, which --currency settles)."""
+
+    def __init__(self, problems: list[str], kinds: tuple[str, ...] | set[str] = ()):
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.kinds = set(kinds)
+
+
+EMPTY = "empty"
+CURRENCY = "currency"
 
 
 @dataclass
@@ -73,10 +92,36 @@ class FileOutcome:
     def rows_accepted(self) -> int:
         return sum(self.tables.values())
 
+    @property
+    def rows_rejected(self) -> int:
+        """Rows left out of the store (per table: a row that feeds two tables counts in each)."""
+        return rows_rejected(self.rejects)
+
+    @property
+    def cells_cleared(self) -> int:
+        """Values left empty in rows that were stored."""
+        return sum(r.cleared for r in self.rejects)
+
+    def counts(self) -> str:
+        """'3 rows rejected (not stored), 8 cells cleared (rows stored, the value left empty)'."""
+        return counts_text(self.rows_rejected, self.cells_cleared)
+
     def summary(self) -> str:
         tables = ", ".join(f"{t} {n:,}" for t, n in self.tables.items())
-        return (f"{self.file_name}: {self.label} -> {tables}; {len(self.rejects):,} rejected; "
+        return (f"{self.file_name}: {self.label} -> {tables}; {self.counts()}; "
                 f"as of {self.as_of}; version {self.version}")
+
+
+def rows_rejected(rejects: list[Reject]) -> int:
+    """Rows of the file not stored: distinct row numbers (one file row can give rows of several
+    tables, such as a project and its status, or a RAID item and its history copy; a reject
+    without a row number counts once)."""
+    return len({r.row if r.row is not None else id(r) for r in rejects if not r.cleared})
+
+
+def counts_text(rows: int, cells: int) -> str:
+    return (f"{rows:,} row{'s' if rows != 1 else ''} rejected (not stored), "
+            f"{cells:,} cell{'s' if cells != 1 else ''} cleared (row stored, the value left empty)")
 
 
 def sha256_of(path: Path) -> str:
@@ -107,7 +152,8 @@ def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
             display_name: str | None = None, settings: dict | None = None,
             mapping_path: Path | None = None, store_root: Path | None = None,
             date_order: str | None = None, sha256: Callable[[], str] | None = None,
-            ingest_id: int | None = None, work_dir: Path | None = None) -> FileOutcome:
+            ingest_id: int | None = None, work_dir: Path | None = None,
+            allow_empty: bool = False, currency: str | None = None) -> FileOutcome:
     """Read, detect, parse and validate one file without touching the store (the preview).
 
     Detection order: an explicit mapping file; a mapping kept in the store for this header;
@@ -116,31 +162,50 @@ def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
     `sha256`: gives the file's hash (a writer hashes while it copies the file; default: read it).
     `ingest_id`, `work_dir`: the id the outcome will be staged under and a folder on the store's
     disk; a big file's rows are then written as the finished segment file there (no rewrite).
+    `allow_empty`: publish a file with no data rows (it replaces its source's rows with none)
+    instead of refusing it. `currency`: the ISO code of amounts whose currency the file states
+    nowhere (else such a file is refused).
     """
     name = display_name or path.name
     cfg = settings or config.load(store_root)
+    currency = _currency_code(currency, name)
     ctx = IngestContext(as_of=as_of, file_name=name, settings=cfg,
-                        reporting_currency=cfg["general"]["reporting_currency"])
+                        reporting_currency=cfg["general"]["reporting_currency"], currency=currency)
     token = DATE_ORDER.set(date_order or cfg["general"].get("default_date_order") or None)
+    share = UNREADABLE_SHARE.set(unreadable_share(cfg))
+    tally = COLUMN_TALLY.set({})
     try:
-        grids = read_grids(path, name)
+        grids = read_grids(path, name, Limits.from_settings(cfg))
         used_mapping = _pick_mapping(grids, mapping_path, store_root) if not tool else None
         if used_mapping is not None:
             m, grid, header_index = used_mapping
-            result = mapping.apply(registry.raw_table(grid, header_index), m, ctx)
+            table = registry.raw_table(grid, header_index)
             t, label = "mapping", m.label
+            if not allow_empty:
+                _refuse_if_empty(name, [table], lambda: (f"mapping:{m.source}", None), store_root)
+            result = mapping.apply(table, m, ctx)
             signature = mapping.header_signature(grid.head[header_index])
         else:
             t, ms = _detect(grids, name, tool)
             label, signature = registry.modules()[t].LABEL, None
             if _chunked(ms, path):
                 return _analyse_in_chunks(path, name, t, label, ms[0], ctx, as_of, date_order,
-                                          sha256=sha256, ingest_id=ingest_id, work_dir=work_dir)
-            result = ms[0].module.parse([m.table() for m in ms], ctx)
+                                          sha256=sha256, ingest_id=ingest_id, work_dir=work_dir,
+                                          allow_empty=allow_empty, store_root=store_root)
+            tables = [m.table() for m in ms]
+            if not allow_empty:
+                _refuse_if_empty(name, tables, lambda: _source_of(t, ms[0].module, tables, ctx), store_root)
+            result = ms[0].module.parse(tables, ctx)
+        judge_columns(COLUMN_TALLY.get())
+        if not allow_empty and result.rows_read == 0 and not result.rejects:
+            _refuse_if_empty(name, [], lambda: (f"{t}:{result.source}", as_of or result.as_of), store_root)
+        settle_currencies(result, ctx, name)
     except (ImportError_, ReadError, AmbiguousDates) as exc:
         raise IngestFailed([str(exc) if str(exc).startswith(name) else f"{name}: {exc}"]) from exc
     finally:
         DATE_ORDER.reset(token)
+        UNREADABLE_SHARE.reset(share)
+        COLUMN_TALLY.reset(tally)
     effective = as_of or result.as_of or date_in_name(name) or date.today()
     frames, rejects = validate(result, effective, f"{t}:{result.source}")
     accepted = {k: v.height for k, v in frames.items()}
@@ -157,6 +222,157 @@ def analyse(path: Path, *, as_of: date | None = None, tool: str | None = None,
         outcome.mapping = (signature, used_mapping[0].path)
     outcome.date_order = date_order
     return outcome
+
+
+def unreadable_share(cfg: dict) -> float:
+    """[ingest] unreadable_column_share: the share of a typed column's values that may be unreadable
+    before the file is refused (default 0.5: more than half refuses)."""
+    try:
+        share = float(cfg.get("ingest", {}).get("unreadable_column_share", 0.5))
+    except (TypeError, ValueError):
+        return 0.5
+    return share if 0 <= share <= 1 else 0.5
+
+
+def _currency_code(code: str | None, name: str) -> str | None:
+    """A --currency value as an ISO 4217 code, or IngestFailed."""
+    if code is None or not str(code).strip():
+        return None
+    c = str(code).strip().upper()
+    if c not in ISO_CURRENCIES:
+        raise IngestFailed([f"{name}: --currency {code!r} is not an ISO 4217 currency code "
+                            "(for example EUR, USD, GBP). Nothing was stored."])
+    return c
+
+
+def _source_of(tool: str, module, tables: list, ctx: IngestContext) -> tuple[str | None, date | None]:
+    """The store source (and as-of) an importer gives this file, for the empty-file message;
+    (None, None) when the importer cannot even parse an empty table."""
+    try:
+        result = module.parse(tables, ctx)
+    except Exception:   # noqa: BLE001 - only used to name what would be replaced
+        return None, None
+    return f"{tool}:{result.source}", result.as_of
+
+
+def rows_served(store_root: Path | None, source: str | None, as_of: date | None = None) -> dict[str, int]:
+    """table -> rows the current version serves from `source` (what an empty export would replace)."""
+    if store_root is None or source is None:
+        return {}
+    store = Store(store_root)
+    if store.is_empty():
+        return {}
+    out = {}
+    for table, segs in store.manifest().get("segments", {}).items():
+        key = source if table not in schema.HISTORY_TABLES else f"{source}@{as_of}"
+        if key in segs and segs[key].get("rows"):
+            out[table] = int(segs[key]["rows"])
+    return out
+
+
+def _refuse_if_empty(name: str, tables: list, source: Callable[[], tuple], store_root: Path | None) -> None:
+    """IngestFailed (kind EMPTY) when no table has a data row: a header-only export would replace
+    its source's rows with nothing."""
+    if any(drop_blank_rows(t.data).height for t in tables):
+        return
+    src, as_of = source()
+    served = rows_served(store_root, src, as_of)
+    override = ("If the export's filter found nothing by mistake, export it again; to clear that source on "
+                "purpose, pass --allow-empty (on the Data page: Publish anyway). Nothing was stored.")
+    if served:
+        n = sum(served.values())
+        detail = ", ".join(f"{t} {k:,}" for t, k in served.items())
+        raise IngestFailed([f"{name}: no data rows: publishing it would remove {n:,} rows of {src} "
+                            f"({detail}) from the dashboard. {override}"], kinds={EMPTY})
+    raise IngestFailed([f"{name}: no data rows: the file has a header and nothing below it, so there is "
+                        f"nothing to publish. {override}"], kinds={EMPTY})
+
+
+def settle_currencies(result: ImportResult, ctx: IngestContext, name: str) -> None:
+    """Give every amount a stated currency, or refuse the file: never the reporting currency by default.
+
+    Per money table (schema.MONEY), rows with an amount and no currency take, in order: a code in the
+    amount column's header (`Budget (EUR)`); the caller's --currency. When neither is there, a table
+    that states a currency on none of its rows refuses the file (IngestFailed, kind CURRENCY); one
+    that states it on other rows rejects the rows without.
+    """
+    for table, (cur, amounts) in schema.MONEY.items():
+        df = result.tables.get(table)
+        if df is None or not df.height:
+            continue
+        present = [a for a in amounts if a in df.columns]
+        if not present:
+            continue
+        if cur not in df.columns:
+            df = df.with_columns(pl.lit(None, dtype=pl.String).alias(cur))
+        need = df.select(pl.any_horizontal(pl.col(a).is_not_null() for a in present)
+                         & pl.col(cur).is_null()).to_series()
+        if not need.any():
+            result.tables[table] = df
+            continue
+        headers = result.amount_columns.get(table, [])
+        codes = {currency_in_header(h) for h in headers}
+        stated = next(iter(codes)) if len(codes) == 1 and None not in codes else None
+        fill, why = stated or ctx.currency, None
+        if stated:
+            why = f"currency {stated} from the column header{'s' if len(headers) > 1 else ''} " + \
+                  ", ".join(repr(h) for h in headers)
+        elif ctx.currency:
+            why = f"amounts with no stated currency read as {ctx.currency} (--currency {ctx.currency})"
+        n = int(need.sum())
+        if fill:
+            df = df.with_columns(pl.when(pl.lit(need)).then(pl.lit(fill)).otherwise(pl.col(cur)).alias(cur))
+            result.notes.append(f"{table}: {why} ({n:,} row{'s' if n != 1 else ''})")
+            result.tables[table] = df
+            continue
+        shown = (", ".join(repr(h) for h in headers[:3]) + (" ..." if len(headers) > 3 else "")
+                 if headers else ", ".join(present))
+        has_amount = df.select(pl.any_horizontal(pl.col(a).is_not_null() for a in present)).to_series()
+        if df.filter(has_amount)[cur].is_not_null().any():
+            # Other rows state it: only these rows are unusable.
+            if "_row" not in df.columns:
+                df = df.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+            column = ", ".join(headers) if headers else ", ".join(present)
+            for r in df.filter(need)["_row"].to_list():
+                result.rejects.append(Reject(r, column, None, "the amount's currency is not stated (the "
+                                             "currency cell is empty); pass --currency CODE if it is known",
+                                             table))
+            result.tables[table] = df.filter(~need)
+            continue
+        raise IngestFailed([
+            f"{name}: the currency of the amounts in {shown} is stated nowhere in the file ({n:,} "
+            f"row{'s' if n != 1 else ''} of {table}: no currency column, no symbol or code in the amounts or "
+            f"their header). Amounts are never assumed to be in the reporting currency. Pass --currency CODE "
+            f"(for example --currency EUR; on the Data page: Options, Currency), or state it in a mapping "
+            f"file ([constants] currency = \"EUR\"). Nothing was stored."], kinds={CURRENCY})
+    _settle_status_currencies(result, ctx, name)
+
+
+def _settle_status_currencies(result: ImportResult, ctx: IngestContext, name: str) -> None:
+    """Status reports carry budget / actual cost in their project's currency: a project of this file
+    with such amounts and no currency of its own is settled like an amount (--currency, else refused)."""
+    snaps, projects = result.tables.get("status_snapshots"), result.tables.get("projects")
+    if snaps is None or projects is None or not snaps.height or "currency" not in projects.columns:
+        return
+    money = [c for c in ("budget", "actual_cost") if c in snaps.columns]
+    if not money:
+        return
+    with_money = set(snaps.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in money))["project_id"]
+                     .drop_nulls().to_list())
+    unstated = projects["project_id"].is_in(list(with_money)) & projects["currency"].is_null()
+    if not unstated.any():
+        return
+    if ctx.currency:
+        result.tables["projects"] = projects.with_columns(
+            pl.when(pl.lit(unstated)).then(pl.lit(ctx.currency)).otherwise(pl.col("currency")).alias("currency"))
+        result.notes.append(f"projects: status-report amounts with no stated currency read as {ctx.currency} "
+                            f"(--currency {ctx.currency})")
+        return
+    raise IngestFailed([
+        f"{name}: the currency of the status reports' budget / actual cost is stated nowhere in the file "
+        f"({int(unstated.sum()):,} project(s)). Amounts are never assumed to be in the reporting currency. "
+        f"Pass --currency CODE (for example --currency EUR; on the Data page: Options, Currency). "
+        f"Nothing was stored."], kinds={CURRENCY})
 
 
 def date_in_name(file_name: str) -> date | None:
@@ -217,7 +433,8 @@ def _chunked(matches: list, path: Path) -> bool:
 
 def _analyse_in_chunks(path: Path, name: str, t: str, label: str, match, ctx: IngestContext,
                        as_of: date | None, date_order: str | None, *, sha256: Callable[[], str] | None = None,
-                       ingest_id: int | None = None, work_dir: Path | None = None) -> FileOutcome:
+                       ingest_id: int | None = None, work_dir: Path | None = None,
+                       allow_empty: bool = False, store_root: Path | None = None) -> FileOutcome:
     """Parse and validate a big CSV a slice at a time, streaming the accepted rows into one Parquet
     file in the segment format (canonical columns and `_ingest_id`; `ingest_id` or 0 when not
     known yet) and their file row numbers into small files beside it, for the preview.
@@ -242,6 +459,7 @@ def _analyse_in_chunks(path: Path, name: str, t: str, label: str, match, ctx: In
         for i, table in enumerate(match.tables_in_batches(CHUNK_ROWS)):
             result = match.module.parse([table], ctx)
             state["source"] = state["source"] or f"{t}:{result.source}"
+            settle_currencies(result, ctx, name)
             frames, rej = validate(result, effective, state["source"])
             rejects.extend(rej)
             state["rows_read"] += result.rows_read
@@ -287,7 +505,10 @@ def _analyse_in_chunks(path: Path, name: str, t: str, label: str, match, ctx: In
             if a in joined and b in joined:
                 raise IngestFailed([f"{name}: parts of the file read differently ({a} in some rows, {b} in "
                                     f"others). Pass --date-order dmy|mdy, or a mapping file with [formats]."])
+        judge_columns(COLUMN_TALLY.get() or {})     # over every slice: the same decision as one piece
         rows_read = state["rows_read"]
+        if not rows_read and not rejects and not allow_empty:
+            _refuse_if_empty(name, [], lambda: (state["source"], as_of), store_root)
         if rows_read and sum(counts.values()) == 0:
             reasons = "; ".join(sorted({r.reason for r in rejects})[:3]) or "no rows"
             raise IngestFailed([f"{name}: no row could be accepted ({reasons}). Nothing was stored."])
@@ -355,18 +576,40 @@ def validate(result: ImportResult, as_of: date, source: str) -> tuple[dict[str, 
             df = df.filter(~dup)
         rows = df["_row"]
         out[table] = schema.conform(table, df).with_columns(rows.alias("_row"))
-    return out, rejects
+    return out, _settle_kinds(rejects, out)
+
+
+def _settle_kinds(rejects: list[Reject], out: dict[str, pl.DataFrame]) -> list[Reject]:
+    """A cleared cell on a row that was not stored after all (a key missing, a duplicate ...) is part
+    of a rejected row: relabel it, so the counts match what the store holds."""
+    cleared = {}
+    for r in rejects:
+        if r.cleared:
+            cleared.setdefault(r.table, set()).add(r.row)
+    if not cleared:
+        return rejects
+    gone: dict[str | None, set] = {}
+    for table, rows in cleared.items():
+        df = out.get(table)
+        stored = set(df.filter(pl.col("_row").is_in(list(rows)))["_row"].to_list()) if df is not None else set()
+        gone[table] = rows - stored
+    return [replace(r, kind=ROW_REJECTED) if r.cleared and r.row in gone.get(r.table, ()) else r
+            for r in rejects]
 
 
 def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
                  tool: str | None = None, user: str | None = None,
                  display_names: list[str] | None = None, mapping_path: Path | None = None,
-                 date_order: str | None = None) -> list[FileOutcome]:
-    """Ingest a batch of files as one new version. All or nothing. Raises IngestFailed, StoreBusy."""
+                 date_order: str | None = None, allow_empty: bool = False,
+                 currency: str | None = None) -> list[FileOutcome]:
+    """Ingest a batch of files as one new version. All or nothing. Raises IngestFailed, StoreBusy.
+
+    `allow_empty`: publish files with no data rows (they clear their source) instead of refusing
+    them; `currency`: the currency of amounts the files do not state (see `analyse`)."""
     names = display_names or [p.name for p in paths]
     with store.writer() as w:
         cfg = config.load(store.root)
-        outcomes, problems, copies = [], [], []
+        outcomes, problems, copies, kinds = [], [], [], set()
         try:
             for p, name in zip(paths, names, strict=True):
                 # The raw file is copied into the store (and hashed) by a thread while it is parsed;
@@ -377,13 +620,16 @@ def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
                         Path(p), as_of=as_of, tool=tool, display_name=name, settings=cfg,
                         mapping_path=mapping_path, store_root=store.root, date_order=date_order,
                         sha256=copies[-1].sha256 if copies[-1] else None,
-                        ingest_id=w.next_ingest_id(len(outcomes)), work_dir=w.tmp))
+                        ingest_id=w.next_ingest_id(len(outcomes)), work_dir=w.tmp,
+                        allow_empty=allow_empty, currency=currency))
                 except IngestFailed as exc:
                     problems.extend(exc.problems)
+                    kinds |= exc.kinds
             if problems:
-                raise IngestFailed(problems)
+                raise IngestFailed(problems, kinds)
             manifest = stage(w, outcomes, paths, user or current_user(), tool,
-                             [c.dest if c else None for c in copies])
+                             [c.dest if c else None for c in copies], currency=_currency_code(currency, "--currency"),
+                             allow_empty=allow_empty)
             version = w.publish(manifest)
         except BaseException:
             for c in copies:
@@ -400,10 +646,13 @@ def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
 
 
 def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
-          tool_override: str | None, copied: list[Path | None] | None = None) -> dict:
+          tool_override: str | None, copied: list[Path | None] | None = None, *,
+          currency: str | None = None, allow_empty: bool = False) -> dict:
     """Keep the raw files, place the new segments over the current ones; return the new manifest.
 
-    `copied`: per file, its bytes already copied into the writer's tmp (`Writer.copy_raw`)."""
+    `copied`: per file, its bytes already copied into the writer's tmp (`Writer.copy_raw`).
+    `currency`, `allow_empty`: the overrides the files were read with, logged so a rebuild reads
+    them the same way."""
     segments = {t: dict(s) for t, s in w.base["segments"].items()}
     ingests = list(w.base["ingests"])
     for i, (o, p) in enumerate(zip(outcomes, paths, strict=True)):
@@ -416,11 +665,13 @@ def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
             "ingest_id": o.ingest_id, "file_name": o.file_name, "sha256": o.sha256,
             "size_bytes": o.size_bytes, "tool": o.tool, "importer_version": _importer_version(o.tool),
             "tables": ",".join(o.tables), "as_of": o.as_of.isoformat(), "rows_read": o.rows_read,
-            "rows_accepted": o.rows_accepted, "rows_rejected": len(o.rejects), "user": user,
+            "rows_accepted": o.rows_accepted, "rows_rejected": o.rows_rejected,
+            "cells_cleared": o.cells_cleared, "user": user,
             "ingested_at": now_iso(), "version": w.base["version"] + 1, "source": o.source,
             "action": "ingest", "tool_override": tool_override, "as_of_given": None,
             "rejects_file": rejects_file, "notes": o.notes,
             "mapping": o.mapping[0] if o.mapping else None, "date_order": o.date_order,
+            "currency": currency, "allow_empty": allow_empty,
         })
     active = list(w.base.get("active", [])) + [o.ingest_id for o in outcomes]
     names = ", ".join(o.file_name for o in outcomes)
@@ -452,7 +703,8 @@ def place(w: Writer, segments: dict, o: FileOutcome) -> str | None:
     rej = pl.DataFrame(
         [{"ingest_id": o.ingest_id, "file_name": o.file_name, "table_name": r.table,
           "row_number": r.row, "column_name": r.column,
-          "value": None if r.value is None else str(r.value), "reason": r.reason} for r in o.rejects],
+          "value": None if r.value is None else str(r.value), "reason": r.reason, "kind": r.kind}
+         for r in o.rejects],
         schema=schema.REJECTED_ROWS)
     return w.stage_frame("rejects", f"{o.ingest_id:06d}-{uuid.uuid4().hex[:8]}", rej)
 
@@ -473,14 +725,25 @@ def replay(store: Store, w: Writer, ingest_ids: list[int]) -> tuple[dict, dict]:
             raise IngestFailed([f"{rec['file_name']}: the kept raw file {raw} is missing; "
                                 "restore it from a backup of the store."])
         mapped = rec.get("mapping")
+        # An ingest logged before files were refused for unstated currencies or unreadable columns
+        # (no "currency" key) is replayed as it was read then: unstated amounts in the reporting
+        # currency, no column refused. A file published on purpose without rows stays publishable.
+        legacy = "currency" not in rec
         o = analyse(raw, as_of=date.fromisoformat(rec["as_of"]),
                     tool=None if rec["tool"] == "mapping" else (rec.get("tool_override") or rec["tool"]),
-                    display_name=rec["file_name"], settings=cfg, store_root=store.root,
+                    display_name=rec["file_name"],
+                    settings=_lenient(cfg) if legacy else cfg, store_root=store.root,
                     mapping_path=store.path("mappings", f"{mapped}.toml") if mapped else None,
-                    date_order=rec.get("date_order"), ingest_id=iid, work_dir=w.tmp)
+                    date_order=rec.get("date_order"), ingest_id=iid, work_dir=w.tmp, allow_empty=True,
+                    currency=cfg["general"]["reporting_currency"] if legacy else rec.get("currency"))
         o.ingest_id = iid
         rejects[iid] = place(w, segments, o)
     return segments, rejects
+
+
+def _lenient(cfg: dict) -> dict:
+    """Settings that refuse no column (for replaying ingests logged before the refusals existed)."""
+    return {**cfg, "ingest": {**cfg.get("ingest", {}), "unreadable_column_share": 1.0}}
 
 
 def rebuild(store: Store, user: str | None = None) -> int:

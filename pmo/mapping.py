@@ -33,12 +33,43 @@ from pathlib import Path
 import polars as pl
 
 from pmo import parse, schema
-from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, norm, reject_mask
+from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, check_readable, norm, reject_mask
 from pmo.readers import Grid
 
 VERSION = "1"
 FRACTION_COLUMNS = {"percent_complete", "probability", "fte"}
 HEALTH_COLUMNS = {c for (t, c) in schema.ENUMS if c.endswith("health")}
+
+# What a mapping must give, beyond the keys every row needs (schema.REQUIRED): the columns without
+# which the rows mean nothing (a project with no name, a task with no name), and for some tables
+# at least one measure. A layout that cannot fill these is not that table (weather stations are
+# not projects); the mapper marks them required.
+MAPPING_REQUIRED: dict[str, tuple[str, ...]] = {
+    "projects": ("project_id", "project_name"),
+    "status_snapshots": ("project_id",),
+    "tasks": ("task_id", "project_id", "task_name"),
+    "financials": ("project_id", "period", "kind", "amount_original"),
+    "salaries": ("employee_id", "job_title"),
+    "salary_benchmarks": ("job_title",),
+    "risks": ("item_id", "project_id", "kind", "title"),
+    "fx_rates": ("currency", "rate_to_reporting", "valid_from"),
+}
+MAPPING_ONE_OF: dict[str, tuple[str, ...]] = {
+    "status_snapshots": ("percent_complete", "reported_health", "schedule_health", "cost_health",
+                         "scope_health", "finish_date", "budget", "actual_cost"),
+    "salaries": ("base_salary_original", "base_salary"),
+    "salary_benchmarks": ("p10", "p25", "p50", "p75", "p90", "mean"),
+}
+
+
+def missing_for(table: str, provided: set[str]) -> list[str]:
+    """What a mapping onto `table` lacks: required columns, then 'one of a, b, c' when none of a
+    table's measures is given."""
+    missing = [c for c in MAPPING_REQUIRED.get(table, ()) if c not in provided]
+    one_of = MAPPING_ONE_OF.get(table)
+    if one_of and not provided & set(one_of):
+        missing.append("one of " + ", ".join(one_of))
+    return missing
 
 
 @dataclass
@@ -79,8 +110,11 @@ def load(path: Path) -> Mapping:
                            f"see docs/data-model.md.")
     provided = set(columns) | set(raw.get("constants", {}))
     missing = [c for c in schema.REQUIRED[table] if c not in provided and c not in ("as_of", "source")]
+    missing += [c for c in missing_for(table, provided) if c not in missing]
     if missing:
-        raise MappingError(f"{name}: {table} needs {', '.join(missing)} in [columns] or [constants].")
+        raise MappingError(f"{name}: refused: a mapping onto {table} must give {', '.join(missing)} in "
+                           f"[columns] or [constants]; without them the rows are not {table}. Map those "
+                           f"columns, or choose the table the export really holds (docs/data-model.md).")
     return Mapping(table=table, columns=dict(columns), name=raw.get("name", path.stem),
                    source=str(raw.get("source", path.stem)), sheet=raw.get("sheet"),
                    formats=raw.get("formats", {}), constants=raw.get("constants", {}), path=path)
@@ -122,6 +156,12 @@ def apply(table: RawTable, mapping: Mapping, ctx: IngestContext) -> ImportResult
         values, bad, note = _parse(canon, target[canon], raw, fmt)
         if note:
             result.notes.append(f"{export_col}: {note}")
+        # A mapped column whose values mostly do not read as its type: the mapping is wrong.
+        what = _plural(canon, target[canon])
+        if what:
+            check_readable(table.file_name, export_col, raw, bad, what,
+                           f"The mapping puts {export_col!r} in {mapping.table}.{canon}; map another column "
+                           f"there or fix the mapping's [formats]")
         df = df.with_columns(values.alias(canon), raw.alias(f"_raw_{canon}"), bad.alias(f"_bad_{canon}"))
     for canon in mapping.columns:
         df = reject_mask(result, mapping.table, df, df[f"_bad_{canon}"], mapping.columns[canon],
@@ -132,7 +172,21 @@ def apply(table: RawTable, mapping: Mapping, ctx: IngestContext) -> ImportResult
             raise MappingError(f"{mapping.name}: [constants] {canon} is not a column of {mapping.table}.")
         df = df.with_columns(pl.lit(value).cast(target[canon]).alias(canon))
     result.tables[mapping.table] = df
+    money = schema.MONEY.get(mapping.table)
+    amounts = [mapping.columns[c] for c in money[1] if c in mapping.columns] if money else []
+    if amounts:     # a code in the header ('Budget (EUR)') states their currency
+        result.amount_columns[mapping.table] = amounts
     return result
+
+
+def _plural(canon: str, dtype) -> str | None:
+    """What the values of a mapped column must be, in the plural (for the refusal), or None for text."""
+    if canon in HEALTH_COLUMNS:
+        return "health ratings (green / amber / red, on track / at risk ...)"
+    if canon in FRACTION_COLUMNS:
+        return "percentages"
+    return {pl.Date: "dates", pl.Float64: "numbers", pl.Int64: "whole numbers",
+            pl.Boolean: "yes/no values"}.get(dtype)
 
 
 def _kind(dtype) -> str:

@@ -61,6 +61,8 @@ split_person(s) -> (name, email)   `Dana Ortiz <dana@x.com>`; a bare email gives
 split_list(s, sep) -> List(String)   items stripped, empty items dropped; empty cell -> NULL.
 strip_html(s) -> String   tags removed, common entities unescaped, whitespace collapsed.
 is_mangled_id(s) -> Boolean   True for Excel-mangled ids such as `1.21143E+15`.
+numeric_column(s) -> (bool, example)   whether a free-form (custom) column holds numbers, decided
+    over all its values: identifier-like text (`00123`, `1.21143E+15`, `CC-MKT-210`) keeps it text.
 """
 
 from __future__ import annotations
@@ -139,6 +141,28 @@ _CURRENCY_SYMBOLS = {
     "₪": "ILS", "₱": "PHP", "₫": "VND", "₴": "UAH", "₦": "NGN", "zł": "PLN",
 }
 _SYMBOL_RE = "(" + "|".join(re.escape(k) for k in _CURRENCY_SYMBOLS) + ")"
+
+# ISO 4217 codes in use: a code in an amount column's header (`Budget (EUR)`) states the currency.
+ISO_CURRENCIES = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
+CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD
+GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT
+LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR
+NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP
+STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF
+XPF YER ZAR ZMW ZWL
+""".split())
+
+
+def currency_in_header(header: str | None) -> str | None:
+    """The ISO code a column header states for its amounts: `Budget (EUR)`, `Amount [GBP]`,
+    `Value in USD`, `Kosten in EUR`; None when it states none."""
+    if not header:
+        return None
+    found = {c for c in re.findall(r"(?:[(\[]\s*([A-Z]{3})\s*[)\]]|\b(?:in|en)\s+([A-Z]{3})\b)", header)
+             for c in c if c}
+    found &= ISO_CURRENCIES
+    return next(iter(found)) if len(found) == 1 else None
 # An ISO code before the amount (ServiceNow writes `EUR;1.234,56`) or after it (`1 254,51 PLN`);
 # a sign or an opening parenthesis may sit outside it.
 _CODE_BEFORE = r"^([-+−(]?\s*)([A-Z]{3})(?:\s*;\s*|\s*)"
@@ -428,7 +452,11 @@ _TIME = (
 _WEEKDAY = r"(?:(?P<wd>[A-Za-z]{2,9})\.?,? )?"
 _MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
            "sep": 9, "oct": 10, "nov": 11, "dec": 12, "mär": 3, "mrz": 3, "mai": 5, "okt": 10,
-           "dez": 12}
+           "dez": 12,
+           # French (Jira: `20/juil./25 16:22`) and Spanish (`23/ene/26 10:12 am`) abbreviations
+           "fév": 2, "avr": 4, "aoû": 8, "déc": 12, "ene": 1, "abr": 4, "ago": 8, "dic": 12}
+# Month names whose first three letters are shared: French juin / juillet.
+_MONTHS_4 = {"juin": 6, "juil": 7}
 _WEEKDAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
 _EXCEL_EPOCH_OFFSET = 25569  # days from 1899-12-30 (Excel 1900 system day 0) to 1970-01-01
 _ORDER_WORDS = {"dmy": "day-first", "mdy": "month-first"}
@@ -450,7 +478,9 @@ def _ymd(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
 
 
 def _month_name(m: pl.Expr) -> pl.Expr:
-    return m.str.to_lowercase().str.slice(0, 3).replace_strict(_MONTHS, default=None, return_dtype=pl.Int32)
+    low = m.str.to_lowercase()
+    return pl.coalesce(low.str.slice(0, 4).replace_strict(_MONTHS_4, default=None, return_dtype=pl.Int32),
+                       low.str.slice(0, 3).replace_strict(_MONTHS, default=None, return_dtype=pl.Int32))
 
 
 class _DateFormat(NamedTuple):
@@ -462,7 +492,7 @@ class _DateFormat(NamedTuple):
 
 # Regex pieces; 2-digit years go through _year().
 _DAY, _MONTH_NUM = r"(?P<d>[0-9]{1,2})", r"(?P<m>[0-9]{1,2})"
-_MONTH_NAME = r"(?P<m>[A-Za-zäÄ]{3,9})\.?"
+_MONTH_NAME = r"(?P<m>[A-Za-zäÄéÉûÛ]{3,9})\.?"
 _YEAR4, _YEAR_ANY = r"(?P<y>[0-9]{4})", r"(?P<y>[0-9]{4}|[0-9]{2})"
 _NUMERIC_ABY = rf"^{_WEEKDAY}(?P<a>[0-9]{{1,2}})[/-](?P<b>[0-9]{{1,2}})[/-]{_YEAR_ANY}{_TIME}$"
 _SERIAL = r"^[0-9]+(?:\.[0-9]+)?$"
@@ -720,6 +750,30 @@ def is_mangled_id(s: pl.Series) -> pl.Series:
         .fill_null(False)
         .alias(s.name)
     )
+
+
+# Text that only looks numeric: a leading zero (`00123`, kept by a CSV, lost by a number), or an id
+# Excel already turned into scientific notation (`1.21143E+15`: Excel writes numbers of 12 digits
+# or more that way in a General cell).
+_IDENTIFIER = r"^(?:0[0-9]+|[0-9](?:[.,][0-9]+)?[eE]\+?(?:1[1-9]|[2-9][0-9]))$"
+
+
+def numeric_column(s: pl.Series, max_unreadable: float = 0.5) -> tuple[bool, str | None]:
+    """Whether a column of free-form values (a tool's custom field) holds numbers, decided over all
+    its values: (True, None) when at most `max_unreadable` of the non-empty values fail to read as
+    numbers and none is identifier-like text (`00123`, `1.21143E+15`); else (False, an example of
+    what it holds). A column of codes (`CC-MKT-210`) is text, not a number column with bad cells."""
+    v = _frame(s)["v"].drop_nulls()
+    if v.is_empty():
+        return True, None
+    ident = v.filter(v.str.contains(_IDENTIFIER))
+    if len(ident):
+        return False, ident[0]
+    p = to_number(v)
+    n_bad = int(p.bad.sum())
+    if n_bad > max_unreadable * len(v):
+        return False, v.filter(p.bad)[0]
+    return True, None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -163,6 +163,17 @@ ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("stage_gates", "decision_category"): frozenset({"approved", "conditional", "rejected", "deferred"}),
 }
 
+# Amounts and the column stating their currency: an amount is stored only with a stated currency
+# (the file's, a header's, `--currency`, or a mapping's constant), never assumed to be the
+# reporting currency (pmo.ingest.settle_currencies). Status reports' budget / actual cost are in
+# their project's currency.
+MONEY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "financials": ("currency", ("amount_original",)),
+    "projects": ("currency", ("budget_original",)),
+    "salaries": ("currency", ("base_salary_original",)),
+    "salary_benchmarks": ("currency", ("p10", "p25", "p50", "p75", "p90", "mean")),
+}
+
 # Bookkeeping columns the store adds to every segment (not part of the contract).
 INGEST_ID = "_ingest_id"
 
@@ -170,7 +181,7 @@ INGEST_ID = "_ingest_id"
 INGESTS: dict[str, pl.DataType] = {
     "ingest_id": I64, "file_name": Str, "sha256": Str, "size_bytes": I64, "tool": Str,
     "importer_version": Str, "tables": Str, "as_of": Date, "rows_read": I64,
-    "rows_accepted": I64, "rows_rejected": I64, "user": Str, "ingested_at": pl.Datetime("us"),
+    "rows_accepted": I64, "rows_rejected": I64, "cells_cleared": I64, "user": Str, "ingested_at": pl.Datetime("us"),
     "version": I64, "source": Str, "action": Str,
 }
 
@@ -178,6 +189,7 @@ INGESTS: dict[str, pl.DataType] = {
 REJECTED_ROWS: dict[str, pl.DataType] = {
     "ingest_id": I64, "file_name": Str, "table_name": Str, "row_number": I64, "column_name": Str,
     "value": Str, "reason": Str,
+    "kind": Str,  # 'row rejected' (not stored) | 'cell cleared' (row stored, this value left empty)
 }
 
 

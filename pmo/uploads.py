@@ -10,11 +10,12 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from pmo import schema
 from pmo.importers.base import norm
 from pmo.ingest import FileOutcome
-from pmo.mapping import FRACTION_COLUMNS
+from pmo.mapping import FRACTION_COLUMNS, MAPPING_REQUIRED, missing_for
 from pmo.readers import Grid, read_grids
 
 UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "parquet")
@@ -46,12 +47,20 @@ def sweep_upload_dirs(tmp_root: Path, max_age_hours: float = 24.0, now: float | 
     return gone
 
 
-def stage_upload(folder: Path, file_id: str, name: str, data: bytes) -> Path:
-    """Write an upload to folder/<file_id>/<its own name> (the name is what the store logs)."""
+def stage_upload(folder: Path, file_id: str, name: str, data: bytes | BinaryIO) -> Path:
+    """Write an upload to folder/<file_id>/<its own name> (the name is what the store logs).
+
+    `data`: the bytes, or a file object (Streamlit's UploadedFile) copied a slice at a time, so
+    staging a 200 MB upload does not hold a second copy of it in memory."""
     d = folder / re.sub(r"[^A-Za-z0-9_-]", "_", file_id)
     d.mkdir(parents=True, exist_ok=True)
     path = d / safe_name(name)
-    path.write_bytes(data)
+    if isinstance(data, (bytes, bytearray)):
+        path.write_bytes(data)
+    else:
+        data.seek(0)
+        with path.open("wb") as out:
+            shutil.copyfileobj(data, out, 4 << 20)
     return path
 
 
@@ -95,16 +104,19 @@ class PublishItem:
     tool: str | None = None
     date_order: str | None = None
     mapping_path: Path | None = None
+    currency: str | None = None        # as `pmo ingest --currency`
+    allow_empty: bool = False          # as `pmo ingest --allow-empty` (confirmed on the page)
 
     def group_key(self) -> tuple:
-        return (self.as_of, self.tool, self.date_order, str(self.mapping_path or ""))
+        return (self.as_of, self.tool, self.date_order, str(self.mapping_path or ""), self.currency or "",
+                self.allow_empty)
 
 
 def publish_groups(items: list[PublishItem]) -> list[list[PublishItem]]:
     """Files that can share one `ingest_files` call (one version), in upload order.
 
-    `ingest_files` takes one as-of date, tool, date order and mapping per call, so files that
-    differ in any of these are published as separate calls, one version each.
+    `ingest_files` takes one as-of date, tool, date order, mapping, currency and empty-file choice
+    per call, so files that differ in any of these are published as separate calls, one version each.
     """
     groups: dict[tuple, list[PublishItem]] = {}
     for it in items:
@@ -211,8 +223,16 @@ def constant_candidates(table: str) -> list[str]:
 
 
 def missing_required(table: str, columns: dict[str, str], constants: dict[str, str]) -> list[str]:
+    """What the mapping still lacks (the ingest refuses a mapping without it; mapping.missing_for)."""
     have = {c for c, v in columns.items() if v} | {c for c, v in constants.items() if v not in (None, "")}
-    return [c for c in schema.REQUIRED[table] if c not in have and c not in ("as_of", "source")]
+    missing = [c for c in schema.REQUIRED[table] if c not in have and c not in ("as_of", "source")]
+    return missing + [c for c in missing_for(table, have) if c not in missing]
+
+
+def required_columns(table: str) -> set[str]:
+    """Columns the mapper marks with * (every row needs them, or the mapping does)."""
+    return ({c for c in schema.REQUIRED[table] if c not in ("as_of", "source")}
+            | set(MAPPING_REQUIRED.get(table, ())))
 
 
 def toml_string(text: str) -> str:

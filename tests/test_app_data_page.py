@@ -107,8 +107,8 @@ def test_upload_preview_publish(data_dir):
     upload(at, JIRA)
 
     m = metrics(at)
-    assert (m["Rows read"], m["Rows for tasks"], m["Rows for projects"], m["Rows rejected in file"]) == \
-        ("8", "7", "2", "1")
+    assert (m["Rows read"], m["Rows for tasks"], m["Rows for projects"], m["Rows rejected in file"],
+            m["Cells cleared in file"]) == ("8", "7", "2", "1", "0")
     assert any("Jira issue CSV → **tasks** (7 rows), **projects** (2 rows)" in md.value for md in at.markdown)
     # The preview: the rows as stored (validated canonical columns), with their row in the file.
     tasks = at.dataframe[0].value
@@ -118,7 +118,8 @@ def test_upload_preview_publish(data_dir):
     # The data-quality findings: the rejected row with its reason, and the parser's notes.
     rejects = at.dataframe[-1].value
     assert records(rejects) == [
-        {"row": 6, "table": "tasks", "column": "Issue key", "value": None, "reason": "Issue key is empty"}]
+        {"row": 6, "what": "row rejected", "table": "tasks", "column": "Issue key", "value": None,
+         "reason": "Issue key is empty"}]
     assert any("Due date: dates read as day/month-name/year" in md.value for md in at.markdown)
     # The as-of date: the file carries none, so today; changing it makes the preview again.
     [as_of] = at.date_input
@@ -177,7 +178,7 @@ def test_several_files_with_different_as_of_are_published_one_version_per_date(d
 
 def test_file_with_problems_is_not_published(data_dir):
     at = upload(open_page(), FX_BAD)
-    assert any("fx_bad.csv: no row could be accepted" in e.value for e in at.error)
+    assert any("fx_bad.csv: column 'Rate to USD' cannot be read" in e.value for e in at.error)
     assert at.button(key="data_publish").disabled
     assert any("Not published: fx_bad.csv" in c.value for c in at.caption)
 
@@ -195,6 +196,57 @@ def test_busy_store_keeps_previews_then_publishes(data_dir, monkeypatch):
     assert metrics(at)["Rows for tasks"] == "7"             # the preview is still there
     at.button(key="data_publish").click().run()
     assert store.current_version() == v0 + 1
+
+
+def test_header_only_file_is_refused_until_confirmed(data_dir, tmp_path):
+    """A file with a header and no rows would clear its source: refused, published only after the
+    person confirms, and then the preview says what it replaces."""
+    store = Store(data_dir)
+    v0 = store.current_version()
+    empty = tmp_path / "fx_rates_2026.csv"
+    empty.write_text("Currency,Rate to USD,Valid From\n")
+    at = upload(open_page(), empty)
+    [error] = [e for e in at.error if "no data rows" in e.value]
+    assert error.value.startswith("fx_rates_2026.csv: no data rows: publishing it would remove ")
+    assert at.button(key="data_publish").disabled
+    by_key(at.button, "data_allow_empty_")[0].click().run()
+    assert_clean(at)
+    assert any("no data rows: publishing it replaces" in w.value for w in at.warning)
+    assert not at.button(key="data_publish").disabled
+    at.button(key="data_publish").click().run()
+    assert_clean(at)
+    assert store.current_version() == v0 + 1
+    assert store.manifest()["ingests"][-1]["allow_empty"] is True
+
+
+def test_currency_option_settles_unstated_amounts(data_dir, tmp_path):
+    store = Store(data_dir)
+    wide = tmp_path / "fpna_wide_FY26.csv"
+    shutil.copy(FIXTURES / "ledger" / "fpna_wide_FY26.csv", wide)
+    at = upload(open_page(), wide)
+    assert any("is stated nowhere in the file" in e.value for e in at.error)
+    by_key(at.text_input, "data_currency_")[0].input("eur").run()
+    assert_clean(at)
+    assert not at.error and not at.button(key="data_publish").disabled
+    assert any("read as EUR (--currency EUR)" in md.value for md in at.markdown)
+    at.button(key="data_publish").click().run()
+    assert_clean(at)
+    last = store.manifest()["ingests"][-1]
+    assert (last["file_name"], last["currency"]) == ("fpna_wide_FY26.csv", "EUR")
+
+
+def test_rejected_rows_and_cleared_cells_are_counted_apart(data_dir, tmp_path):
+    # Clarity row 4 reports its actual cost in another currency than its budget: the row is stored,
+    # that value left empty (a cleared cell), not counted as a rejected row.
+    at = upload(open_page(), FIXTURES / "clarity" / "investments.csv")
+    m = metrics(at)
+    assert (m["Rows rejected in file"], m["Cells cleared in file"]) == ("0", "1")
+    assert any("1 value could not be read and will be left empty; its row is stored" in i.value for i in at.info)
+    assert not [w for w in at.warning if "cannot be accepted" in w.value]
+    at.button(key="data_publish").click().run()
+    assert_clean(at)
+    [success] = at.success
+    assert "0 rows rejected (not stored), 1 cell cleared (row stored, the value left empty)" in success.value
 
 
 # --- the column mapper ---------------------------------------------------------------------------
@@ -235,7 +287,8 @@ def test_unknown_layout_opens_the_mapper_and_the_mapping_is_kept(data_dir):
     assert_clean(at)
     assert not at.error
     m = metrics(at)
-    assert (m["Rows read"], m["Rows for projects"], m["Rows rejected in file"]) == ("3", "2", "1")
+    assert (m["Rows read"], m["Rows for projects"], m["Rows rejected in file"],
+            m["Cells cleared in file"]) == ("3", "2", "1", "0")
     preview = at.dataframe[0].value
     assert preview["project_id"].tolist() == ["A-01", "A-02"]
     assert preview["budget_original"].tolist() == [1_250_000.0, 480_500.5]   # '1.250.000,00', '480.500,50'
@@ -243,7 +296,7 @@ def test_unknown_layout_opens_the_mapper_and_the_mapping_is_kept(data_dir):
     assert preview["percent_complete"].tolist() == [0.35, 0.80]
     assert preview["portfolio"].tolist() == ["Acme Operations"] * 2
     assert records(at.dataframe[-1].value) == [
-        {"row": 4, "table": "projects", "column": "Budget (EUR)", "value": "abc",
+        {"row": 4, "what": "row rejected", "table": "projects", "column": "Budget (EUR)", "value": "abc",
          "reason": "cannot read 'Budget (EUR)' as a number"}]
     toml_text = at.code[0].value
     assert 'project_id = "Proj #"' in toml_text and 'start_date = "dmy"' in toml_text
@@ -275,10 +328,10 @@ def test_unknown_layout_opens_the_mapper_and_the_mapping_is_kept(data_dir):
 def test_mapping_text_is_valid_toml_for_awkward_names(data_dir, tmp_path):
     """Headers with quotes and backslashes survive the mapper's TOML."""
     from pmo import uploads
-    text = uploads.mapping_toml(table="projects", columns={"project_id": 'Proj "#" \\ id'},
+    text = uploads.mapping_toml(table="projects", columns={"project_id": 'Proj "#" \\ id', "project_name": "Name"},
                                 name='Acme "register"', source="acme")
     (tmp_path / "m.toml").write_text(text)
-    assert mapping.load(tmp_path / "m.toml").columns == {"project_id": 'Proj "#" \\ id'}
+    assert mapping.load(tmp_path / "m.toml").columns == {"project_id": 'Proj "#" \\ id', "project_name": "Name"}
 
 
 # --- history: rollback, remove, download ---------------------------------------------------------
@@ -393,6 +446,9 @@ def test_dashboard_thread_ingests_the_drop_folder(data_dir):
     while store.current_version() == v0 and time.time() < deadline:
         time.sleep(0.2)
     assert store.current_version() == v0 + 1
+    # The file is moved to processed/ just after the version is published: wait for that too.
+    while not inbox.recent(store, "processed") and time.time() < deadline:
+        time.sleep(0.2)
     assert [p.name.endswith("-german_cloud.csv") for p in inbox.recent(store, "processed")] == [True]
     assert store.manifest()["ingests"][-1]["user"] == "inbox"
     at.run()

@@ -16,7 +16,8 @@ def test_ingest_prints_one_summary_line_per_file(pmo_cli, tmp_path):
     r = pmo_cli("ingest", str(FX_A), "--as-of", "2026-11-20", data_dir=tmp_path)
     assert r.returncode == 0, r.stderr
     line = r.stdout.splitlines()[0]
-    assert line.startswith("fx_a.csv: FX rates -> fx_rates 2; 0 rejected; as of 2026-11-20; version 1")
+    assert line.startswith("fx_a.csv: FX rates -> fx_rates 2; 0 rows rejected (not stored), 0 cells cleared "
+                           "(row stored, the value left empty); as of 2026-11-20; version 1")
 
 
 def test_ingest_failure_exits_2_with_message_and_leaves_store(pmo_cli, tmp_path):
@@ -102,5 +103,5 @@ def test_check_reports_every_store_wide_check(pmo_cli, sample_store_dir):
     titles = " | ".join(lines)
     for words in ("Projects only other tools know", "finish date is earlier than their start date",
                   "cannot be converted to the reporting currency", "Natural keys that appear more than once",
-                  "Rows that ingests could not accept", "Staff with no benchmark match"):
+                  "Rows that ingests did not store", "Staff with no benchmark match"):
         assert words in titles, titles

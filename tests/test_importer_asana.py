@@ -128,3 +128,32 @@ def test_other_tools_files_are_not_taken():
 def test_api_style_export_is_not_claimed():
     header = ["gid", "name", "completed", "completed_at", "due_on", "permalink_url", "assignee_name"]
     assert asana.FINGERPRINT.score(header) == 0.0
+
+
+def test_custom_fields_decided_over_all_their_values(tmp_path):
+    # The case: a "Cost Center" custom field of codes is not a cost column with cleared
+    # cells; a Story Points field of sizes is not numbers; a Budget (USD) field of amounts is read.
+    header = ("Task ID,Created At,Completed At,Last Modified,Name,Section/Column,Assignee,Assignee Email,"
+              "Start Date,Due Date,Tags,Notes,Projects,Parent task,Cost Center,Story Points,Budget (USD)\n")
+    lines = [f"12088317455209{i:02d},2026-01-05,,2026-01-19,Task {i},To do,Mara Costa,,2026-01-06,2026-01-30,"
+             f",,Brand Refresh 2026,,CC-MKT-2{i:02d},{'SML'[i % 3]},{1000 * i}\n" for i in range(1, 11)]
+    f = tmp_path / "custom_fields.csv"
+    f.write_text(header + "".join(lines))
+    o = analyse(f, as_of=AS_OF)
+    tasks = o.frames["tasks"]
+    assert tasks.height == 10 and o.rejects == [] and (o.rows_rejected, o.cells_cleared) == (0, 0)
+    assert tasks["cost"].to_list() == [1000.0 * i for i in range(1, 11)]
+    assert tasks["story_points"].to_list() == [None] * 10
+    assert ("Story Points: holds text such as 'M', not numbers: not read as story points "
+            "(the column is not imported)") in o.notes
+    assert not any(n.startswith("Cost Center") for n in o.notes)    # never taken for the cost
+
+
+def test_cost_field_of_codes_is_not_read_as_numbers(tmp_path):
+    f = tmp_path / "codes.csv"
+    f.write_text("Task ID,Name,Section/Column,Assignee Email,Projects,Parent task,Completed At,Budget\n"
+                 "1208831745520901,A,To do,a@example.com,P,,,00123\n"
+                 "1208831745520902,B,To do,b@example.com,P,,,00124\n")
+    o = analyse(f, as_of=AS_OF)
+    assert o.frames["tasks"]["cost"].to_list() == [None, None] and o.rejects == []
+    assert "Budget: holds text such as '00123', not numbers: not read as cost (the column is not imported)" in o.notes

@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 from datetime import date
 
+import pytest
+
 from pmo import config
 from pmo.importers import benchmark_table
-from pmo.ingest import analyse
+from pmo.ingest import IngestFailed, analyse
 
 from conftest import FIXTURES
 
@@ -58,13 +60,26 @@ def test_basis_and_currency_inferred(tmp_path):
     assert "no Reference Date column: benchmarks dated 2026-11-20 (the as-of date)" in o.notes
 
 
-def test_missing_currency_is_the_reporting_currency(tmp_path):
+def test_missing_currency_is_refused_never_the_reporting_currency(tmp_path):
     f = tmp_path / "bench.csv"
     f.write_text("Job Title,Median,Mean\nProject Manager,\"98,000\",\"99,500\"\n")
-    o = analyse(f, as_of=date(2026, 1, 1))
+    with pytest.raises(IngestFailed) as exc:
+        analyse(f, as_of=date(2026, 1, 1))
+    assert str(exc.value).startswith("bench.csv: the currency of the amounts in 'Median', 'Mean' is stated "
+                                     "nowhere in the file (1 row of salary_benchmarks")
+    assert "--currency CODE" in str(exc.value) and exc.value.kinds == {"currency"}
+    o = analyse(f, as_of=date(2026, 1, 1), currency="GBP")
     assert o.frames["salary_benchmarks"].select("currency", "basis", "p50", "mean").rows() == [
-        ("USD", "annual", 98000.0, 99500.0)]
-    assert any("read as the reporting currency USD" in n for n in o.notes)
+        ("GBP", "annual", 98000.0, 99500.0)]
+    assert "salary_benchmarks: amounts with no stated currency read as GBP (--currency GBP) (1 row)" in o.notes
+
+
+def test_currency_in_the_value_headers(tmp_path):
+    f = tmp_path / "bench.csv"
+    f.write_text("Job Title,Median (CHF),Mean (CHF)\nProject Manager,\"128,000\",\"131,500\"\n")
+    o = analyse(f, as_of=date(2026, 1, 1))
+    assert o.frames["salary_benchmarks"].select("currency", "p50").rows() == [("CHF", 128000.0)]
+    assert any(n.startswith("salary_benchmarks: currency CHF from the column headers") for n in o.notes)
 
 
 def test_fingerprint_needs_a_title_and_two_values():

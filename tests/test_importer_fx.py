@@ -68,4 +68,6 @@ def test_rates_into_another_currency_are_refused():
 def test_file_with_no_good_rate_is_refused():
     with pytest.raises(IngestFailed) as exc:
         analyse(FIXTURES / "store" / "fx_bad.csv")
-    assert "no row could be accepted (rate must be a positive number)" in str(exc.value)
+    # Its one rate is not a number: the rate column cannot be read at all.
+    assert ("fx_bad.csv: column 'Rate to USD' cannot be read: 1 of its 1 values are not rates (e.g. 'not-a-rate')"
+            in str(exc.value))

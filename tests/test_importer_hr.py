@@ -105,7 +105,7 @@ def test_part_timer_without_fte_keeps_salary_empty_and_xlsx_paired_columns(tmp_p
         ("300002", "Individual Contributor", "India", "INR", None, None, date(2026, 10, 31), 5),
         ("300003", "Supervisor", "United States", "USD", 109200.0, 1.0, date(2026, 10, 31), 6),  # 52.5 x 2080
     ]
-    assert any("part-time person without FTE or weekly hours" in n for n in o.notes)
+    assert any("1 person without a readable FTE or weekly hours (part-time" in n for n in o.notes)
 
 
 @pytest.mark.parametrize("family, title, department, expected", [

@@ -1,4 +1,4 @@
-"""Jira importer: Cloud and Server all-fields, current-fields and German-UI issue CSVs.
+"""Jira importer: Cloud and Server all-fields, current-fields and German, French and Spanish UI issue CSVs.
 
 Fixtures are hand-written in the real layouts (reference: export-formats.md §1); every expected
 value below was computed by hand from the fixture text (time tracking: seconds / 3600).
@@ -20,6 +20,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "jira"
 CLOUD = FIXTURES / "cloud_all_fields.csv"
 SERVER = FIXTURES / "server_all_fields.csv"
 GERMAN = FIXTURES / "german_cloud.csv"
+FRENCH = FIXTURES / "french_cloud.csv"
+SPANISH = FIXTURES / "spanish_cloud.csv"
 CURRENT = FIXTURES / "cloud_current_fields.csv"
 
 
@@ -302,6 +304,99 @@ def test_german_export_through_the_alias_table():
         "Petra Schmidt",
     )
     assert result.source == "issues:LOG"
+
+
+def test_french_export_through_the_alias_table():
+    # French UI: "Champs personnalisés (...)", "Temps consacré", dates like 20/juil./25 16:22.
+    result = run(FRENCH)
+    tasks = tasks_by_key(result)
+    fac21 = {
+        "project_id": "FAC", "task_name": "Migrer la facturation vers le nouvel ERP", "task_type": "Story",
+        "status": "Terminé", "status_category": "done", "assignee": "Hugo Bernard",
+        "start_date": date(2025, 6, 16), "due_date": date(2025, 7, 25), "completed_date": date(2025, 7, 20),
+        "estimate_hours": 8.0, "remaining_hours": 0.0, "actual_hours": 10.0,   # 28800, 0, 36000 s
+        "percent_complete": 1.0, "story_points": 5.0, "parent_id": "FAC-10",  # Parent 41010
+        "labels": ["erp", "migration"], "sprints": ["FAC Sprint 4"], "_row": 2,
+    }
+    assert subset(tasks["FAC-21"], fac21) == fac21
+    # In progress: 2 h spent of 2 + 2 h -> 0.5 complete.
+    fac22 = {"status_category": "in_progress", "estimate_hours": 4.0, "remaining_hours": 2.0,
+             "actual_hours": 2.0, "percent_complete": 0.5, "story_points": 3.0, "start_date": date(2025, 8, 1),
+             "due_date": date(2025, 8, 29)}
+    assert subset(tasks["FAC-22"], fac22) == fac22
+    assert subset(tasks["FAC-10"], {"task_type": "Épopée", "is_summary": True, "actual_hours": None,
+                                    "due_date": date(2025, 9, 30)}) == {
+        "task_type": "Épopée", "is_summary": True, "actual_hours": None, "due_date": date(2025, 9, 30)}
+    assert subset(tasks["FAC-23"], {"status_category": "todo", "percent_complete": 0.0,
+                                    "due_date": date(2026, 1, 15)}) == {
+        "status_category": "todo", "percent_complete": 0.0, "due_date": date(2026, 1, 15)}
+    [project] = result.tables["projects"].iter_rows(named=True)
+    assert (project["project_id"], project["project_name"], project["manager"]) == (
+        "FAC", "Facturation", "Claire Martin")
+    assert result.rejects == []
+
+
+def test_spanish_export_through_the_alias_table():
+    # Spanish UI: "Campo personalizado (...)", "Tiempo empleado", "Clave principal", dates 23/feb/26 10:12 am.
+    result = run(SPANISH)
+    tasks = tasks_by_key(result)
+    ven7 = {
+        "project_id": "VEN", "task_name": "Alta de clientes en el portal", "task_type": "Historia",
+        "status": "Listo", "status_category": "done", "assignee": "Lucía Romero",
+        "start_date": date(2026, 1, 12), "due_date": date(2026, 2, 27), "completed_date": date(2026, 2, 23),
+        "estimate_hours": 6.0, "remaining_hours": 0.0, "actual_hours": 7.0,   # 21600, 0, 25200 s
+        "percent_complete": 1.0, "story_points": 8.0, "parent_id": "VEN-1", "labels": ["portal"],
+        "sprints": ["VEN Sprint 2"], "_row": 2,
+    }
+    assert subset(tasks["VEN-7"], ven7) == ven7
+    ven8 = {"status_category": "in_progress", "estimate_hours": 8.0, "remaining_hours": 4.0,
+            "actual_hours": 4.0, "percent_complete": 0.5, "story_points": 5.0, "start_date": date(2026, 4, 1),
+            "due_date": date(2026, 4, 30)}
+    assert subset(tasks["VEN-8"], ven8) == ven8
+    assert subset(tasks["VEN-1"], {"task_type": "Épica", "is_summary": True}) == {
+        "task_type": "Épica", "is_summary": True}
+    assert subset(tasks["VEN-9"], {"status_category": "todo", "percent_complete": 0.0, "story_points": 1.0,
+                                   "due_date": date(2026, 9, 15)}) == {
+        "status_category": "todo", "percent_complete": 0.0, "story_points": 1.0, "due_date": date(2026, 9, 15)}
+    [project] = result.tables["projects"].iter_rows(named=True)
+    assert (project["project_id"], project["project_name"]) == ("VEN", "Ventas Digitales")
+    assert result.rejects == []
+
+
+@pytest.mark.parametrize("header, english", [
+    ("Benutzerdefiniertes Feld (Story Points)", "Custom field (Story Points)"),
+    ("Champ personnalisé (Story Points)", "Custom field (Story Points)"),
+    ("Champs personnalisés (Estimation des story points)", "Custom field (Story point estimate)"),
+    ("Campo personalizado (Estimación de puntos de historia)", "Custom field (Story point estimate)"),
+    ("Benutzerdefiniertes Feld (Story-Point-Schätzung)", "Custom field (Story point estimate)"),
+    ("Σ Temps consacré", "Σ Time Spent"), ("Σ Tiempo empleado", "Σ Time Spent"),
+    ("Estimation originale", "Original estimate"), ("Estimación restante", "Remaining Estimate"),
+    ("Verbleibende Schätzung", "Remaining Estimate"), ("Catégorie d'état", "Status Category"),
+    ("Categoría de estado", "Status Category"),
+])
+def test_localised_headers_translate(header, english):
+    assert jira._translate(header) == english
+
+
+def test_localised_exports_are_ingested_like_english_ones(tmp_path):
+    for path, n in ((FRENCH, 4), (SPANISH, 4), (GERMAN, 3)):
+        o = analyse(path)
+        assert o.tool == "jira" and o.tables["tasks"] == n, path.name
+        assert o.rows_rejected == 0 and o.cells_cleared == 0
+
+
+def test_story_points_field_of_sizes_is_not_read_as_numbers(tmp_path):
+    # A custom field decided over all its values: t-shirt sizes are text, not unreadable numbers.
+    path = tmp_path / "sizes.csv"
+    path.write_text("Summary,Issue key,Issue Type,Status,Project key,Custom field (Story Points),"
+                    "Custom field (Story point estimate)\n"
+                    "A,SZ-1,Story,To Do,SZ,XL,3\nB,SZ-2,Story,To Do,SZ,S,\nC,SZ-3,Story,To Do,SZ,M,5\n")
+    o = analyse(path)
+    sp = dict(zip(o.frames["tasks"]["task_id"], o.frames["tasks"]["story_points"], strict=True))
+    assert sp == {"SZ-1": 3.0, "SZ-2": None, "SZ-3": 5.0}     # the team-managed field, which holds numbers
+    assert o.rejects == []
+    assert ("Custom field (Story Points): holds text such as 'XL', not numbers: not read as story points "
+            "(the column is not imported)") in o.notes
 
 
 def test_german_export_resaved_by_excel_as_cp1252_semicolons(tmp_path):

@@ -65,17 +65,19 @@ def test_long_layout_with_calendar_fiscal_year():
 
 
 def test_wide_layout_melts_months_and_drops_totals():
-    o = analyse(LEDGER / "fpna_wide_FY26.csv", settings=settings())
+    # The file states no currency anywhere: it is read only with the currency given (--currency).
+    o = analyse(LEDGER / "fpna_wide_FY26.csv", settings=settings(), currency="eur")
     assert o.tool == "ledger" and o.rows_read == 4
     assert rows(o) == [
-        ("PRJ0010042", date(2026, 1, 1), None, "CC4711", "actual", 41250.0, None, None, 2),
-        ("PRJ0010042", date(2026, 2, 1), None, "CC4711", "actual", 39870.10, None, None, 2),
-        ("PRJ0010042", date(2026, 3, 1), None, "CC4711", "actual", 48210.55, None, None, 2),
-        ("PRJ0010042", date(2026, 1, 1), None, "CC4711", "budget", 45000.0, None, None, 3),
-        ("PRJ0010042", date(2026, 2, 1), None, "CC4711", "budget", 45000.0, None, None, 3),
-        ("PRJ0010042", date(2026, 3, 1), None, "CC4711", "budget", 45000.0, None, None, 3),
-        ("PRJ0010042", date(2026, 3, 1), None, "CC4711", "forecast", -1000.0, None, None, 4),
+        ("PRJ0010042", date(2026, 1, 1), None, "CC4711", "actual", 41250.0, "EUR", None, 2),
+        ("PRJ0010042", date(2026, 2, 1), None, "CC4711", "actual", 39870.10, "EUR", None, 2),
+        ("PRJ0010042", date(2026, 3, 1), None, "CC4711", "actual", 48210.55, "EUR", None, 2),
+        ("PRJ0010042", date(2026, 1, 1), None, "CC4711", "budget", 45000.0, "EUR", None, 3),
+        ("PRJ0010042", date(2026, 2, 1), None, "CC4711", "budget", 45000.0, "EUR", None, 3),
+        ("PRJ0010042", date(2026, 3, 1), None, "CC4711", "budget", 45000.0, "EUR", None, 3),
+        ("PRJ0010042", date(2026, 3, 1), None, "CC4711", "forecast", -1000.0, "EUR", None, 4),
     ]
+    assert "financials: amounts with no stated currency read as EUR (--currency EUR) (7 rows)" in o.notes
     assert o.rejects == []
     assert "dropped 1 total row (row 5)" in o.notes
     assert "dropped total column 'FY26 Total'" in o.notes
@@ -139,7 +141,7 @@ def test_wide_workbook_takes_the_kind_from_the_sheet_name(tmp_path):
     ws.write(0, 4, "Total")
     ws.write_row(1, 0, ["P1", "CC1", 100.5, -20, 80.5])
     wb.close()
-    o = analyse(f, settings=settings())
+    o = analyse(f, settings=settings(), currency="USD")
     assert rows(o, ["project_id", "period", "kind", "amount_original", "cost_center"]) == [
         ("P1", date(2026, 1, 1), "actual", 100.5, "CC1", 2),
         ("P1", date(2026, 2, 1), "actual", -20.0, "CC1", 2),
@@ -219,7 +221,7 @@ def test_line_column_of_cost_lines_is_the_category_when_the_sheet_names_the_kind
     ws.write_row(2, 0, ["P1", "Vendor", 5, 6, 11])
     ws.write_row(3, 0, ["Total", None, 105, 206, 311])
     wb.close()
-    o = analyse(f, settings=settings())
+    o = analyse(f, settings=settings(), currency="USD")
     assert rows(o, ["project_id", "period", "category", "kind", "amount_original"]) == [
         ("P1", date(2026, 1, 1), "Labour", "budget", 100.0, 2),
         ("P1", date(2026, 2, 1), "Labour", "budget", 200.0, 2),
@@ -241,11 +243,12 @@ def test_blank_key_cells_do_not_make_a_row_a_total(tmp_path):
     o = analyse(f, settings=settings())
     assert rows(o) == [
         ("P1", date(2026, 1, 1), "Labour", "CC1", "actual", 10.0, "USD", "opex", 2),
-        ("P2", date(2026, 1, 1), None, None, "budget", 20.0, None, None, 3),
         ("P3", date(2026, 2, 1), "Labour", "CC1", "actual", 5.0, "EUR", "capex", 5),
         ("P4", date(2026, 2, 1), "Labour", "CC2", "actual", 7.0, "GBP", None, 6),
     ]
-    assert o.rejects == []
+    # P2's Currency cell is empty while the other lines state theirs: its amount is not stored.
+    assert rejects(o) == [(3, "Amount", None, "the amount's currency is not stated (the currency cell is "
+                                                "empty); pass --currency CODE if it is known")]
     assert "dropped 1 total row (row 4)" in o.notes
     assert "1 Capex/Opex value not read as capex or opex (e.g. 'Grants'); left empty" in o.notes
 
@@ -255,7 +258,7 @@ def test_fiscal_year_decides_bare_periods_row_by_row(tmp_path):
     f = tmp_path / "ledger.csv"
     f.write_text("Project,Fiscal Year,Period,Version,Amount\n"
                  "P1,FY2026,P03,Actual,1\nP1,FY2025,P03,Actual,2\nP1,FY2026,2026-05,Actual,3\nP1,,P03,Actual,4\n")
-    o = analyse(f, settings=settings(fiscal_year_start_month=4))
+    o = analyse(f, settings=settings(fiscal_year_start_month=4), currency="USD")
     assert [(r[1], r[5]) for r in rows(o)] == [(date(2025, 6, 1), 1.0), (date(2024, 6, 1), 2.0),
                                                (date(2026, 5, 1), 3.0)]
     assert [(r[0], r[1], r[2]) for r in rejects(o)] == [(5, "Period", "P03")]

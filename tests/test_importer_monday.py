@@ -156,3 +156,22 @@ def test_other_tools_files_are_not_taken():
 def test_updates_sheet_alone_is_not_a_board():
     header = ["Item ID", "Item Name", "Content Type", "Content Type", "User", "Created At", "Update Content"]
     assert monday.FINGERPRINT.score(header) == 0.0
+
+
+def test_budget_column_of_ids_is_not_read_as_numbers(tmp_path):
+    # A board column named Budget that holds codes (leading zeros kept as text) is left out.
+    import xlsxwriter
+
+    path = tmp_path / "ids.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Vendors")
+    rows = [["Vendors"], ["Open"], ["Name", "Subitems", "Status", "Budget", "Item ID (auto generated)"],
+            ["Acme", None, "Done", "00123", "9921470001"], ["Globex", None, "Stuck", "B-2026-07", "9921470002"]]
+    for r, row in enumerate(rows):
+        ws.write_row(r, 0, row)
+    wb.close()
+    o = analyse(path, as_of=AS_OF)
+    tasks = o.frames["tasks"]
+    assert tasks["task_id"].to_list() == ["9921470001", "9921470002"]
+    assert tasks["cost"].to_list() == [None, None] and o.rejects == []
+    assert "Budget: holds text such as '00123', not numbers: not read as cost (the column is not imported)" in o.notes

@@ -444,8 +444,14 @@ def test_wizard_xlsx_with_typed_cells(tmp_path):
     }
     assert result.rejects == []
 
-    outcome = analyse(path)
+    # Typed cost cells carry no currency symbol: the plan's budget is stated in no currency, so
+    # the file is refused unless the currency is given (never read as the reporting currency).
+    with pytest.raises(IngestFailed) as exc:
+        analyse(path)
+    assert exc.value.kinds == {"currency"} and "'Baseline_Cost'" in str(exc.value)
+    outcome = analyse(path, currency="EUR")
     assert outcome.tables == {"tasks": 4, "projects": 1, "task_links": 1, "schedule_exports": 1}
+    assert outcome.frames["projects"]["currency"].to_list() == ["EUR"]
     assert outcome.rejects == []
 
 

@@ -115,3 +115,28 @@ def test_sap_fingerprint_beats_the_ledger_on_a_cji3_header():
     assert sap.FINGERPRINT.score(header) > 0
     from pmo.importers import ledger
     assert ledger.FINGERPRINT.score(header) == 0
+
+
+def test_amount_column_with_a_stated_currency_wins_over_an_unstated_one(tmp_path):
+    # The case: a CJI3 layout shows Val/COArea Crcy without its currency column, and the
+    # object and transaction values with theirs. EUR amounts must not be read as the reporting USD.
+    f = tmp_path / "cji3_eur.csv"
+    f.write_text("Project Definition;WBS Element;Cost Element;Cost element name;Posting Date;Document Number;"
+                 "Val/COArea Crcy;Value in Obj. Crcy;Object Currency;Value TranCurr;Transaction Currency\n"
+                 "P-200100;P-200100-01;615000;Internal labour;03.02.2026;100491;1.000,00;1.000,00;EUR;1.170,00;CHF\n"
+                 "P-200100;P-200100-02;400000;Material;10.02.2026;100492;250,50-;250,50-;EUR;250,50-;EUR\n",
+                 encoding="utf-8")
+    o = analyse(f, settings=copy.deepcopy(config.load()))
+    assert [r[4:7] for r in rows(o)] == [("actual", 1000.0, "EUR"), ("actual", -250.5, "EUR")]
+    assert o.notes[0] == "amounts from 'Value in Obj. Crcy' (object currency EUR)"
+    assert o.notes[1] == "not read: 'Val/COArea Crcy', whose currency the file does not state"
+
+
+def test_transaction_currency_when_it_is_the_only_one_stated(tmp_path):
+    f = tmp_path / "cji3_tx.csv"
+    f.write_text("WBS Element;Cost Element;Posting Date;Document Number;Val/COArea Crcy;Value TranCurr;"
+                 "Transaction Currency\n"
+                 "PRJ0010042-01;615000;03.02.2026;1;1.080,00;1.000,00;EUR\n", encoding="utf-8")
+    o = analyse(f, settings=copy.deepcopy(config.load()))
+    assert [r[5:7] for r in rows(o)] == [(1000.0, "EUR")]
+    assert o.notes[0] == "amounts from 'Value TranCurr' (transaction currency EUR)"

@@ -218,3 +218,20 @@ def test_other_tools_files_are_not_taken():
 ])
 def test_fingerprint_refuses_other_layouts(header):
     assert smartsheet.FINGERPRINT.score(header.split(",")) == 0.0
+
+
+def test_budget_column_of_codes_is_left_out_and_ids_stay_text(tmp_path):
+    # Smartsheet columns are the sheet owner's: Budget holding cost-centre codes is not a budget,
+    # and a Project ID with leading zeros stays text.
+    f = tmp_path / "Registry.csv"
+    f.write_text("Project ID,Project Name,Project Manager,Start Date,End Date,% Complete,RYG,Budget,Actual\n"
+                 "00123,Scanner rollout,Ines Duarte,01/05/26,03/31/26,10%,Green,CC-4711,\n"
+                 "00124,Dock doors,Karl Meyer,02/02/26,06/30/26,0%,Yellow,CC-4712,\n")
+    o = analyse(f)
+    projects = o.frames["projects"]
+    assert projects["project_id"].to_list() == ["00123", "00124"]
+    assert projects["budget_original"].to_list() == [None, None]
+    assert projects["currency"].to_list() == [None, None]
+    assert o.rejects == []
+    assert ("Budget: holds text such as 'CC-4711', not numbers: not read as the budget "
+            "(the column is not imported)") in o.notes

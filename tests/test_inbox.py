@@ -92,9 +92,9 @@ def test_each_file_is_ingested_alone(store):
         ("fx_a.csv", "processed"), ("fx_bad.csv", "failed"), ("fx_b.csv", "processed")]
     assert [r.version for r in results] == [1, None, 2]
     assert store.current_version() == 2
-    assert "no row could be accepted" in results[1].problems[0]
+    assert "column 'Rate to USD' cannot be read" in results[1].problems[0]
     note = inbox.error_note(results[1].moved_to)
-    assert "fx_bad.csv: no row could be accepted" in note
+    assert "fx_bad.csv: column 'Rate to USD' cannot be read" in note
     assert [i["file_name"] for i in store.manifest()["ingests"]] == ["fx_a.csv", "fx_b.csv"]
 
 

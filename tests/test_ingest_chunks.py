@@ -19,9 +19,10 @@ FX_A = FIXTURES / "store" / "fx_a.csv"
 
 
 def one_row_slices(monkeypatch, tmp_path, rows: str):
-    """A small ledger (`rows` under a Project,Period,Version,Amount header) ingested one row a slice."""
+    """A small ledger (`rows` under a Project,Period,Version,Amount header, in USD) ingested one row
+    a slice."""
     f = tmp_path / "ledger.csv"
-    f.write_text("Project,Period,Version,Amount\n" + rows)
+    f.write_text("Project,Period,Version,Amount,Currency\n" + "".join(f"{r},USD\n" for r in rows.splitlines()))
     monkeypatch.setattr(ingest, "CHUNK_MIN_BYTES", 0)
     monkeypatch.setattr(ingest, "CHUNK_ROWS", 1)
     return f

@@ -44,7 +44,7 @@ def _known_relations() -> set[str]:
     files = {p.stem for kind in query.catalog.KINDS for p in (QUERY_DIR / kind).glob("*.sql")}
     tables = set(connection.settings_tables(config.load(), QUERY_DIR.parent))
     return (files | tables | {f"seg_{t}" for t in schema.TABLES}
-            | {"ingests", "rejected_rows", "_scope"}) - {"in_scope"}
+            | {"ingests", "seg_rejected_rows", "_scope"}) - {"in_scope"}
 
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: str(p.relative_to(QUERY_DIR)))

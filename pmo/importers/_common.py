@@ -18,7 +18,18 @@ from pathlib import Path
 import polars as pl
 
 from pmo import parse as pp
-from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.importers.base import (
+    Fingerprint,
+    ImportResult,
+    IngestContext,
+    RawTable,
+    UNREADABLE_SHARE,
+    Reject,
+    bare,
+    check_column,
+    cleared,
+    norm,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Tables
@@ -144,6 +155,32 @@ class Cells:
     def bool(self, *names: str) -> pl.Series:
         return self._typed(names, pp.to_bool, "a yes/no value", pl.Boolean)
 
+    def custom_number(self, field: str, *names: str) -> pl.Series:
+        """A tool's custom field read as a number only when its values are numbers (decided over
+        all of them, `pp.numeric_column`); a field of codes or text is left out with a note,
+        never read as a number column with every cell cleared."""
+        c = self.name(*names)
+        if c is None or not self._numeric(c, field):
+            return pl.Series(names[0], [None] * self.df.height, dtype=pl.Float64)
+        return self.number(c)
+
+    def custom_money(self, field: str, *names: str) -> tuple[pl.Series, pl.Series]:
+        """As `custom_number`, for an amount (with the currency its cells name)."""
+        c = self.name(*names)
+        if c is None or not self._numeric(c, field):
+            n = self.df.height
+            return pl.Series(names[0], [None] * n, dtype=pl.Float64), pl.Series([None] * n, dtype=pl.String)
+        return self.money(c)
+
+    def _numeric(self, col: str, field: str) -> bool:
+        ok, example = pp.numeric_column(self.df[col], UNREADABLE_SHARE.get())
+        if not ok:
+            note = (f"{col}: holds text such as {example!r}, not numbers: not read as {field} "
+                    "(the column is not imported)")
+            if note not in self.result.notes:
+                self.result.notes.append(note)
+        return ok
+
     def money(self, *names: str) -> tuple[pl.Series, pl.Series]:
         """(amount, currency code or symbol found in the cell)."""
         c = self.name(*names)
@@ -164,9 +201,27 @@ class Cells:
             if line not in self.result.notes:
                 self.result.notes.append(line)
         if p.bad.any():
-            for r, v in zip(rows.filter(p.bad).to_list(), raw.filter(p.bad).to_list(), strict=True):
-                self.result.rejects.append(Reject(r, col, v, f"not {what}; left empty", self.table))
+            check_column(self.t.file_name, col, raw, p.bad, what)
+            cleared(self.result, self.table, rows, raw, p.bad, col, f"not {what}")
         return p.values
+
+
+def project_currency(result: ImportResult, rows: pl.Series, budget_cur: pl.Series, actual: pl.Series,
+                     actual_cur: pl.Series, actual_col: str | None) -> tuple[pl.Series, pl.Series]:
+    """A register row's currency and its status actual cost (status reports hold amounts in the
+    project's currency): the budget's currency, else the actual cost's; an actual cost in another
+    currency than the budget cannot be stored as it is, so it is left empty (a cleared cell)."""
+    currency = coalesce(budget_cur, actual_cur).alias("currency")
+    mismatch = (budget_cur.is_not_null() & actual_cur.is_not_null() & (budget_cur != actual_cur)).fill_null(False)
+    if mismatch.any() and actual_col is not None:
+        text = pl.Series([f"{a:,.2f} {c}" if a is not None else None
+                          for a, c in zip(actual.to_list(), actual_cur.to_list(), strict=True)], dtype=pl.String)
+        from pmo.importers.base import cleared
+        cleared(result, "status_snapshots", rows, text, mismatch, actual_col,
+                "the actual cost is in another currency than the budget (the project's currency)")
+        actual = pl.select(pl.when(pl.lit(mismatch)).then(None).otherwise(pl.lit(actual)).alias(actual.name)
+                           ).to_series()
+    return currency, actual
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,7 +242,7 @@ class HeaderRules(Fingerprint):
         object.__setattr__(self, "scorer", scorer)
 
     def score(self, header: list[str]) -> float:
-        cells = [norm(h) for h in header if h and norm(h)]
+        cells = [norm(bare(h)) for h in header if h and norm(bare(h))]
         return self.scorer(cells) if cells else 0.0
 
 

@@ -29,7 +29,11 @@ Mapping to `tasks` (one row per task):
                      empty and a note counts the cases
     labels           Tags, split on commas
     story_points     a custom field named Story Points / Story points / Points, if present
-    cost             a custom field whose name starts with Budget or Cost (`Budget (USD)`), if present
+    cost             a custom field named Budget / Cost / Estimated cost (`Budget (USD)`), if present;
+                     not `Cost Center`, `Cost Code`, `Cost Type` (they hold codes)
+    A custom field is read as a number only when its values are numbers, decided over all of them:
+    a field of codes (`CC-MKT-210`), leading-zero ids (`00123`) or Excel-mangled ids
+    (`1.21143E+15`) is left out with a note, never read as numbers with every cell cleared.
     Notes, dependencies and other custom fields have no canonical column and are not imported.
 
 Source: the distinct project ids of the file joined by "+" ("asana:Brand Refresh 2026"), so a
@@ -61,6 +65,12 @@ FINGERPRINT = Fingerprint(
     need=3,
     forbid=("Issue key", "Work Item Type", "Item ID (auto generated)"),
 )
+
+# A custom field holding a task's cost: `Budget`, `Cost`, `Budget (USD)`, `Estimated cost` ... but
+# not `Cost Center` / `Cost Code` / `Cost Type`, which hold codes. Its values still decide
+# (Cells.custom_number): a field of codes is left out with a note.
+_COST_FIELD = re.compile(r"(?i)^\s*(?:estimated\s+|planned\s+)?(?:budget|costs?)\b"
+                         r"(?!\s*(?:cent(?:er|re)s?|codes?|types?|categor(?:y|ies)|elements?|objects?|ids?)\b)")
 
 _DONE_SECTIONS = ("done", "complete", "completed", "finished")
 _ACTIVE_SECTIONS = ("in progress", "doing", "working on it", "in review", "review", "blocked",
@@ -106,8 +116,8 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         .otherwise(pl.lit("todo")).alias("x"))["x"]
     percent = category.replace_strict({"done": 1.0, "todo": 0.0}, default=None, return_dtype=pl.Float64)
     due = c.date("Due Date")
-    custom = [h for h in t.data.columns if re.match(r"(?i)\s*(budget|cost)\b", h)]
-    cost = c.number(custom[0]) if custom else pl.Series([None] * df.height, dtype=pl.Float64)
+    custom = [h for h in t.data.columns if _COST_FIELD.match(h)]
+    cost = c.custom_number("cost", custom[0]) if custom else pl.Series([None] * df.height, dtype=pl.Float64)
     return pl.DataFrame({
         "_row": df["_row"],
         "task_id": ids,
@@ -121,8 +131,8 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         "finish_date": due,
         "completed_date": completed,
         "percent_complete": percent,
-        "is_milestone": pl.Series([False] * df.height),
-        "story_points": c.number("Story Points", "Points"),
+        "is_milestone": pl.Series([False] * df.height, dtype=pl.Boolean),
+        "story_points": c.custom_number("story points", "Story Points", "Points"),
         "cost": cost,
         "labels": pp.split_list(c.text("Tags"), ",").fill_null(pl.lit([], dtype=pl.List(pl.String))),
         "_parent_name": c.text("Parent task", "Parent Task").str.strip_chars(),

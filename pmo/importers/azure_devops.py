@@ -142,7 +142,7 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         "due_date": c.date("Due Date"),
         "completed_date": c.date("Closed Date"),
         "percent_complete": percent,
-        "is_milestone": pl.Series([False] * n),
+        "is_milestone": pl.Series([False] * n, dtype=pl.Boolean),
         "is_summary": work_type.str.strip_chars().str.to_lowercase().is_in(_SUMMARY_TYPES).fill_null(False),
         "estimate_hours": estimate,
         "remaining_hours": remaining,

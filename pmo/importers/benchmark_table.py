@@ -9,8 +9,9 @@ Decisions (also in docs):
 - basis: the Basis column (annual / yearly / salary -> 'annual'; hourly / per hour -> 'hourly';
   monthly amounts x 12 -> 'annual'); without the column, a row whose largest value is under 500 is
   hourly, else annual (noted).
-- currency: the Currency column, else a symbol or code in the amounts, else the reporting currency
-  (noted).
+- currency: the Currency column, else a symbol or code in the amounts, else a code in the value
+  columns' headers (`Median (GBP)`); a row whose currency is stated nowhere is refused unless
+  `--currency` says it (never read as the reporting currency).
 - source: the Source column per row, else the file's name; reference_date: the Reference Date
   column (a date, `May 2024`, `2024-05` or a year -> its 1 January), else the as-of date.
 - `#` (or a `>=` value) in a percentile marks it top-coded: NULL value, top_coded = True.
@@ -33,7 +34,16 @@ from pmo.importers._common import (
     stable_stem,
     tables_of,
 )
-from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.importers.base import (
+    ImportError_,
+    ImportResult,
+    IngestContext,
+    RawTable,
+    Reject,
+    check_column,
+    cleared,
+    norm,
+)
 from pmo.parse import to_bool, to_date, to_money
 
 TOOL = "benchmarks"
@@ -110,7 +120,7 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult, file_ste
     # Values: numbers (any locale, one decision for all value columns), a currency symbol / code,
     # `#` or `>=` = top-coded.
     present = [(k, _col(t, k)) for k in VALUES if _col(t, k) is not None]
-    top = pl.Series([False] * n)
+    top = pl.Series([False] * n, dtype=pl.Boolean)
     texts = []
     for key, c in present:
         raw = df[c].str.strip_chars()
@@ -125,8 +135,8 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult, file_ste
     currency_found = pl.Series([None] * n, dtype=pl.String)
     for i, (key, c) in enumerate(present):
         values, bad = parsed.values.slice(i * n, n), parsed.bad.slice(i * n, n)
-        for r, v in df.filter(bad).select("_row", c).iter_rows():
-            result.rejects.append(Reject(r, c, v, "not a number (left empty)", "salary_benchmarks"))
+        check_column(t.file_name, c, df[c], bad, "an amount")
+        cleared(result, "salary_benchmarks", df["_row"], df[c], bad, c, "not a number")
         out = out.with_columns(values.alias(key))
         currency_found = currency_found.fill_null(symbol.slice(i * n, n))
     out = out.with_columns([pl.lit(None, dtype=pl.Float64).alias(k) for k in VALUES if k not in dict(present)])
@@ -184,11 +194,10 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult, file_ste
     cur_c = _col(t, "currency")
     currency = (df[cur_c].str.strip_chars().str.to_uppercase() if cur_c else pl.Series([None] * df.height,
                                                                                        dtype=pl.String))
-    currency = currency.fill_null(currency_found)
-    if currency.null_count():
-        result.notes.append(f"no currency given for {currency.null_count()} row(s): read as the reporting "
-                            f"currency {ctx.reporting_currency}")
-    out = out.with_columns(currency=currency.fill_null(ctx.reporting_currency))
+    # A row whose currency the file does not state stays NULL here: the ingest refuses it unless
+    # the caller says the currency (--currency), never reading it as the reporting currency.
+    out = out.with_columns(currency=currency.fill_null(currency_found))
+    result.amount_columns.setdefault("salary_benchmarks", [c for _, c in present])
 
     # Source and reference date
     src_c = _col(t, "source")

@@ -14,14 +14,16 @@ Mapping to `projects` (one row per investment):
     start_date / finish_date   Start / Finish
     percent_complete % Complete (a 0-1 number, or percent points / `22%`)
     budget_original  Planned Cost (else Budget); currency = `Planned Cost Currency`, else a symbol
-                     or code in the cell, else empty (the reporting currency)
+                     or code in the cell, else the Actual Cost's currency; stated nowhere = the file is
+                     refused unless --currency gives it (never the reporting currency)
     reported_health  Overall Status stoplight, if present (same reading as below)
     stage            Stage / Phase; a project whose `Is Active` is No gets stage `Inactive` when it
                      has no stage of its own
 
 `status_snapshots` (one row per investment, as of the ingest's as-of date): percent_complete,
-finish_date, budget (Planned Cost), actual_cost (Actual Cost, in `Actual Cost Currency`; a note
-flags rows whose actual and planned currencies differ), reported_health (Overall Status),
+finish_date, budget (Planned Cost), actual_cost (Actual Cost; a status report holds amounts in the
+project's currency, so an Actual Cost in another currency than the Planned Cost is left empty and
+listed as a cleared cell), reported_health (Overall Status),
 schedule_health (Schedule Status), cost_health (Cost Status), scope_health (Scope Status).
 A stoplight reads its colour column first (Green / Yellow / Red), then its value (1 green,
 2 amber, 3 red when the column holds only 1-3), then its description (On Track / At Risk /
@@ -35,7 +37,7 @@ from __future__ import annotations
 import polars as pl
 
 from pmo import parse as pp
-from pmo.importers._common import Cells, coalesce, tables_of, without_blank_rows
+from pmo.importers._common import Cells, coalesce, project_currency, tables_of, without_blank_rows
 from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable
 
 TOOL = "clarity"
@@ -78,11 +80,9 @@ def _investments(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple
     n = df.height
     planned = _money(c, result, "Planned Cost", "Budget", "Planned Budget")
     actual = _money(c, result, "Actual Cost", "Actuals")
-    mismatch = (planned[1].is_not_null() & actual[1].is_not_null() & (planned[1] != actual[1])).fill_null(False)
-    if mismatch.any():
-        rows = ", ".join(str(r) for r in df["_row"].filter(mismatch).head(5).to_list())
-        result.notes.append(f"Actual Cost is in another currency than Planned Cost on row(s) {rows}; "
-                            "status_snapshots.actual_cost keeps the amount as written")
+    currency, actual_cost = project_currency(result, df["_row"], planned[1], actual[0], actual[1],
+                                             c.name("Actual Cost", "Actuals"))
+    result.amount_columns.setdefault("projects", [c.name("Planned Cost", "Budget", "Planned Budget") or "Planned Cost"])
     percent = c.percent("% Complete", "Percent Complete")
     finish = c.date("Finish", "Finish Date", "End")
     overall = _stoplight(c, "Overall Status")
@@ -108,7 +108,7 @@ def _investments(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple
         "percent_complete": percent,
         "reported_health": overall,
         "budget_original": planned[0],
-        "currency": planned[1],
+        "currency": currency,
         "external_ids": pl.Series([[]] * n, dtype=pl.List(pl.String)),
     })
     snaps = pl.DataFrame({
@@ -121,7 +121,7 @@ def _investments(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple
         "scope_health": _stoplight(c, "Scope Status"),
         "finish_date": finish,
         "budget": planned[0],
-        "actual_cost": actual[0],
+        "actual_cost": actual_cost,
     })
     return projects, snaps
 

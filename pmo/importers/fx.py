@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from pmo.importers._common import HeaderRules, coverage, drop_blank_rows, has_any, parser_note, tables_of
-from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, check_column, norm
 from pmo.parse import to_date, to_number
 
 TOOL = "fx"
@@ -99,6 +99,7 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult) -> pl.Da
         dates = to_date(df[date_c], name=date_c)
         if parser_note(dates.note):
             result.notes.append(parser_note(dates.note))
+        check_column(t.file_name, date_c, df[date_c], dates.bad, "a date")
         frame = frame.with_columns(valid_from=dates.values, _dbad=dates.bad, _draw=df[date_c])
         for r in frame.filter(pl.col("_dbad")).iter_rows(named=True):
             result.rejects.append(Reject(r["_row"], date_c, r["_draw"], "date not understood", "fx_rates"))
@@ -109,6 +110,7 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult) -> pl.Da
         frame = frame.with_columns(valid_from=pl.lit(valid))
 
     rates = to_number(frame["rate_text"])
+    check_column(t.file_name, rate_c, frame["rate_text"], rates.bad, "a rate")
     code = frame["currency"].str.strip_chars().str.to_uppercase()
     frame = frame.with_columns(currency=code, rate_to_reporting=rates.values,
                                _rbad=rates.bad | (rates.values <= 0).fill_null(False),

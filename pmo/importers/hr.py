@@ -50,7 +50,7 @@ from pmo.importers._common import (
     stable_stem,
     tables_of,
 )
-from pmo.importers.base import ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.importers.base import ImportResult, IngestContext, RawTable, check_column, cleared, norm
 from pmo.parse import AmbiguousDates, to_bool, to_date, to_money, to_number, to_percent
 
 TOOL = "hr"
@@ -196,7 +196,7 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult) -> pl.Da
                  or date_in_name(ctx.file_name or t.file_name) or date.today())
 
     # Leavers
-    leaving = pl.Series([False] * n)
+    leaving = pl.Series([False] * n, dtype=pl.Boolean)
     active = _series(t, df, ACTIVE)
     if active is not None:
         flag = to_bool(active).values
@@ -216,27 +216,31 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult) -> pl.Da
     # FTE
     fte_s = _series(t, df, FTE)
     fte = to_percent(fte_s).values if fte_s is not None else pl.Series([None] * n, dtype=pl.Float64)
+    fte_bad = pl.Series([False] * n, dtype=pl.Boolean)
     if fte_s is not None:
-        bad = to_percent(fte_s).bad
-        for r, v in df.filter(bad).select("_row", t.col(*FTE)).iter_rows():
-            result.rejects.append(Reject(r, t.col(*FTE), v, "FTE not understood (left empty)", "salaries"))
+        fte_bad = to_percent(fte_s).bad
+        check_column(t.file_name, t.col(*FTE), fte_s, fte_bad, "a percentage")
+        cleared(result, "salaries", df["_row"], fte_s, fte_bad, t.col(*FTE), "FTE not understood")
     hours_s = _series(t, df, WEEKLY_HOURS)
     if hours_s is not None:
         weekly = to_number(hours_s).values
         fte = fte.fill_null(weekly / (hours_per_year / 52.0))
     time_type = _series(t, df, TIME_TYPE)
     part_time = (time_type.str.to_lowercase().str.contains(r"part|pt\b|teilzeit").fill_null(False)
-                 if time_type is not None else pl.Series([False] * n))
-    fte = pl.select(pl.when(pl.lit(fte).is_null() & ~pl.lit(part_time)).then(1.0).otherwise(pl.lit(fte))
-                    .alias("fte")).to_series()
+                 if time_type is not None else pl.Series([False] * n, dtype=pl.Boolean))
+    # Full-time when nothing says otherwise; an FTE cell that was there but unreadable is not
+    # taken as full-time (its salary is then left empty rather than computed on a guess).
+    fte = pl.select(pl.when(pl.lit(fte).is_null() & ~pl.lit(part_time) & ~pl.lit(fte_bad)).then(1.0)
+                    .otherwise(pl.lit(fte)).alias("fte")).to_series()
 
     # Pay
     annual, currency = _pay(t, df, fte, hours_per_year, result)
     zero_fte = (fte <= 0).fill_null(False)
     no_fte = fte.is_null() & annual["needs_fte"]
     if no_fte.any():
-        notes.append(f"{int(no_fte.sum())} part-time {'person' if int(no_fte.sum()) == 1 else 'people'} without "
-                     f"FTE or weekly hours: base salary left empty (cannot convert to full-time)")
+        notes.append(f"{int(no_fte.sum())} {'person' if int(no_fte.sum()) == 1 else 'people'} without a readable "
+                     f"FTE or weekly hours (part-time, or the FTE cell unreadable): base salary left empty "
+                     f"(cannot convert to full-time)")
     if zero_fte.any():
         notes.append(f"{int(zero_fte.sum())} FTE of 0: base salary left empty")
     base = pl.select(
@@ -303,9 +307,9 @@ def _dates(t: RawTable, df: pl.DataFrame, result: ImportResult) -> dict[str, pl.
     for i, (k, c) in enumerate(wanted.items()):
         values = parsed.values.slice(i * n, n)
         bad = parsed.bad.slice(i * n, n)
+        check_column(t.file_name, c, df[c], bad, "a date")
         if k == "as_of":
-            for r, v in df.filter(bad).select("_row", c).iter_rows():
-                result.rejects.append(Reject(r, c, v, "date not understood (left empty)", "salaries"))
+            cleared(result, "salaries", df["_row"], df[c], bad, c, "date not understood")
         out[k] = values
     return out
 
@@ -324,8 +328,9 @@ def _pay(t: RawTable, df: pl.DataFrame, fte: pl.Series, hours_per_year: float,
         parsed, symbol = to_money(df[c])
         if parser_note(parsed.note):
             result.notes.append(f"{c}: {parser_note(parsed.note)}")
-        for r, v in df.filter(parsed.bad).select("_row", c).iter_rows():
-            result.rejects.append(Reject(r, c, v, "amount not understood (left empty)", "salaries"))
+        check_column(t.file_name, c, df[c], parsed.bad, "an amount")
+        cleared(result, "salaries", df["_row"], df[c], parsed.bad, c, "amount not understood")
+        result.amount_columns.setdefault("salaries", []).append(c)
         cc = t.col(*currency_names) if currency_names else None
         cur = df[cc].str.strip_chars().str.to_uppercase() if cc else pl.Series([None] * n, dtype=pl.String)
         return parsed.values, cur.fill_null(symbol)
@@ -354,7 +359,7 @@ def _pay(t: RawTable, df: pl.DataFrame, fte: pl.Series, hours_per_year: float,
         if got[0].is_not_null().any():
             result.notes.append(f"hourly rates annualised at {hours_per_year:g} hours a year (full-time)")
     amount = nothing
-    needs = pl.Series([False] * n)
+    needs = pl.Series([False] * n, dtype=pl.Boolean)
     currency = pl.Series([None] * n, dtype=pl.String)
     for values, cur, needs_fte in reversed(parts):   # the first source present wins
         needs_fte_s = needs_fte if isinstance(needs_fte, pl.Series) else pl.Series([needs_fte] * n)

@@ -2,8 +2,9 @@
 
 Layout (docs: shared reference export-formats.md §1): one row per issue; repeated columns for
 multi-value fields (`Labels`, `Sprint`, `Components`, ...); time tracking in integer seconds;
-dates like `05/Oct/25 12:00 AM`; headers in the exporting user's UI language (German aliases
-below). Cloud spells `Original estimate`, Server `Original Estimate` (matching ignores case).
+dates like `05/Oct/25 12:00 AM` (French `20/juil./25 16:22`, Spanish `23/sep/26 10:12 am`, German
+`23.10.2024 11:02`); headers in the exporting user's UI language (German, French and Spanish
+aliases below, with the custom-field prefix and the story points / time-tracking columns). Cloud spells `Original estimate`, Server `Original Estimate` (matching ignores case).
 
 Mapping to `tasks` (one row per issue):
     task_id          Issue key (a row without one is rejected with its row number)
@@ -27,7 +28,8 @@ Mapping to `tasks` (one row per issue):
     estimate_hours   Original estimate / 3600; remaining_hours Remaining Estimate / 3600;
     actual_hours     Time Spent / 3600 (the issue's own values, not the Σ roll-ups)
     story_points     Custom field (Story Points) (company-managed), else
-                     Custom field (Story point estimate) (team-managed): whichever is filled
+                     Custom field (Story point estimate) (team-managed): whichever is filled; read
+                     only when the field holds numbers (t-shirt sizes or ids are left out, noted)
     parent_id        Parent key; else Parent (a numeric issue id, resolved to its key through the
                      Issue id column of the same file; a parent outside the file stays empty and
                      is counted in a note); else Parent id (older sub-task exports, same rule);
@@ -67,7 +69,9 @@ from pmo.importers.base import (
     ImportResult,
     IngestContext,
     RawTable,
-    Reject,
+    UNREADABLE_SHARE,
+    check_column,
+    cleared,
     norm,
     reject_mask,
 )
@@ -77,9 +81,17 @@ LABEL = "Jira issue CSV"
 VERSION = "1"
 TABLES = ("tasks", "projects", "risks", "raid_snapshots", "dependencies")
 
-# Localised header -> English header. German from the public importer code cited in the
-# reference (§1); the time-tracking and parent names follow Jira's German UI wording.
+# Localised header -> English header. Jira writes the CSV header in the exporting user's UI
+# language. Seen in real exports (public code reading them, reference §1): German
+# (Zusammenfassung, Vorgangsschlüssel ...), French Cloud (Résumé, Clé de ticket, ID de ticket,
+# Type de ticket, État, Clé de projet, Nom du projet, Priorité, Création, Mise à jour, Catégorie
+# d'état, "Champs personnalisés (...)"), French Server (Estimation originale, Estimation restante,
+# Temps consacré, Résolue), Spanish (Resumen, Clave de incidencia, ID de la incidencia, Tipo de
+# Incidencia, Estado, Persona asignada, Informador, Creada, Actualizada, Resuelta, Fecha de
+# vencimiento, Clave principal, Principal, Categoría de estado, "Campo personalizado (Story
+# Points)", Σ Tiempo empleado). The remaining names follow Jira's translations of the same fields.
 ALIASES: dict[str, str] = {
+    # German
     "Zusammenfassung": "Summary",
     "Vorgangsschlüssel": "Issue key",
     "Vorgangs-ID": "Issue id",
@@ -116,8 +128,121 @@ ALIASES: dict[str, str] = {
     "Übergeordnet": "Parent",
     "Übergeordneter Schlüssel": "Parent key",
     "Übergeordnete Zusammenfassung": "Parent summary",
+    # French
+    "Résumé": "Summary",
+    "Clé de ticket": "Issue key",
+    "Clé du ticket": "Issue key",
+    "Clé de la demande": "Issue key",
+    "ID de ticket": "Issue id",
+    "ID du ticket": "Issue id",
+    "Type de ticket": "Issue Type",
+    "Type de demande": "Issue Type",
+    "État": "Status",
+    "Statut": "Status",
+    "Clé de projet": "Project key",
+    "Clé du projet": "Project key",
+    "Nom du projet": "Project name",
+    "Type de projet": "Project type",
+    "Responsable du projet": "Project lead",
+    "Responsable de projet": "Project lead",
+    "Chef de projet": "Project lead",
+    "Priorité": "Priority",
+    "Résolution": "Resolution",
+    "Responsable": "Assignee",
+    "Personne assignée": "Assignee",
+    "ID du responsable": "Assignee Id",
+    "Rapporteur": "Reporter",
+    "ID de rapporteur": "Reporter Id",
+    "Créateur": "Creator",
+    "Création": "Created",
+    "Créé": "Created",
+    "Mise à jour": "Updated",
+    "Mis à jour": "Updated",
+    "Résolue": "Resolved",
+    "Résolu": "Resolved",
+    "Date d'échéance": "Due date",
+    "Échéance": "Due date",
+    "Étiquettes": "Labels",
+    "Composants": "Components",
+    "Versions corrigées": "Fix versions",
+    "Estimation originale": "Original estimate",
+    "Estimation d'origine": "Original estimate",
+    "Estimation restante": "Remaining Estimate",
+    "Temps consacré": "Time Spent",
+    "Temps passé": "Time Spent",
+    "Catégorie d'état": "Status Category",
+    "Catégorie de statut": "Status Category",
+    "Clé parente": "Parent key",
+    "Clé du parent": "Parent key",
+    "Résumé du parent": "Parent summary",
+    # Spanish
+    "Resumen": "Summary",
+    "Clave de incidencia": "Issue key",
+    "Clave": "Issue key",
+    "ID de la incidencia": "Issue id",
+    "ID de incidencia": "Issue id",
+    "Tipo de Incidencia": "Issue Type",
+    "Estado": "Status",
+    "Clave de proyecto": "Project key",
+    "Clave del proyecto": "Project key",
+    "Nombre de proyecto": "Project name",
+    "Nombre del proyecto": "Project name",
+    "Tipo de proyecto": "Project type",
+    "Responsable del proyecto": "Project lead",
+    "Líder del proyecto": "Project lead",
+    "Prioridad": "Priority",
+    "Resolución": "Resolution",
+    "Persona asignada": "Assignee",
+    "ID de la persona asignada": "Assignee Id",
+    "Informador": "Reporter",
+    "ID del informador": "Reporter Id",
+    "Creador": "Creator",
+    "Creada": "Created",
+    "Actualizada": "Updated",
+    "Resuelta": "Resolved",
+    "Fecha de vencimiento": "Due date",
+    "Fecha límite": "Due date",
+    "Etiquetas": "Labels",
+    "Componentes": "Components",
+    "Versiones corregidas": "Fix versions",
+    "Estimación original": "Original estimate",
+    "Estimación restante": "Remaining Estimate",
+    "Tiempo empleado": "Time Spent",
+    "Tiempo invertido": "Time Spent",
+    "Tiempo registrado": "Time Spent",
+    "Categoría de estado": "Status Category",
+    "Principal": "Parent",
+    "Clave principal": "Parent key",
+    "Resumen principal": "Parent summary",
 }
-_CUSTOM_PREFIXES = ("Benutzerdefiniertes Feld (",)
+# "Custom field (Story Points)" in the UI languages (French exports write both spellings).
+_CUSTOM_PREFIXES = ("Benutzerdefiniertes Feld (", "Champ personnalisé (", "Champs personnalisés (",
+                    "Campo personalizado (", "Campos personalizados (")
+# Translated names of the agile fields inside "Custom field (...)": team-managed projects' story
+# point estimate and the start / target dates. Company-managed "Story Points" keeps its name.
+_CUSTOM_NAMES: dict[str, str] = {
+    "Story-Point-Schätzung": "Story point estimate",
+    "Story Point-Schätzung": "Story point estimate",
+    "Schätzung der Story Points": "Story point estimate",
+    "Estimation des story points": "Story point estimate",
+    "Estimation de story points": "Story point estimate",
+    "Estimación de puntos de historia": "Story point estimate",
+    "Estimación de story points": "Story point estimate",
+    "Points de story": "Story Points",
+    "Puntos de historia": "Story Points",
+    "Startdatum": "Start date",
+    "Date de début": "Start date",
+    "Fecha de inicio": "Start date",
+    "Zielstart": "Target start",
+    "Début cible": "Target start",
+    "Inicio objetivo": "Target start",
+    "Zielende": "Target end",
+    "Fin cible": "Target end",
+    "Fin objetivo": "Target end",
+    "Epos-Verknüpfung": "Epic Link",
+    "Lien d'epic": "Epic Link",
+    "Enlace de épica": "Epic Link",
+}
 
 FINGERPRINT = Fingerprint(
     strong=("Issue key", "Issue id", "Issue Type", "Status Category", "Summary", "Project key"),
@@ -130,16 +255,25 @@ _CATEGORY = {
     "to do": "todo",
     "zu erledigen": "todo",
     "à faire": "todo",
+    "a faire": "todo",
     "por hacer": "todo",
+    "tareas por hacer": "todo",
     "in progress": "in_progress",
     "in arbeit": "in_progress",
     "en cours": "in_progress",
     "en curso": "in_progress",
+    "en progreso": "in_progress",
     "done": "done",
     "fertig": "done",
     "erledigt": "done",
     "terminé": "done",
+    "terminée": "done",
+    "terminé(e)": "done",
     "listo": "done",
+    "lista": "done",
+    "finalizado": "done",
+    "finalizada": "done",
+    "hecho": "done",
 }
 _DONE_STATUSES = (
     "done",
@@ -155,6 +289,22 @@ _DONE_STATUSES = (
     "geschlossen",
     "gelöst",
     "abgeschlossen",
+    "terminé",
+    "terminée",
+    "fermé",
+    "fermée",
+    "résolu",
+    "résolue",
+    "annulé",
+    "finalizado",
+    "finalizada",
+    "cerrado",
+    "cerrada",
+    "resuelto",
+    "resuelta",
+    "hecho",
+    "listo",
+    "cancelado",
 )
 _TODO_STATUSES = (
     "to do",
@@ -168,9 +318,22 @@ _TODO_STATUSES = (
     "offen",
     "neu",
     "wieder geöffnet",
+    "à faire",
+    "ouvert",
+    "ouverte",
+    "nouveau",
+    "nouvelle",
+    "rouvert",
+    "por hacer",
+    "abierto",
+    "abierta",
+    "nuevo",
+    "nueva",
+    "reabierto",
+    "tareas por hacer",
 )
-_MILESTONE_TYPES = ("milestone", "meilenstein")
-_SUMMARY_TYPES = ("epic", "epos")
+_MILESTONE_TYPES = ("milestone", "meilenstein", "jalon", "hito")
+_SUMMARY_TYPES = ("epic", "epos", "épopée", "épique", "épica", "epica")
 _KEY_RE = r"^[A-Za-z][A-Za-z0-9_]*-[0-9]+$"
 
 
@@ -202,19 +365,26 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
         if col is None:
             return pl.Series(names[0], [None] * n, dtype=pl.Date)
         p = pp.to_date(df[col], default_order=default_order, name=col)
-        return _use(result, p, df, col, "tasks", "a date")
+        return _use(result, p, df, col, "tasks", "a date", t.file_name)
 
     def hours(name: str) -> pl.Series:
         col = t.col(name)
         if col is None:
             return pl.Series(name, [None] * n, dtype=pl.Float64)
-        return _use(result, pp.seconds_to_hours(df[col]), df, col, "tasks", "a number of seconds")
+        return _use(result, pp.seconds_to_hours(df[col]), df, col, "tasks", "a number of seconds", t.file_name)
 
-    def number(name: str) -> pl.Series:
+    def custom_number(name: str) -> pl.Series:
+        """A custom field read as numbers only when its values are numbers (decided over all of
+        them): a field of codes or sizes (`XL`, `1.21143E+15`) is left out with a note."""
         col = t.col(name)
         if col is None:
             return pl.Series(name, [None] * n, dtype=pl.Float64)
-        return _use(result, pp.to_number(df[col]), df, col, "tasks", "a number")
+        numeric, example = pp.numeric_column(df[col], UNREADABLE_SHARE.get())
+        if not numeric:
+            result.notes.append(f"{col}: holds text such as {example!r}, not numbers: not read as story "
+                                "points (the column is not imported)")
+            return pl.Series(name, [None] * n, dtype=pl.Float64)
+        return _use(result, pp.to_number(df[col]), df, col, "tasks", "a number", t.file_name)
 
     project = coalesce(text("Project key"), df["_key"].str.extract(r"^([A-Za-z][A-Za-z0-9_]*)-[0-9]+$", 1))
     issue_type = text("Issue Type")
@@ -255,7 +425,7 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
             "remaining_hours": remaining,
             "actual_hours": spent,
             "story_points": coalesce(
-                number("Custom field (Story Points)"), number("Custom field (Story point estimate)")
+                custom_number("Custom field (Story Points)"), custom_number("Custom field (Story point estimate)")
             ),
             "parent_id": _parents(t, df, result),
             "labels": _collapse(t, df, "Labels"),
@@ -295,14 +465,23 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
 # ---------------------------------------------------------------------------------------------
 
 
+_ALIASES = {norm(k): v for k, v in ALIASES.items()}
+_INNER = {norm(k): v for k, v in _CUSTOM_NAMES.items()}
+
+
 def _translate(name: str) -> str:
-    """A localised header -> its English spelling (unchanged when not localised)."""
-    aliases = {norm(k): v for k, v in ALIASES.items()}
-    if norm(name) in aliases:
-        return aliases[norm(name)]
-    for prefix in _CUSTOM_PREFIXES:
+    """A localised header -> its English spelling (unchanged when not localised): 'Σ Temps
+    consacré' -> 'Σ Time Spent', 'Campo personalizado (Puntos de historia)' -> 'Custom field
+    (Story Points)'."""
+    if name.startswith("Σ ") or name.startswith("Σ"):
+        return "Σ " + _translate(name.lstrip("Σ").strip())
+    if norm(name) in _ALIASES:
+        return _ALIASES[norm(name)]
+    for prefix in ("Custom field (", *_CUSTOM_PREFIXES):
         if name.lower().startswith(prefix.lower()):
-            return "Custom field (" + name[len(prefix) :]
+            inner = name[len(prefix):].rstrip()
+            inner = inner[:-1] if inner.endswith(")") else inner
+            return f"Custom field ({_INNER.get(norm(inner), inner)})"
     return name
 
 
@@ -325,7 +504,8 @@ def _combined(tables: list[RawTable]) -> RawTable:
     return RawTable(first.file_name, first.sheet, header, data, first.header_row, first.meta)
 
 
-def _use(result: ImportResult, p: pp.Parsed, df: pl.DataFrame, col: str, table: str, what: str) -> pl.Series:
+def _use(result: ImportResult, p: pp.Parsed, df: pl.DataFrame, col: str, table: str, what: str,
+         file_name: str = "") -> pl.Series:
     """Parsed values; unreadable cells become value-level rejects (the row is kept, cell empty)."""
     rows = df["_row"]
     if p.note:
@@ -335,8 +515,8 @@ def _use(result: ImportResult, p: pp.Parsed, df: pl.DataFrame, col: str, table: 
         if "unreadable" in note or not seen:
             result.notes.append(f"{col}: {note}")
     if p.bad.any():
-        for r, v in zip(rows.filter(p.bad).to_list(), df[col].filter(p.bad).to_list(), strict=True):
-            result.rejects.append(Reject(r, col, v, f"not {what}; left empty", table))
+        check_column(file_name, col, df[col], p.bad, what)
+        cleared(result, table, rows, df[col], p.bad, col, f"not {what}")
     return p.values
 
 

@@ -20,7 +20,9 @@ Decisions (also in docs):
   use `general.fiscal_year_start_month`; a fiscal year is named by the calendar year it ENDS in
   (FY2026 with an April start = April 2025 .. March 2026, so P01 = April 2025 and P03 = June 2025).
   `2025/26` as a fiscal year means FY2026. Special periods 13-16 count as period 12.
-- Currency: the Currency column, else a symbol or ISO code in the amount, else NULL (= reporting).
+- Currency: the Currency column, else a symbol or ISO code in the amount, else a code in the amount
+  column's header (`Amount (EUR)`), else `--currency`; an amount whose currency is stated nowhere
+  is refused (never read as the reporting currency).
 - `capex_opex`: 'capex' | 'opex' | NULL from a Capex/Opex column (an extra financials column).
 - Source: the file name without date-like parts (`fpna_ledger_2026-10.csv` and
   `fpna_ledger_2026-11.csv` are one source; the newer export replaces the older).
@@ -52,7 +54,7 @@ from pmo.importers._common import (
     stable_stem,
     tables_of,
 )
-from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, check_column, norm
 from pmo.parse import to_money
 
 TOOL = "ledger"
@@ -350,6 +352,9 @@ def _finish(long: pl.DataFrame, t: RawTable, ctx: IngestContext, result: ImportR
                             else periods.note)
     pairs = pairs.with_columns(period=periods.values, _pbad=periods.bad)
     long = _look_up(long, pairs, ["period_text", "fy_text"], {"period": pl.Date, "_pbad": pl.Boolean})
+    # Unreadable periods are judged over the lines (not the distinct values): a column mostly
+    # unreadable refuses the file; a few are rejected rows.
+    check_column(t.file_name, period_name, long["period_text"], long["_pbad"].fill_null(False), "a period")
     long = long.with_columns(_pbad=pl.col("_pbad").fill_null(False) | pl.col("period_text").is_null())
     long = _reject(result, long, "_pbad", lambda r: r["period_text"], period_name,
                    lambda r: ("period is empty" if r["period_text"] is None else
@@ -367,6 +372,16 @@ def _finish(long: pl.DataFrame, t: RawTable, ctx: IngestContext, result: ImportR
     if parser_note(money.note):
         result.notes.append(f"amounts: {parser_note(money.note)}")
     long = long.with_columns(amount_original=money.values, _abad=money.bad, _sym=symbol)
+    known = result.amount_columns.setdefault("financials", [])
+    known.extend(c for c in long["amount_col"].unique(maintain_order=True).to_list() if c not in known)
+    # Per amount column (a wide layout has one per month): mostly unreadable refuses the file.
+    amount_cols = long["amount_col"].unique(maintain_order=True)
+    if len(amount_cols) == 1:            # the long layout: one amount column, no grouping needed
+        check_column(t.file_name, amount_cols[0], long["amount_text"], long["_abad"], "an amount")
+    else:
+        for col, part in long.select("amount_col", "amount_text", "_abad").group_by("amount_col",
+                                                                                    maintain_order=True):
+            check_column(t.file_name, col[0], part["amount_text"], part["_abad"], "an amount")
     long = _reject(result, long, "_abad", lambda r: r["amount_text"], None,
                    lambda r: "amount is not a number", col_field="amount_col")
     # Currency, cost centre and Capex/Opex repeat a few values: each is read once per distinct value.

@@ -30,7 +30,8 @@ Mapping to `tasks` (items and subitems alike):
     assignee         first person of the Person (People / Owner / Assignee) column, `A, B` -> A
     start_date / finish_date   Timeline `2026-01-05 - 2026-01-23` split at ` - `
     due_date         Date (Due Date / Deadline)
-    cost             Budget (Cost / Numbers), the board's own currency
+    cost             Budget (Cost / Numbers), the board's own currency, when the column holds numbers
+                     (a board column of codes or ids, `00123`, is left out with a note)
     percent_complete done -> 1.0, todo -> 0.0, else NULL
     is_summary       an item with subitems (a Subitems cell or subitem rows)
     parent_id        subitems: the item above them; items: empty
@@ -178,9 +179,9 @@ def _frame(t: RawTable, header: list[str], rows: list[tuple], board: str, result
         "due_date": c.date(*DATE),
         "percent_complete": category.replace_strict({"done": 1.0, "todo": 0.0}, default=None,
                                                     return_dtype=pl.Float64),
-        "is_milestone": pl.Series([False] * n),
-        "is_summary": (df[subitems_col].is_not_null() if subitems_col else pl.Series([False] * n)),
-        "cost": c.number(*BUDGET),
+        "is_milestone": pl.Series([False] * n, dtype=pl.Boolean),
+        "is_summary": (df[subitems_col].is_not_null() if subitems_col else pl.Series([False] * n, dtype=pl.Boolean)),
+        "cost": c.custom_number("cost", *BUDGET),
         "parent_id": pl.Series([r[2] for r in rows], dtype=pl.String),
         "labels": pl.Series([[r[1]] if r[1] else [] for r in rows], dtype=pl.List(pl.String)),
     })

@@ -31,7 +31,15 @@ from datetime import date
 import polars as pl
 
 from pmo.importers._common import tables_of
-from pmo.importers.base import Fingerprint, ImportError_, ImportResult, IngestContext, RawTable
+from pmo.importers.base import (
+    Fingerprint,
+    ImportError_,
+    ImportResult,
+    IngestContext,
+    RawTable,
+    check_column,
+    cleared,
+)
 
 TOOL = "oews"
 LABEL = "BLS OEWS wage estimates"
@@ -108,16 +116,20 @@ def _scope(out: pl.DataFrame) -> str:
     return scope
 
 
-def _values(t: RawTable, df: pl.DataFrame, name: str) -> tuple[pl.Series, pl.Series]:
+def _values(t: RawTable, df: pl.DataFrame, name: str, result: ImportResult) -> tuple[pl.Series, pl.Series]:
     """(number, top-coded flag) of one wage column; markers become NULL."""
     c = t.col(name)
     n = df.height
     if c is None:
-        return pl.Series([None] * n, dtype=pl.Float64), pl.Series([False] * n)
+        return pl.Series([None] * n, dtype=pl.Float64), pl.Series([False] * n, dtype=pl.Boolean)
     s = df[c].str.strip_chars()
     top = (s == "#").fill_null(False)
     clean = s.str.replace_all(r"[,$\s]", "")
     num = clean.cast(pl.Float64, strict=False)
+    # `*` (no estimate) and `**` are BLS markers, not unreadable values.
+    bad = s.is_not_null() & (s != "") & num.is_null() & ~top & ~s.is_in(["*", "**", "~"]).fill_null(False)
+    check_column(t.file_name, c, df[c], bad, "an amount")
+    cleared(result, "salary_benchmarks", df["_row"], df[c], bad, c, "not a wage")
     return num, top
 
 
@@ -160,13 +172,13 @@ def _parse_sheet(t: RawTable, result: ImportResult, year: int) -> pl.DataFrame:
     wages = {}
     for basis, cols in (("a", ANNUAL), ("h", HOURLY)):
         for key, name in cols.items():
-            wages[f"{basis}_{key}"], wages[f"{basis}_{key}_top"] = _values(t, df, name)
+            wages[f"{basis}_{key}"], wages[f"{basis}_{key}_top"] = _values(t, df, name, result)
     w = pl.DataFrame(wages)
     a_any = pl.any_horizontal([pl.col(f"a_{k}").is_not_null() | pl.col(f"a_{k}_top") for k in ANNUAL])
     h_any = pl.any_horizontal([pl.col(f"h_{k}").is_not_null() | pl.col(f"h_{k}_top") for k in HOURLY])
     hourly_c = t.col("HOURLY")
     hourly_flag = (df[hourly_c].str.strip_chars().str.to_lowercase().is_in(["true", "1", "yes", "t"]).fill_null(False)
-                   if hourly_c else pl.Series([False] * df.height))
+                   if hourly_c else pl.Series([False] * df.height, dtype=pl.Boolean))
     w = w.with_columns(hourly_flag=hourly_flag).with_columns(
         basis=pl.when((pl.col("hourly_flag") | ~a_any) & h_any).then(pl.lit("hourly"))
         .when(a_any).then(pl.lit("annual")))
@@ -198,6 +210,9 @@ def _parse_sheet(t: RawTable, result: ImportResult, year: int) -> pl.DataFrame:
         country=pl.lit("United States"), currency=pl.lit("USD"),
         reference_date=pl.lit(date(year, 5, 1)),
     )
+    note = "wages in US dollars: BLS publishes OEWS estimates in USD"
+    if note not in result.notes:
+        result.notes.append(note)
     no_wage = out["basis"].is_null()
     if no_wage.any():
         result.notes.append(f"skipped {int(no_wage.sum())} occupation{'s' if int(no_wage.sum()) > 1 else ''} "

@@ -16,7 +16,8 @@ lines with the same project / month / category are all kept):
     amount_original  Burdened Cost (raw cost plus overheads: what the project is charged), else Raw
                      Cost when the burdened amount is missing; the notes say how many lines used which
     currency         Currency (also Project Currency / Denom Currency Code), else the currency
-                     symbol or code in the amount, else empty (the reporting currency)
+                     symbol or code in the amount, else a code in the cost header, else
+                     `--currency`; stated nowhere = the file is refused (never the reporting currency)
     capex_opex       not in this export (Oracle keeps capitalizable on the task) -> empty
 Project Name, Task, Quantity and Billable have no column in `financials` and are not imported;
 a row with neither a cost nor a date is rejected by validation (amount / period empty).
@@ -87,6 +88,9 @@ def _lines(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
         pl.when(pl.col("u")).then(pl.col("r")).otherwise(pl.col("b")).alias("c"))["c"]
     currency = coalesce(c.text("Currency", "Project Currency", "Project Currency Code", "Denom Currency Code",
                                "Currency Code").str.strip_chars().str.to_uppercase(), symbol)
+    result.amount_columns.setdefault("financials", [x for x in (
+        c.name("Burdened Cost", "Project Burdened Cost", "Burdened Cost in Project Currency"),
+        c.name("Raw Cost", "Project Raw Cost", "Raw Cost in Project Currency")) if x])
     item_date = c.date("Expenditure Item Date", "Item Date", "Expenditure Date")
     period = coalesce(item_date.dt.month_start(), _accounting_period(c.text("Accounting Period", "PA Period",
                                                                             "GL Period")))

@@ -130,20 +130,45 @@ def detect_in_grids(grids: list[Grid], name: str, tool: str | None = None) -> li
     raise ImportError_(unrecognised_message(name, grids, tool))
 
 
-def unrecognised_message(name: str, grids: list[Grid], tool: str | None) -> str:
-    """'No known export layout' with the closest tools and what each missed."""
-    header = max((row for g in grids for row in g.head[:10]), key=lambda r: sum(1 for c in r if c), default=[])
-    header = [c or "" for c in header]
+# A tool is offered as "closest" only when the header has at least this share of its identifying
+# columns, and at least two of them: a suggestion that shares nothing with the file misleads.
+MIN_SIMILARITY = 0.25
+MIN_SHARED = 2
+
+
+def closest_tools(header: list[str], tool: str | None = None, n: int = 3) -> list[tuple[float, str, list[str]]]:
+    """(share of the tool's identifying columns present, tool, the ones missing), most similar first,
+    only tools at least MIN_SIMILARITY and MIN_SHARED alike."""
     ranked = []
     for t, mod in modules().items():
         if tool and t != tool:
             continue
-        fp = mod.FINGERPRINT
-        found = len(fp.strong) - len(fp.missing(header))
-        ranked.append((found / len(fp.strong), t, mod, fp.missing(header)))
+        # A tool with several layouts (ServiceNow's lists) is as close as its closest layout.
+        best = None
+        for fp in getattr(mod.FINGERPRINT, "layouts", None) or [mod.FINGERPRINT]:
+            missing = fp.missing(header)
+            found = len(fp.strong) - len(missing)
+            if best is None or found / len(fp.strong) > best[0]:
+                best = (found / len(fp.strong), found, missing)
+        share, found, missing = best
+        if found >= MIN_SHARED and share >= MIN_SIMILARITY:
+            ranked.append((share, t, missing))
     ranked.sort(key=lambda r: -r[0])
-    closest = "; ".join(f"{mod.LABEL} (missing: {', '.join(miss[:4])})" for _, t, mod, miss in ranked[:3])
+    return ranked[:n]
+
+
+def unrecognised_message(name: str, grids: list[Grid], tool: str | None) -> str:
+    """'No known export layout' with the closest tools and what each missed (only tools that are
+    close: else 'no known tool is close to this header')."""
+    header = max((row for g in grids for row in g.head[:10]), key=lambda r: sum(1 for c in r if c), default=[])
+    header = [c or "" for c in header]
+    ranked = closest_tools(header, tool)
+    if ranked:
+        closest = "Closest: " + "; ".join(f"{modules()[t].LABEL} (missing: {', '.join(miss[:4])})"
+                                          for _, t, miss in ranked) + "."
+    else:
+        closest = "No known tool is close to this header."
     shown = ", ".join([h for h in header if h][:8])
     return (f"{name}: no known export layout recognised in the columns ({shown}...). "
-            f"Closest: {closest}. Export with the tool's standard columns, pass --source TOOL, "
+            f"{closest} Export with the tool's standard columns, pass --source TOOL, "
             f"or map the columns with --mapping FILE (see docs/importing.md).")

@@ -10,9 +10,13 @@ Headers are matched ignoring case, spaces and punctuation, so ALV width variants
 `DD.MM.YYYY`; the reader handles `;`/tab and Windows-1252.
 
 Decisions (also in docs):
-- One amount column for the whole file, the first present of: `Val.in rep.cur.` with `Report
-  currency`; `Val/COArea Crcy` with the CO-area currency column; `Value TranCurr` with `Transaction
-  Currency`; `Value in Obj. Crcy` with `Object Currency`. The notes name the choice.
+- One amount column for the whole file: the first with values of `Val.in rep.cur.` (with `Report
+  currency`), `Val/COArea Crcy` (with the CO-area currency column), `Value in Obj. Crcy` (with
+  `Object Currency`), `Value TranCurr` (with `Transaction Currency`) whose currency column the
+  file has. A preferred amount column whose currency the file does not state is not read (a CJI3
+  layout often shows `Val/COArea Crcy` without its currency): the notes name the choice and what
+  was skipped. When no amount column's currency is stated, the file is refused unless
+  `--currency` says it (never read as the reporting currency).
 - kind = 'actual'. Reversals are kept as the negative lines SAP posts (they net to zero).
 - project_id = Project Definition; else derived from the WBS element: the longest project
   definition seen in the file that prefixes it, else the WBS up to and including the first
@@ -42,7 +46,7 @@ from pmo.importers._common import (
     stable_stem,
     tables_of,
 )
-from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, norm
+from pmo.importers.base import ImportError_, ImportResult, IngestContext, RawTable, Reject, check_column, norm
 from pmo.parse import to_date, to_number
 
 TOOL = "sap_cji3"
@@ -94,9 +98,10 @@ _OTHER = {squash(h) for h in (
     "Partner object", "WBS Element Name", "Controlling Area", "Company Code", "Menge", "Lieferant",
     "Belegdatum", "Referenzbeleg", "Belegart", "Benutzername", "Einkaufsbeleg", "Material",
     "Materialkurztext", "Buchungskreis", "Kostenrechnungskreis", "Storniert", "Stornobeleg")}
-# (value concept, currency concept, label used in the note) in order of preference
+# (value concept, currency concept, label used in the note) in order of preference; an amount
+# column whose currency column the file has wins over a preferred one whose currency it does not
 AMOUNT_CHOICES = (("val_rep", "cur_rep", "report currency"), ("val_co", "cur_co", "CO area currency"),
-                  ("val_tx", "cur_tx", "transaction currency"), ("val_obj", "cur_obj", "object currency"))
+                  ("val_obj", "cur_obj", "object currency"), ("val_tx", "cur_tx", "transaction currency"))
 _VALUES = {"val_rep", "val_co", "val_tx", "val_obj"}
 
 
@@ -158,18 +163,27 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult, start: i
     rule = pl.all_horizontal([pl.col(c).is_null() | pl.col(c).str.contains(r"^[-=|\s]+$") for c in data_cols])
     df = df.filter(~rule)
 
-    value_c = cur_c = None
-    for val, cur, label in AMOUNT_CHOICES:
-        if val in cols and df[cols[val]].drop_nulls().len():
-            value_c, cur_c = cols[val], cols.get(cur)
-            break
-    if value_c is None:
+    with_values = [(val, cur, label) for val, cur, label in AMOUNT_CHOICES
+                   if val in cols and df[cols[val]].drop_nulls().len()]
+    if not with_values:
+        if not df.height:      # a header-only export published with --allow-empty
+            return pl.DataFrame(schema={"_row": pl.Int64, "project_id": pl.String})
         raise ImportError_(f"{t.file_name}: no amount column with values (Val.in rep.cur., Val/COArea Crcy, "
                            f"Value TranCurr or Value in Obj. Crcy).")
+    # Never an amount in an unstated currency while the file states another amount's currency.
+    stated = [c for c in with_values if c[1] in cols and df[cols[c[1]]].drop_nulls().len()]
+    val, cur, label = (stated or with_values)[0]
+    value_c, cur_c = cols[val], cols.get(cur) if stated else None
     currencies = (df[cur_c].drop_nulls().str.strip_chars().str.to_uppercase().unique().sort().to_list()
                   if cur_c else [])
-    shown = ", ".join(currencies) if currencies else "not given: read as the reporting currency"
+    shown = ", ".join(currencies) if currencies else "not stated in the file"
     result.notes.append(f"amounts from {value_c!r} ({label} {shown})")
+    chosen = AMOUNT_CHOICES.index((val, cur, label))
+    skipped = [cols[v] for v, c, lab in with_values if AMOUNT_CHOICES.index((v, c, lab)) < chosen]
+    if skipped:
+        result.notes.append(f"not read: {', '.join(repr(x) for x in skipped)}, whose currency the file does "
+                            f"not state")
+    result.amount_columns.setdefault("financials", [value_c])
 
     col = {k: (pl.col(v) if v else _null()) for k, v in
            {k: cols.get(k) for k in COLUMNS}.items()}
@@ -204,6 +218,7 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult, start: i
         dates = to_date(frame["posting"], default_order=date_order(ctx), name=cols["posting_date"])
         if parser_note(dates.note):
             result.notes.append(parser_note(dates.note))
+        check_column(t.file_name, cols["posting_date"], frame["posting"], dates.bad, "a date")
         period = dates.values.dt.month_start()
         bad = dates.bad
         bad_col = cols["posting_date"]
@@ -212,6 +227,7 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult, start: i
         periods = parse_periods(frame["period_text"], frame["fy_text"], start, date_order(ctx))
         if periods.note:
             result.notes.append(periods.note)
+        check_column(t.file_name, cols["period"], frame["period_text"], periods.bad, "a period")
         period, bad, bad_col, raw = periods.values, periods.bad, cols["period"], frame["period_text"]
     else:
         raise ImportError_(f"{t.file_name}: no Posting Date or Period column.")
@@ -223,6 +239,7 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult, start: i
     frame = frame.filter(~pl.col("_pbad"))
 
     amounts = to_number(frame["amount_text"])
+    check_column(t.file_name, value_c, frame["amount_text"], amounts.bad, "an amount")
     if parser_note(amounts.note):
         result.notes.append(f"amounts: {parser_note(amounts.note)}")
     frame = frame.with_columns(amount_original=amounts.values, _abad=amounts.bad)

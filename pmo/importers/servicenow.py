@@ -18,7 +18,8 @@ pm_project -> `projects` (one row per project) and `status_snapshots` (its curre
     actual_finish_date  work_end (Actual end)
     percent_complete percent_complete / 100 (ServiceNow stores 0-100)
     budget_original + currency   cost (Estimated cost / Planned cost): the amount and the currency
-                     of its symbol or code; no symbol = the reporting currency
+                     of its symbol or code (else work_cost's, else `--currency`; stated nowhere =
+                     the file is refused, never read as the reporting currency)
     reported_health  overall_health, when the list has it
     external_ids     [project name], when the name is unique in the file: status reports and risks
                      name their project, and the views translate such aliases to the number, so a
@@ -76,7 +77,7 @@ import polars as pl
 
 from pmo import parse as pp
 from pmo.importers import _raid
-from pmo.importers._common import Cells, coalesce, tables_of, without_blank_rows
+from pmo.importers._common import Cells, coalesce, project_currency, tables_of, without_blank_rows
 from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, norm
 
 TOOL = "servicenow"
@@ -235,7 +236,11 @@ def _projects(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl
         "budget_original": budget,
         "currency": currency,
     })
-    actual, _ = c.money("work_cost", "Actual cost")
+    actual, actual_cur = c.money("work_cost", "Actual cost")
+    currency, actual = project_currency(result, df["_row"], currency, actual, actual_cur,
+                                        c.name("work_cost", "Actual cost"))
+    projects = projects.with_columns(currency=currency)
+    result.amount_columns.setdefault("projects", [c.name("cost", "Estimated cost", "Planned cost", "Cost") or "cost"])
     snaps = pl.DataFrame({
         "_row": df["_row"], "project_id": projects["project_id"], "percent_complete": percent,
         "reported_health": health, "finish_date": finish, "budget": budget, "actual_cost": actual,

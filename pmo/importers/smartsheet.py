@@ -35,16 +35,21 @@ Task sheet (has `Task Name`) -> `tasks`, one row per non-empty sheet row:
                      has no health column, so the RYG symbol travels as a label) and `at risk`
                      when the At Risk box is checked
     Predecessors and Comments have no canonical column and are not imported.
+    Budget / Actual are sheet columns like any other: read as amounts only when their values are
+    numbers (decided over all of them); a column of codes or ids (`CC-4711`, `00123`) is left out
+    with a note. Ids stay text (`00123` stays `00123`).
 
 Project register (has `Project Name` and no `Task Name`) -> `projects` + `status_snapshots`:
     project_id       Project ID / Project Code / Project Number / ID, else Project Name
     project_name, manager (Project Manager / PM / Owner), portfolio, program, department,
     sponsor, stage (Stage / Phase, else Status), priority, start_date / finish_date (Start Date /
     End Date), percent_complete, reported_health (Health / RYG / Project Health / Status Health),
-    budget_original + currency (Budget; currency from a symbol or code in the cell, else empty =
-    the reporting currency)
+    budget_original + currency (Budget; currency from a symbol or code in the cell, else the
+    Actual's, else a code in the header (`Budget (EUR)`), else `--currency`; stated nowhere = the
+    file is refused, never read as the reporting currency)
     status_snapshots one row per project: percent_complete, reported_health, finish_date, budget
-    (Budget), actual_cost (Actual) and comment (Comments), as of the ingest's as-of date.
+    (Budget), actual_cost (Actual; left empty, a cleared cell, when its currency is not the
+    Budget's) and comment (Comments), as of the ingest's as-of date.
 
 Source: the sheet name(s) of the file (as for project_id) joined by "+": a newer export of the
 same sheet replaces the older one. `as_of` is None (the export carries no status date).
@@ -63,6 +68,7 @@ from pmo.importers._common import (
     coalesce,
     first_listed,
     outline_parents,
+    project_currency,
     tables_of,
     without_blank_rows,
 )
@@ -132,7 +138,7 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
                             "(export to Excel to keep the indentation)")
     duration = c.name("Duration")
     milestone = (pp.to_duration_hours(df[duration], bare_unit="d").values == 0).fill_null(False) \
-        if duration else pl.Series([False] * df.height)
+        if duration else pl.Series([False] * df.height, dtype=pl.Boolean)
     health = c.health(*_HEALTH_COLS)
     at_risk = c.bool("At Risk")
     labels = pl.DataFrame({"h": health, "r": at_risk}).select(
@@ -140,8 +146,8 @@ def _tasks(t: RawTable, result: ImportResult, ctx: IngestContext) -> pl.DataFram
             pl.when(pl.col("h").is_not_null()).then(pl.lit("health:") + pl.col("h")),
             pl.when(pl.col("r").fill_null(False)).then(pl.lit("at risk")),
         ).list.drop_nulls().alias("labels"))["labels"]
-    cost, cost_cur = c.money("Budget", "Planned Cost", "Cost")
-    actual, actual_cur = c.money("Actual", "Actual Cost", "Actuals")
+    cost, cost_cur = c.custom_money("cost", "Budget", "Planned Cost", "Cost")
+    actual, actual_cur = c.custom_money("actual cost", "Actual", "Actual Cost", "Actuals")
     currencies = sorted(set(cost_cur.drop_nulls().to_list()) | set(actual_cur.drop_nulls().to_list()))
     if currencies:
         result.notes.append(f"{t.sheet}: task budget / actual kept in the sheet's currency "
@@ -231,7 +237,7 @@ def _register(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl
     c = Cells(t, df, result, "projects", ctx, default_order="mdy")
     name = c.text("Project Name")
     pid = coalesce(c.text("Project ID", "Project Code", "Project Number", "ID"), name)
-    budget, currency = c.money("Budget", "Total Budget", "Planned Cost")
+    budget, currency = c.custom_money("the budget", "Budget", "Total Budget", "Planned Cost")
     percent = c.percent("% Complete", "Percent Complete")
     health = c.health(*_HEALTH_COLS)
     finish = c.date("End Date", "Finish Date", "End", "Finish")
@@ -254,11 +260,11 @@ def _register(t: RawTable, result: ImportResult, ctx: IngestContext) -> tuple[pl
         "currency": currency,
         "external_ids": pl.Series([[]] * df.height, dtype=pl.List(pl.String)),
     })
-    actual, actual_cur = c.money("Actual", "Actual Cost", "Actuals")
-    mismatch = (currency.is_not_null() & actual_cur.is_not_null() & (currency != actual_cur)).fill_null(False)
-    if mismatch.any():
-        result.notes.append(f"{t.sheet}: {int(mismatch.sum())} project(s) have Budget and Actual in "
-                            "different currencies; both kept as written")
+    actual, actual_cur = c.custom_money("the actual cost", "Actual", "Actual Cost", "Actuals")
+    currency, actual = project_currency(result, df["_row"], currency, actual, actual_cur,
+                                        c.name("Actual", "Actual Cost", "Actuals"))
+    projects = projects.with_columns(currency=currency)
+    result.amount_columns.setdefault("projects", [c.name("Budget", "Total Budget", "Planned Cost") or "Budget"])
     snapshots = pl.DataFrame({
         "_row": df["_row"], "project_id": pid, "percent_complete": percent,
         "reported_health": health, "finish_date": finish, "budget": budget, "actual_cost": actual,

@@ -86,13 +86,17 @@ def create_segments(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict
 
 
 def create_log(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict) -> None:
-    """`ingests` (the manifest's ingest log) and `rejected_rows` (the rejects files)."""
+    """`ingests` (the manifest's ingest log) and `seg_rejected_rows` (the rejects files as
+    written; queries/canonical/rejected_rows.sql reads them)."""
     row_scope.table_from_frame(con, "ingests", store.ingests(manifest))
     files = [str(store.path(i["rejects_file"])) for i in manifest["ingests"] if i.get("rejects_file")]
     if files:
-        con.execute(f"create view rejected_rows as select * from read_parquet({_list(files)}, union_by_name = true)")
+        # by name: files written before a column existed (`kind`) lack it
+        con.execute(f"create view seg_rejected_rows as select * from "
+                    f"(select * from read_parquet({_list(files)}, union_by_name = true) "
+                    f" union all by name select null::varchar as kind where false)")
     else:
-        row_scope.table_from_frame(con, "rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))
+        row_scope.table_from_frame(con, "seg_rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -75,7 +75,7 @@ def apply(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
         else:
             con.execute(f"create table {q.name} as {body}")
     kinds = dict(con.execute("select table_name, table_type from information_schema.tables "
-                             "where table_name like 'seg\\_%' escape '\\' or table_name = 'rejected_rows'").fetchall())
+                             "where table_name like 'seg\\_%' escape '\\'").fetchall())
     for table in schema.TABLES:
         test = ROW_TEST[table] or "true"
         con.execute(f"create table _scoped_{table} as select * from seg_{table} where {test}")
@@ -84,5 +84,5 @@ def apply(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
         con.execute(f"drop {kind} seg_{table}")
         con.execute(f"alter table _scoped_{table} rename to seg_{table}")
     # rejected rows carry raw values of any project: a scoped connection has none
-    con.execute(f"drop {'view' if kinds.get('rejected_rows') == 'VIEW' else 'table'} rejected_rows")
-    table_from_frame(con, "rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))
+    con.execute(f"drop {'view' if kinds.get('seg_rejected_rows') == 'VIEW' else 'table'} seg_rejected_rows")
+    table_from_frame(con, "seg_rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))

@@ -22,7 +22,7 @@ import streamlit as st
 from pmo import config, inbox, quality, schema, uploads
 from pmo import formatting as fmt
 from pmo.importers import registry
-from pmo.ingest import FileOutcome, IngestFailed, analyse, current_user, remove_ingest, rollback
+from pmo.ingest import EMPTY, FileOutcome, IngestFailed, analyse, counts_text, current_user, remove_ingest, rollback
 from pmo.store import Store, StoreBusy
 from pmo.ui import data, inbox_watcher, page, share, url
 
@@ -45,11 +45,13 @@ class Staged:
     size: int
     outcome: FileOutcome | None = None
     problems: list[str] = field(default_factory=list)
-    made_with: tuple | None = None            # (as_of, tool, date_order, mapping_path)
+    made_with: tuple | None = None            # (as_of, tool, date_order, mapping_path, currency, allow_empty)
     default_as_of: date | None = None         # the as-of the file gives itself (or today)
     needs_mapping: bool = False               # no importer recognised it: show the mapper
     mapping_path: Path | None = None
     headers: list[tuple[str, list[str]]] | None = None
+    refusals: set = field(default_factory=set)    # IngestFailed.kinds of the last analysis (empty, currency)
+    allow_empty: bool = False                 # the person confirmed publishing a file without rows
 
     @property
     def ok(self) -> bool:
@@ -156,10 +158,12 @@ def kpi_row(store: Store) -> None:
                   border=True,
                   help=(f"{latest['file_name']} by {latest['user']} at {latest['ingested_at']:%H:%M} (UTC)."
                         if latest and latest["ingested_at"] else "Nothing ingested yet."))
+        cleared = int(in_use["cells_cleared"].fill_null(0).sum()) if in_use.height else 0
         st.metric("Rows rejected", fmt.count(in_use["rows_rejected"].sum() if in_use.height else 0),
                   border=True,
-                  help="Rows of the files in use that could not be accepted (a missing key, an "
-                       "unreadable value, a duplicate). Listed with row numbers under Data quality.")
+                  help="Rows of the files in use that were not stored (a missing key, an unreadable value, "
+                       f"a duplicate). Besides, {cleared:,} value{'s' if cleared != 1 else ''} were left empty "
+                       "in rows that were stored (cells cleared). Both listed with row numbers under Data quality.")
         st.metric("Waiting in drop folder", fmt.count(len(waiting)), border=True,
                   help=f"Files in {store.inbox} not yet ingested. The dashboard picks them up "
                        "within seconds; see Drop folder.")
@@ -202,7 +206,7 @@ def _sync_uploads(uploaded) -> None:
         seen.add(f.file_id)
         if f.file_id in done or f.file_id in files:
             continue
-        path = uploads.stage_upload(_upload_dir(), f.file_id, f.name, f.getvalue())
+        path = uploads.stage_upload(_upload_dir(), f.file_id, f.name, f)
         files[f.file_id] = Staged(f.file_id, uploads.safe_name(f.name), path, f.size)
     for fid in [k for k in files if k not in seen]:
         _drop(files[fid])
@@ -215,7 +219,9 @@ def _wanted(e: Staged) -> tuple:
     as_of = picked if picked and picked != e.default_as_of else None
     tool = st.session_state.get(f"data_tool_{fid}", AUTO)
     order = st.session_state.get(f"data_order_{fid}", AUTO)
-    return (as_of, None if tool == AUTO else tool, None if order == AUTO else order, e.mapping_path)
+    currency = (st.session_state.get(f"data_currency_{fid}") or "").strip().upper() or None
+    return (as_of, None if tool == AUTO else tool, None if order == AUTO else order, e.mapping_path,
+            currency, e.allow_empty)
 
 
 def _analyse_pending(store: Store, entries: list[Staged]) -> None:
@@ -236,16 +242,18 @@ def _analyse_pending(store: Store, entries: list[Staged]) -> None:
 
 def _analyse(store: Store, e: Staged) -> None:
     wanted = _wanted(e)
-    as_of, tool, order, mapping_path = wanted
-    e.outcome, e.problems = None, []
+    as_of, tool, order, mapping_path, currency, allow_empty = wanted
+    e.outcome, e.problems, e.refusals = None, [], set()
     try:
         e.outcome = analyse(e.path, as_of=as_of, tool=tool, display_name=e.name,
                             settings=config.load(store.root), mapping_path=mapping_path,
-                            store_root=store.root, date_order=order)
+                            store_root=store.root, date_order=order, currency=currency,
+                            allow_empty=allow_empty)
         if as_of is None:
             e.default_as_of = e.outcome.as_of
     except IngestFailed as exc:
         e.problems = list(exc.problems)
+        e.refusals = set(exc.kinds)
         if mapping_path is None and tool is None and uploads.is_unknown_layout(exc.problems, e.name):
             e.needs_mapping = True
     except Exception as exc:  # noqa: BLE001 - an importer bug must not reach the user as a traceback
@@ -275,6 +283,10 @@ def file_card(store: Store, e: Staged, manifest: dict) -> None:
                          format_func={AUTO: "Settle from the values", "dmy": "Day first (31/12/2026)",
                                       "mdy": "Month first (12/31/2026)"}.get,
                          help="Only for date columns whose values cannot settle it (every part ≤ 12).")
+            st.text_input("Currency", key=f"data_currency_{e.file_id}", max_chars=3, placeholder="e.g. EUR",
+                          help="The ISO code of amounts whose currency the file states nowhere (as "
+                               "`pmo ingest --currency`). Without it such a file is refused: amounts are "
+                               "never assumed to be in the reporting currency.")
         if e.problems and e.needs_mapping and not e.mapping_path:
             st.info("No importer recognises this file's columns. Map them once below: the mapping is "
                     "kept in the store and applied by itself to the next file with the same header.",
@@ -283,10 +295,23 @@ def file_card(store: Store, e: Staged, manifest: dict) -> None:
                                              "(see docs/importing.md).", " or map the columns below."))
         elif e.problems:
             st.error("\n\n".join(e.problems), icon=":material/error:")
+            if EMPTY in e.refusals and not e.allow_empty:
+                _confirm_empty(e)
         if e.ok:
             _outcome_body(e, manifest)
         if e.needs_mapping:
             mapper(store, e)
+
+
+def _confirm_empty(e: Staged) -> None:
+    """A file with no data rows is refused; publishing it anyway (it clears its source) takes a
+    deliberate second click, as `pmo ingest --allow-empty` does."""
+    st.caption("If the export's filter found nothing by mistake, export it again. To clear that source "
+               "on purpose, confirm below: the preview then shows what publishing it replaces.")
+    if st.button("Publish anyway: replace the source's rows with none", key=f"data_allow_empty_{e.file_id}",
+                 icon=":material/delete_sweep:"):
+        e.allow_empty = True
+        st.rerun()
 
 
 def _outcome_body(e: Staged, manifest: dict) -> None:
@@ -298,9 +323,13 @@ def _outcome_body(e: Staged, manifest: dict) -> None:
         for table, n in o.tables.items():
             st.metric(f"Rows for {table}", fmt.count(n), border=True,
                       help=f"Rows that will be stored in `{table}` (docs/data-model.md).")
-        st.metric("Rows rejected in file", fmt.count(len(o.rejects)), border=True,
-                  help="Rows that cannot be accepted; listed below with row number and reason. "
-                       "They are kept with the raw file, not stored in the tables.")
+        st.metric("Rows rejected in file", fmt.count(o.rows_rejected), border=True,
+                  help="Rows of this file that will not be stored (a missing key, an unreadable value, a "
+                       "duplicate); listed under Data quality with row number and reason, and kept with "
+                       "the raw file.")
+        st.metric("Cells cleared in file", fmt.count(o.cells_cleared), border=True,
+                  help="Values that could not be read in rows that will be stored: the row is kept with "
+                       "that value left empty. Listed under Data quality.")
         st.date_input("As of", value=e.default_as_of or o.as_of, key=f"data_asof_{fid}", format="YYYY-MM-DD",
                       help="The date this export describes. Taken from the file when it carries one, "
                            "else today. Change it and the preview is made again.")
@@ -311,13 +340,24 @@ def _outcome_body(e: Staged, manifest: dict) -> None:
     for table, served in uploads.stale_tables(manifest, o):
         st.warning(f"{table}: the store already serves a newer export of this source (as of {served}). "
                    f"This file is as of {o.as_of}, so it will not replace those rows.", icon=":material/history:")
-    if o.rejects:
-        first = min(o.rejects, key=lambda r: r.row)
-        st.warning(f"{len(o.rejects):,} row{'s' if len(o.rejects) > 1 else ''} of this file cannot be accepted "
-                   f"and will not be stored (first: row {first.row}, {first.reason}). See the Data quality tab "
-                   "below; fix them in the tool and export again, or publish without them.",
-                   icon=":material/report:")
-    tabs = st.tabs([f"{t} ({n:,})" for t, n in o.tables.items()] + [f"Data quality ({len(o.rejects):,})"])
+    if e.allow_empty and o.rows_read == 0:
+        st.warning("This file has no data rows: publishing it replaces the rows its source has in the store "
+                   "with none.", icon=":material/delete_sweep:")
+    rejected = [r for r in o.rejects if not r.cleared]
+    if rejected:
+        first = min(rejected, key=lambda r: r.row or 0)
+        n = o.rows_rejected
+        st.warning(f"{n:,} row{'s' if n != 1 else ''} of this file cannot be accepted and will not be "
+                   f"stored (first: row {first.row}, {first.reason}). See the Data quality tab below; fix "
+                   "them in the tool and export again, or publish without them.", icon=":material/report:")
+    if o.cells_cleared:
+        first = min((r for r in o.rejects if r.cleared), key=lambda r: r.row or 0)
+        n = o.cells_cleared
+        st.info(f"{n:,} value{'s' if n != 1 else ''} could not be read and will be left empty; "
+                f"{'its row is' if n == 1 else 'their rows are'} stored (first: row {first.row}, {first.column}: "
+                f"{first.reason}). See the Data quality tab below.", icon=":material/ink_eraser:")
+    tabs = st.tabs([f"{t} ({n:,})" for t, n in o.tables.items()]
+                   + [f"Data quality ({o.rows_rejected:,} + {o.cells_cleared:,})"])
     for tab, table in zip(tabs, o.frames, strict=False):
         with tab:
             shown = o.preview(table, PREVIEW_ROWS).rename({"_row": "file_row"})
@@ -336,12 +376,13 @@ def _findings(o: FileOutcome) -> None:
         st.success("Every row was accepted.", icon=":material/check_circle:")
         return
     rej = pl.DataFrame(
-        [{"row": r.row, "table": r.table, "column": r.column,
+        [{"row": r.row, "what": r.kind, "table": r.table, "column": r.column,
           "value": None if r.value is None else str(r.value), "reason": r.reason} for r in o.rejects],
-        schema={"row": pl.Int64, "table": pl.String, "column": pl.String, "value": pl.String,
+        schema={"row": pl.Int64, "what": pl.String, "table": pl.String, "column": pl.String, "value": pl.String,
                 "reason": pl.String}).sort("row")
-    st.caption(f"{rej.height:,} rows cannot be accepted. They are not stored; the raw file keeps "
-               "them. Fix them in the tool and export again, or publish without them.")
+    st.caption(f"{counts_text(o.rows_rejected, o.cells_cleared).capitalize()}. A rejected row is not stored "
+               "(the raw file keeps it); a cleared cell's row is stored with that value empty. Fix them in "
+               "the tool and export again, or publish as it is.")
     st.dataframe(rej, hide_index=True, key=f"data_rejects_{o.sha256[:12]}")
 
 
@@ -363,7 +404,7 @@ def publish(store: Store, entries: list[Staged]) -> None:
     """Publish previewed files (one ingest_files call per as-of / options group), waiting for a busy store."""
     items = {e.file_id: e for e in entries}
     groups = uploads.publish_groups([
-        uploads.PublishItem(e.path, e.name, *e.made_with) for e in entries])
+        uploads.PublishItem(e.path, e.name, *e.made_with) for e in entries])   # the preview's options
     by_path = {e.path: e for e in items.values()}
     published: list[dict] = []
     ok = True
@@ -380,7 +421,7 @@ def publish(store: Store, entries: list[Staged]) -> None:
                     on_wait=lambda a: st.write(f"Someone else is publishing; waiting ({a} s)..."),
                     as_of=first.as_of, tool=first.tool, date_order=first.date_order,
                     mapping_path=first.mapping_path, display_names=[i.file_name for i in group],
-                    user=current_user())
+                    user=current_user(), currency=first.currency, allow_empty=first.allow_empty)
             except StoreBusy:
                 status.update(label=BUSY_MESSAGE, state="error")
                 ok = False
@@ -470,7 +511,7 @@ def mapper(store: Store, e: Staged) -> None:
         st.markdown(f"**Columns of `{table}`** (* = required)")
         grid = st.columns(3)
         for i, col in enumerate(uploads.mappable_columns(table)):
-            req = " *" if col in schema.REQUIRED[table] else ""
+            req = " *" if col in uploads.required_columns(table) else ""
             kind = uploads.column_kind(table, col)
             default = guess.get(col, uploads.NO_COLUMN)
             pick = grid[i % 3].selectbox(f"{col} ({kind}){req}", options, index=options.index(default),
@@ -570,7 +611,7 @@ def history_view(store: Store) -> None:
                "to check what was loaded. Removing an ingest publishes a new version built from the "
                "other files in use, as if it had never been loaded.")
     st.dataframe(ingests.select("ingest_id", "in_use", "file_name", "tool", "as_of", "rows_accepted",
-                                "rows_rejected", "user", "ingested_at", "version"),
+                                "rows_rejected", "cells_cleared", "user", "ingested_at", "version"),
                  hide_index=True, key="data_ingests", column_config={
                      "ingest_id": st.column_config.NumberColumn("Ingest", format="%d"),
                      "in_use": st.column_config.CheckboxColumn("In use"),
@@ -578,6 +619,7 @@ def history_view(store: Store) -> None:
                      "as_of": st.column_config.DateColumn("As of", format="D MMM YYYY"),
                      "rows_accepted": st.column_config.NumberColumn("Rows accepted", format="localized"),
                      "rows_rejected": st.column_config.NumberColumn("Rows rejected", format="localized"),
+                     "cells_cleared": st.column_config.NumberColumn("Cells cleared", format="localized"),
                      "user": "By", "ingested_at": st.column_config.DatetimeColumn("Ingested at (UTC)",
                                                                                   format="D MMM YYYY HH:mm"),
                      "version": st.column_config.NumberColumn("In version", format="%d")})
@@ -668,16 +710,18 @@ def quality_view(store: Store) -> None:
             st.dataframe(f.rows.rename({"item": "Item", "detail": "Detail"}), hide_index=True,
                          key=f"data_check_{f.check}")
             share.download_table(f.rows, f.title.rstrip("."))
-    st.subheader("Rejected rows", anchor=False)
+    st.subheader("Rejected rows and cleared cells", anchor=False)
     if rejected.height == 0:
-        st.success("No rejected rows in the files in use.", icon=":material/check_circle:")
+        st.success("No rejected rows or cleared cells in the files in use.", icon=":material/check_circle:")
         return
-    st.caption(f"{total:,} rows, newest ingest first" + (f"; the first {rejected.height:,} shown" if
-                                                          total > rejected.height else "") + ".")
+    in_use = _ingests(root, current).filter(pl.col("in_use"))
+    st.caption(f"{counts_text(int(in_use['rows_rejected'].sum()), int(in_use['cells_cleared'].fill_null(0).sum()))}"
+               f" in the files in use; {total:,} entries, newest ingest first"
+               + (f"; the first {rejected.height:,} shown" if total > rejected.height else "") + ".")
     st.dataframe(rejected.drop("rejected_total"), hide_index=True, key="data_rejected", column_config={
         "ingest_id": st.column_config.NumberColumn("Ingest", format="%d"), "file_name": "File",
         "table_name": "Table", "row_number": st.column_config.NumberColumn("Row", format="%d"),
-        "column_name": "Column", "value": "Value", "reason": "Reason"})
+        "kind": "What happened", "column_name": "Column", "value": "Value", "reason": "Reason"})
     share.download_table(rejected.drop("rejected_total"), "Rejected rows")
 
 

@@ -35,7 +35,7 @@ GRID_HEADER = ["ID", "Unique ID", "Task Mode", "Task Name", "Duration", "Start",
                "Baseline Finish", "Baseline Duration", "Actual Start", "Actual Finish", "Total Slack",
                "Constraint Type", "Constraint Date", "Deadline", "Outline Level", "WBS"]
 WIZARD_HEADER = ["ID", "Unique_ID", "Name", "Outline_Level", "WBS", "Duration", "Start_Date", "Finish_Date",
-                 "Percent_Complete", "Cost", "Baseline_Cost", "Actual_Cost", "Baseline_Start", "Baseline_Finish",
+                 "Percent_Complete", "Baseline_Start", "Baseline_Finish",
                  "Baseline_Duration", "Actual_Start", "Actual_Finish", "Work", "Resource_Names", "Predecessors",
                  "Total_Slack", "Constraint_Type", "Constraint_Date", "Deadline"]
 CONSTRAINT_NAMES = {"ASAP": "As Soon As Possible", "SNET": "Start No Earlier Than", "MSO": "Must Start On",
@@ -186,26 +186,26 @@ def write_grid(p, tasks: list, story: dict, rng: random.Random) -> int:
 
 
 def write_wizard(p, tasks: list, story: dict, rng: random.Random) -> int:
+    """The export wizard's Task_Table with a schedule map (no cost fields: the wizard writes costs
+    as bare numbers, in no stated currency, which an ingest refuses without --currency; the
+    register carries these projects' budgets)."""
     path = OUT / "msproject" / file_name(p, "xlsx")
     rows = _rows(p, tasks, story, rng)
     wb = new_workbook(path)
     when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    cash = wb.add_format({"num_format": f'"{SYMBOL.get(p.currency, "")}"#,##0.00'})
     ws = wb.add_worksheet("Task_Table")
     ws.write_row(0, 0, WIZARD_HEADER)
     for i, r in enumerate(rows, start=1):
         kind, day = r["constraint"]
         cells = [r["id"], r["uid"], r["name"], r["level"], r["wbs"],
                  f"{_days(r['start'], r['finish'], r['milestone'])} days", (r["start"], 8), (r["finish"], 17),
-                 r["pct"], ("cash", r["cost"]), ("cash", r["b_cost"]), ("cash", r["actual_cost"]),
+                 r["pct"],
                  (r["b_start"], 8), (r["b_finish"], 17), f"{_days(r['b_start'], r['b_finish'], r['milestone'])} days",
                  (r["a_start"], 8), (r["a_finish"], 17), f"{r['work']:,.0f} hrs", r["resources"] or None,
                  r["preds"] or None, f"{r['slack']:g} days", CONSTRAINT_NAMES[kind], (day, 8),
                  (r["deadline"], 17)]
         for c, v in enumerate(cells):
-            if isinstance(v, tuple) and v[0] == "cash":
-                ws.write_number(i, c, v[1], cash)
-            elif isinstance(v, tuple):
+            if isinstance(v, tuple):
                 if v[0] is None:
                     ws.write_string(i, c, "NA")
                 else:

@@ -8,7 +8,7 @@ import polars as pl
 
 from pmo import parse as pp
 from pmo.importers._common import date_order, with_data
-from pmo.importers.base import ImportResult, IngestContext, RawTable, Reject
+from pmo.importers.base import ImportResult, IngestContext, RawTable, check_column, cleared
 
 
 class _Cols:
@@ -106,8 +106,8 @@ class _Cols:
                     else f"{col}: {note}"
                 )
         if p.bad.any():
-            for r, v in zip(rows.filter(p.bad).to_list(), self.df[col].filter(p.bad).to_list(), strict=True):
-                self.result.rejects.append(Reject(r, col, v, f"not {what}; left empty", self.table))
+            check_column(self.t.file_name, col, self.df[col], p.bad, what)
+            cleared(self.result, self.table, rows, self.df[col], p.bad, col, f"not {what}")
         return p.values.alias(col)
 
 

@@ -18,7 +18,8 @@ b. The grid as displayed: `ID, Task Mode, Task Name, Duration, Start, Finish, Pr
    Baseline Cost of that summary row (a plan without a summary row: earliest start, latest
    finish, sum of the top-level baseline costs, no percent). A baseline cost of 0 means "no
    baseline saved", so the budget is left empty then. currency = the symbol on the cost cells
-   (`$` -> USD), else NULL (the reporting currency).
+   (`$` -> USD), else a code in the cost header, else `--currency`; a budget whose currency is
+   stated nowhere is refused (never read as the reporting currency).
    `tasks`: task_id = Unique_ID, else ID; parent_id from outline levels (Outline Level, else the
    depth of a numeric WBS like 1.2.3); is_summary = the next row is deeper (or a Summary yes/no
    column); is_milestone = a Milestone yes/no column, else duration 0; assignee = the first
@@ -166,6 +167,7 @@ def _parse_plan(
     baseline_cost, cur2 = c.money("Baseline Cost", "Baseline_Cost")
     actual_cost, cur3 = c.money("Actual Cost", "Actual_Cost")
     currency = _first_currency(cur2, cur1, cur3)
+    result.amount_columns.setdefault("projects", [t.col("Baseline Cost", "Baseline_Cost") or "Baseline Cost"])
     resources = c.text("Resource Names", "Resource_Names")
     assignee = pl.DataFrame({"r": resources}).select(
         pl.col("r").str.extract(r"^\s*([^,;\[]+)", 1).str.strip_chars().alias("a")

@@ -185,6 +185,8 @@ def _odata_projects(
         pl.when(pl.col("c").str.contains(r"^[A-Z]{3}$")).then(pl.col("c")).alias("c")
     )["c"]
     currency = coalesce(code, cur1, cur2, cur3)
+    result.amount_columns.setdefault("projects", [x for x in (t.col("ProjectBudgetCost"),
+                                                              t.col("ProjectBaselineCost")) if x])
     status_date = c.date("ProjectStatusDate")
     percent = c.points("ProjectPercentCompleted")
     overall = c.health("OverallHealth")
