@@ -27,7 +27,7 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
-from pmo import config, health, salaries, schema, sql
+from pmo import config, health, resources, salaries, schema, sql
 from pmo.auth import Scope
 from pmo.sql import QUERY_DIR, load_text
 from pmo.store import Store
@@ -316,6 +316,7 @@ def connect(store: Store, version: int | None = None, *, harden: bool = True,
     for stmt in CANONICAL_SQL.split(";\n"):
         if stmt.strip():
             con.execute(stmt.replace("$reporting", _quote(reporting)))
+    resources.create_views(con, cfg, store.root, _table_from_frame)   # time_entries, allocations, capacity
     _register_log(con, store, manifest)
     # Health thresholds; salary benchmark settings + config/title_map.toml (docs/salaries.md).
     settings_tables = {"settings_health": health.settings_frame(cfg), **salaries.sql_tables(cfg, store.root)}
@@ -427,6 +428,13 @@ SCOPE_WHERE = {
     "salaries": "(select allowed from _scope_salaries) and (not exists (select 1 from _scope where "
                 "dimension = 'department') or department in (select value from _scope where "
                 "dimension = 'department' and value is not null))",
+    # resources: rows of a project follow the project; a person's capacity (contract, leave, stated
+    # capacity) follows the salary rule for individuals; public holidays are nobody's
+    "time_entries": "project_id in (select key from _scope_keys)",
+    "allocations": "project_id in (select key from _scope_keys)",
+    "capacity": "kind = 'holiday' or ((select allowed from _scope_salaries) and (not exists (select 1 from _scope "
+                "where dimension = 'department') or department in (select value from _scope where "
+                "dimension = 'department' and value is not null)))",
 }
 
 
