@@ -441,6 +441,16 @@ create or replace view _resource_hr_emails as
     select lower(trim(email)) as email_key, any_value(person_id) as person_id from _resource_hr
     where nullif(trim(email), '') is not null group by 1 having count(*) = 1;
 
+-- a tool's person id named in one row and not in another (Project Online's AssignmentTimephasedDataSet
+-- has ResourceId only; its ResourceTimephasedDataSet has the name): the name where only one is known
+create or replace view _resource_id_names as
+    select lower(trim(resource_id)) as rid_key, any_value(name_key) as name_key from (
+        select resource_id, resource_name_key(person_name) as name_key from seg_capacity
+        union all select resource_id, resource_name_key(person_name) from seg_allocations
+        union all select resource_id, resource_name_key(person_name) from seg_time_entries)
+    where nullif(trim(resource_id), '') is not null and name_key is not null
+    group by 1 having count(distinct name_key) = 1;
+
 create or replace macro _resource_person(hr_id, hr_email, hr_name, nk, mail, rid) as
     coalesce(hr_id, hr_email, hr_name,
              'name:' || nk,
@@ -480,7 +490,8 @@ create or replace view time_entries as
            coalesce(a.project_id, t.project_id) as project_id,
            coalesce(t.cost_rate_original * r.rate, t.cost_rate) as cost_rate,
            _resource_person(hi.person_id, he.person_id, hn.person_id, t._nk, t.email, t.resource_id) as person_id
-    from (select *, resource_name_key(person_name) as _nk from _time_entries_live) t
+    from (select x.*, coalesce(resource_name_key(x.person_name), n.name_key) as _nk from _time_entries_live x
+          left join _resource_id_names n on n.rid_key = lower(trim(x.resource_id))) t
     left join _project_alias a on a.alias = t.project_id
     left join _time_rate r on r.currency = coalesce(t.currency, $reporting) and r.work_date = t.work_date
     left join _resource_hr_ids hi on hi.id_key = lower(trim(t.employee_id))
@@ -493,7 +504,8 @@ create or replace view allocations as
            case when not coalesce(t.is_placeholder, false) then
                _resource_person(hi.person_id, he.person_id, hn.person_id, t._nk, t.email, t.resource_id)
            end as person_id
-    from (select *, resource_name_key(person_name) as _nk from seg_allocations) t
+    from (select x.*, coalesce(resource_name_key(x.person_name), n.name_key) as _nk from seg_allocations x
+          left join _resource_id_names n on n.rid_key = lower(trim(x.resource_id))) t
     left join _project_alias a on a.alias = t.project_id
     left join _resource_hr_ids hi on hi.id_key = lower(trim(t.employee_id))
     left join _resource_hr_emails he on he.email_key = lower(trim(t.email))
@@ -504,7 +516,8 @@ create or replace view capacity as
            case when t.kind <> 'holiday' then
                _resource_person(hi.person_id, he.person_id, hn.person_id, t._nk, t.email, t.resource_id)
            end as person_id
-    from (select *, resource_name_key(person_name) as _nk from seg_capacity) t
+    from (select x.*, coalesce(resource_name_key(x.person_name), n.name_key) as _nk from seg_capacity x
+          left join _resource_id_names n on n.rid_key = lower(trim(x.resource_id))) t
     left join _resource_hr_ids hi on hi.id_key = lower(trim(t.employee_id))
     left join _resource_hr_emails he on he.email_key = lower(trim(t.email))
     left join _resource_hr_names hn on hn.name_key = t._nk;

@@ -58,6 +58,8 @@ c. Project Online / Project Server OData entity sets exported to a workbook (or 
    projects.external_ids). `as_of` = the latest ProjectStatusDate. Source: "projectdata", so a
    newer drop replaces projects, tasks and risks, while status snapshots accumulate per as-of.
    Only the tables a file actually holds are returned: a Tasks-only CSV does not empty `projects`.
+   - AssignmentTimephasedDataSet -> `allocations`, ResourceTimephasedDataSet -> `capacity`, with a
+     Resources sheet to name the people: see pmo/importers/_project_resources.py.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ from pathlib import Path
 import polars as pl
 
 from pmo import parse as pp
+from pmo.importers import _project_resources
 from pmo.importers._common import coalesce, date_order, drop_blank_rows, outline_parents, tables_of, with_data
 from pmo.importers.base import (
     Fingerprint,
@@ -83,7 +86,7 @@ from pmo.importers.base import (
 TOOL = "msproject"
 LABEL = "Microsoft Project export"
 VERSION = "1"
-TABLES = ("tasks", "projects", "status_snapshots", "risks")
+TABLES = ("tasks", "projects", "status_snapshots", "risks", "allocations", "capacity")
 
 
 class AnyOf:
@@ -194,19 +197,17 @@ ODATA_RISKS = Fingerprint(
 )
 ODATA_ISSUES = Fingerprint(strong=("ProjectId", "IssueId"), weak=("Title", "Priority", "Owner", "Status"))
 
-FINGERPRINT = AnyOf(GRID, WIZARD, ODATA_PROJECTS, ODATA_TASKS, ODATA_BASELINES, ODATA_RISKS, ODATA_ISSUES)
+FINGERPRINT = AnyOf(GRID, WIZARD, ODATA_PROJECTS, ODATA_TASKS, ODATA_BASELINES, ODATA_RISKS, ODATA_ISSUES,
+                    *_project_resources.FINGERPRINTS)
 
 # Sheets that belong to an MS Project export but hold no canonical data.
 _SKIP_SHEETS = {
     "resource table",
     "assignment table",
-    "resources",
     "assignments",
     "assignmentbaselines",
-    "assignmenttimephaseddataset",
     "tasktimephaseddataset",
     "timesheetlines",
-    "resourcetimephaseddataset",
     "projectbaselines",
 }
 _CLOSED = r"(?i)\b(closed|resolved|geschlossen|erledigt)\b"
@@ -257,6 +258,8 @@ def _kind(t: RawTable) -> str | None:
         return "risks"
     if "issueid" in h:
         return "issues"
+    if _project_resources.kind(h):
+        return _project_resources.kind(h)
     if "assignmentid" in h:
         return None
     if "taskid" in h and "baselinenumber" in h:
@@ -612,6 +615,8 @@ def _parse_odata(by_kind: dict[str, list[RawTable]], ctx: IngestContext, result:
             risks.append(_odata_risks(_stack(by_kind[kind]), kind, ctx, result, guid_to_id, name_to_id))
     if risks:
         result.tables["risks"] = pl.concat(risks, how="diagonal_relaxed")
+    if set(_project_resources.KINDS) & set(by_kind):
+        _project_resources.parse(by_kind, ctx, result, guid_to_id)
 
 
 def _project_ref(c: _Cols, guid_to_id: dict[str, str], name_to_id: dict[str, str]) -> pl.Series:
