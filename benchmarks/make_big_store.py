@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import make_big_ledger
 
-from sample_data.generate import PROJECTS_HEADER, RISKS_HEADER, TASKS_HEADER
+from sample_data.generators.project_server import PROJECTS_HEADER, RISKS_HEADER, TASKS_HEADER
 
 LATEST = date(2026, 11, 20)
 DROPS = 24

@@ -1,4 +1,4 @@
-"""Exports (pmo/export.py): formula injection neutralised, CSV/XLSX state the filters, as-of date and
+"""Exports (pmo/export/): formula injection neutralised, CSV/XLSX state the filters, as-of date and
 data version, chart images carry their titles, and the meeting pack (PPTX + PDF) holds the
 expected slides, including the sample's red projects recorded from the real Portfolio health page."""
 

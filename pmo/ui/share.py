@@ -1,6 +1,6 @@
 """Share exactly what you see: the link that reopens this view, downloads of every table (CSV,
 Excel) and chart (PNG, SVG), the meeting pack (PowerPoint + PDF), presentation mode and saved
-views. The files are made by pmo/export.py; this module puts them behind buttons.
+views. The files are made by pmo/export/; this module puts them behind buttons.
 
 A page calls `share_bar(...)` once, right after its sidebar filters, then draws as usual with
 three drop-in helpers that also record what the page shows for the meeting pack:

@@ -1,5 +1,5 @@
 """Project Online / Project Server resource data: the timephased entity sets, read by the MS Project
-importer (pmo/importers/msproject.py) when a workbook or CSV holds them, alone or beside the
+importer (pmo/importers/msproject/) when a workbook or CSV holds them, alone or beside the
 Projects / Tasks sheets of the same ProjectData feed.
 
 Layouts (OData property names as headers; learn.microsoft.com ProjectData EntityType
