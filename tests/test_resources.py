@@ -249,12 +249,14 @@ def test_view_group_utilisation_and_role_deficit(con):
     assert deficit == 10
     ph = row(con, W2, role="Scrum Master")
     assert ph["person_id"] is None and ph["capacity_hours"] == 0 and ph["utilisation"] is None
+    assert ph["is_over_allocated"] is None
     assert ph["utilisation_note"] == "unnamed demand (placeholder): no capacity of its own"
 
 
 def test_view_unknown_capacity_and_cost(con):
     tomas = row(con, W1, "name:tomas ortega")
-    assert tomas["capacity_hours"] == 0 and tomas["utilisation"] is None and tomas["is_over_allocated"]
+    assert tomas["capacity_hours"] == 0 and tomas["utilisation"] is None
+    assert tomas["is_over_allocated"] is None          # unknown, not over-allocated
     assert tomas["utilisation_note"] == "no capacity known: not in the HR export nor in a capacity export"
     ben = row(con, W1, "E2")
     assert ben["actual_cost"] == 200 and ben["unpriced_hours"] == 0

@@ -12,7 +12,8 @@
 -- (the last day any time entry covers), planned after. utilisation = forecast / capacity,
 -- planned_ / actual_utilisation likewise; NULL when capacity is 0, with utilisation_note saying
 -- why. availability = capacity - forecast; over-allocated only when forecast > capacity
--- (strictly, compared at 6 decimals). Unnamed placeholder demand has one row per role with no
+-- (strictly, compared at 6 decimals); NULL for people whose capacity is not known at all (in no HR
+-- or capacity export) and for placeholders. Unnamed placeholder demand has one row per role with no
 -- person and no capacity: a role's deficit = sum(forecast_hours) - sum(capacity_hours) over its
 -- rows, and a group's utilisation = sum(forecast_hours) / sum(capacity_hours), never the mean of
 -- utilisation. actual_cost = actual hours x cost rate (reporting currency) where the rate is
@@ -206,6 +207,7 @@ final as (
         r.bucket_start, r.person_id, p.person_name, p.employee_id, p.role, p.team, p.department, p.location,
         false as is_placeholder, r.capacity_hours, r.planned_hours, r.actual_hours, r.forecast_hours,
         r.actual_cost, r.unpriced_hours,
+        not p.has_contract and not coalesce(p.has_stated_capacity, false) as capacity_unknown,
         case
             when round(r.capacity_hours, 6) > 0 then null
             when not p.has_contract and not coalesce(p.has_stated_capacity, false)
@@ -217,7 +219,7 @@ final as (
     union all
     select
         bucket_start, null, null, null, role, null, null, null,
-        true, 0.0, planned_hours, 0.0, forecast_hours, null, 0.0,
+        true, 0.0, planned_hours, 0.0, forecast_hours, null, 0.0, true,
         'unnamed demand (placeholder): no capacity of its own'
     from placeholder_rows
 )
@@ -231,7 +233,8 @@ select
     case when round(f.capacity_hours, 6) > 0 then f.forecast_hours / f.capacity_hours end as utilisation,
     case when round(f.capacity_hours, 6) > 0 then f.planned_hours / f.capacity_hours end as planned_utilisation,
     case when round(f.capacity_hours, 6) > 0 then f.actual_hours / f.capacity_hours end as actual_utilisation,
-    round(f.forecast_hours, 6) > round(f.capacity_hours, 6) as is_over_allocated,
+    case when not f.capacity_unknown then round(f.forecast_hours, 6) > round(f.capacity_hours, 6) end
+        as is_over_allocated,
     f.utilisation_note,
     f.actual_cost,
     f.unpriced_hours,
