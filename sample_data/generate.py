@@ -16,7 +16,7 @@ its own module in `generators/`; this script runs them in the story's order.
 
 from __future__ import annotations
 
-from generators import benchmarks, finance, hr, jira, project_server, story
+from generators import benchmarks, finance, hr, jira, project_server, resources, story
 
 
 def main() -> None:
@@ -34,6 +34,7 @@ def main() -> None:
     counts["workday_pmo_compensation_2026-11-01.csv"] = hr.write_workday(projects, streams["hr"])
     counts["oews_M2024_pmo_occupations.xlsx"] = benchmarks.write_oews(streams["oews"])
     counts["pmo_salary_reports_2020.csv"] = benchmarks.write_salary_reports()
+    counts.update(resources.write_resources(projects, streams["resources"]))   # after hr: reads its ids
     for name, n in counts.items():
         print(f"{name}: {n}")
 
