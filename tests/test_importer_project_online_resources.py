@@ -137,3 +137,45 @@ def test_weekly_rollup_in_the_view(tmp_path):
     assert got == [(date(2026, 11, 2), "name:lena vogt", None, 40.0, 32.0),
                    (date(2026, 11, 2), None, "Business Analyst", 0.0, 20.0),
                    (date(2026, 11, 9), "name:lena vogt", None, 40.0, 40.0)]
+
+
+# ---------------------------------------------------------------------------------------------
+# MS Project desktop: the export wizard's Assignment_Table
+# ---------------------------------------------------------------------------------------------
+
+def test_desktop_assignment_table_alone():
+    o = analyse(HERE / "erp_wave2_assignment_table.csv", as_of=AS_OF)
+    src = "msproject:plan:erp_wave2_assignment_table"
+    assert o.tool == "msproject" and o.source == src and o.rejects == []
+
+    def alloc(task, person, start, end, row, **kw):
+        return canon("allocations", project_id="erp_wave2_assignment_table", task_name=task, person_name=person,
+                     is_placeholder=False, start_date=start, end_date=end, source=src, as_of=AS_OF, _row=row, **kw)
+
+    assert rows(o.frames["allocations"], "_row") == [
+        alloc("Data migration", "Ines Duarte", date(2026, 2, 2), date(2026, 2, 27), 2,
+              hours=160.0, actual_hours=160.0, remaining_hours=0.0, baseline_hours=150.0),
+        alloc("Data migration", "Karl Meyer", date(2026, 2, 2), date(2026, 2, 27), 3,
+              hours=80.0, actual_hours=80.0, remaining_hours=0.0, baseline_hours=80.0),
+        alloc("Cutover rehearsal", "Ines Duarte", date(2026, 3, 6), date(2026, 3, 6), 4,
+              hours=0.0, actual_hours=0.0, remaining_hours=0.0, baseline_hours=0.0),
+        alloc("Hypercare", "Karl Meyer", date(2026, 4, 6), date(2026, 4, 24), 5, allocation_pct=0.25),  # no Work
+    ]
+
+
+def test_desktop_wizard_workbook_puts_assignments_on_the_plans_project(tmp_path):
+    import csv
+
+    path = tmp_path / "erp_wave2.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    for sheet, name in (("Task_Table", "erp_wave2_task_table.csv"), ("Assignment_Table", "erp_wave2_assignment_table.csv")):
+        ws = wb.add_worksheet(sheet)
+        with (HERE / name).open(encoding="utf-8") as f:
+            for r, row in enumerate(csv.reader(f)):
+                ws.write_row(r, 0, row)
+    wb.close()
+    o = analyse(path, as_of=AS_OF)
+    project = o.frames["projects"]["project_id"].to_list()
+    assert project == ["ERP rollout – Wave 2"]
+    assert set(o.frames["allocations"]["project_id"]) == set(project)
+    assert o.tables["allocations"] == 4 and o.source == "msproject:plan:ERP rollout – Wave 2"

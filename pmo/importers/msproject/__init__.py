@@ -7,7 +7,8 @@ a. Desktop export wizard (`Task_Table` sheet) and b. the grid as displayed: one 
 c. Project Online / Project Server OData entity sets (`ProjectData`: Projects, Tasks, TaskBaselines,
    Risks, Issues), read by `project_online.py` (its docstring has the mapping); the resource sets
    (AssignmentTimephasedDataSet -> allocations, ResourceTimephasedDataSet -> capacity, Resources to
-   name people) by `resources.py`.
+   name people) by `resources.py`, which also reads a desktop plan's `Assignment_Table` (export
+   wizard) -> allocations.
 
 A workbook that holds Project Online tables and a desktop plan sheet is read as Project Online; the
 plan sheet is skipped with a note (import it as its own file). `columns.py` holds the column access
@@ -66,7 +67,6 @@ FINGERPRINT = AnyOf(GRID, WIZARD, ODATA_PROJECTS, ODATA_TASKS, ODATA_BASELINES, 
 # Sheets that belong to an MS Project export but hold no canonical data.
 _SKIP_SHEETS = {
     "resource table",
-    "assignment table",
     "assignments",
     "assignmentbaselines",
     "tasktimephaseddataset",
@@ -96,14 +96,18 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
         raise ImportError_(
             f"{ctx.file_name or tables[0].file_name}: no MS Project task, project, risk or issue table found."
         )
-    if "plan" in by_kind and len(by_kind) > 1:
-        for t in by_kind.pop("plan"):
+    online = set(by_kind) - {"plan", "plan_assignments"}
+    if online and ("plan" in by_kind or "plan_assignments" in by_kind):
+        for t in by_kind.pop("plan", []) + by_kind.pop("plan_assignments", []):
             result.notes.append(
                 f"sheet {t.sheet!r} (a desktop plan) skipped: this workbook holds "
                 "Project Online tables; import the plan as its own file"
             )
-    if "plan" in by_kind:
-        _parse_plans(by_kind["plan"], ctx, result)
+    if "plan" in by_kind or "plan_assignments" in by_kind:
+        if "plan" in by_kind:
+            _parse_plans(by_kind["plan"], ctx, result)
+        if "plan_assignments" in by_kind:
+            resources.plan_assignments(by_kind["plan_assignments"], ctx, result)
     else:
         _parse_odata(by_kind, ctx, result)
     return result
@@ -122,6 +126,8 @@ def _kind(t: RawTable) -> str | None:
         return "issues"
     if resources.kind(h):
         return resources.kind(h)
+    if resources.is_plan_assignments(h):
+        return "plan_assignments"
     if "assignmentid" in h:
         return None
     if "taskid" in h and "baselinenumber" in h:

@@ -30,6 +30,16 @@ Rows whose every work figure is 0 or empty (Project Online writes one for every 
 assignment) are dropped and counted in a note; a second row for the same assignment and period is
 rejected.
 
+A desktop plan's assignments (export wizard `Assignment_Table` sheet, names with underscores, or
+the same fields with spaces) [unverified: field titles follow the wizard's naming of task fields]:
+`Task_Name, Resource_Name, Work, Start_Date | Start, Finish_Date | Finish, Units, Actual_Work,
+Remaining_Work, Baseline_Work` -> `allocations`, one row per assignment: project_id = the plan's
+project (the Task_Table of the same workbook; a file of assignments alone: its name), task_name,
+person_name = Resource_Name (placeholder role when a `Generic` column says yes), start / end, hours
+= Work (spread evenly over the span's working days by the view: a flat contour), actual /
+remaining / baseline hours, allocation_pct = Units when there is no Work. Source: the plan's
+("plan:<project>"), so the assignments are replaced with the plan.
+
 `capacity` (kind 'capacity', one row per resource and period): hours = Capacity, base_hours =
 BaseCapacity, person_name = ResourceName, resource_id = ResourceId. Generic resources have no
 capacity of their own (placeholders) and days of 0 capacity say nothing: both are dropped, noted.
@@ -62,7 +72,13 @@ RESOURCES = Fingerprint(
     need=3,
     forbid=("TimeByDay", "ProjectId"),
 )
-FINGERPRINTS = (ASSIGNMENT_TIMEPHASED, RESOURCE_TIMEPHASED, RESOURCES)
+PLAN_ASSIGNMENTS = Fingerprint(
+    strong=("Resource_Name", "Task_Name", "Work", "Start_Date", "Finish_Date", "Units", "Assignment_Units"),
+    weak=("Actual_Work", "Remaining_Work", "Baseline_Work", "Start", "Finish"),
+    need=4,
+    forbid=("Outline_Level", "Duration", "Predecessors", "TimeByDay"),
+)
+FINGERPRINTS = (ASSIGNMENT_TIMEPHASED, RESOURCE_TIMEPHASED, RESOURCES, PLAN_ASSIGNMENTS)
 KINDS = ("assignment_timephased", "resource_timephased", "resources")
 SHEETS = {"assignmenttimephaseddataset", "resourcetimephaseddataset", "resources"}
 
@@ -259,3 +275,57 @@ def _capacity(t: RawTable, ctx: IngestContext, result: ImportResult, lookup: pl.
 
 def is_resource_sheet(sheet_name: str) -> bool:
     return norm(sheet_name) in SHEETS
+
+
+def is_plan_assignments(header: set[str]) -> bool:
+    """A desktop plan's assignment table: a resource and a task per row, work, no outline."""
+    return ("resource name" in header and "work" in header and ("task name" in header or "name" in header)
+            and not header & {"outline level", "duration", "predecessors", "timebyday"})
+
+
+def plan_assignments(tables: list[RawTable], ctx: IngestContext, result: ImportResult) -> None:
+    """`Assignment_Table` rows -> allocations of the plan's project (see the module docstring)."""
+    from pmo.importers._common import stable_stem
+
+    projects = result.tables.get("projects")
+    ids = sorted(set(projects["project_id"].drop_nulls().to_list())) if projects is not None else []
+    project = ids[0] if len(ids) == 1 else stable_stem(ctx.file_name or tables[0].file_name, "plan")
+    if len(ids) > 1:
+        result.notes.append(f"assignments put on {project!r}: the workbook holds several plans")
+    frames = []
+    for t in tables:
+        result.rows_read += t.data.height
+        c = _Cells(t, ctx, result, "allocations")
+        work = _work(c, t, "Work")
+        generic = c.flag("Generic")
+        name = c.text("Resource Name")
+        start = c.date("Start Date") if t.col("Start Date") else c.date("Start")
+        finish = c.date("Finish Date") if t.col("Finish Date") else c.date("Finish")
+        units = pp.to_percent(t.values("Assignment Units", "Units")).values
+        frames.append(pl.DataFrame({
+            "_row": t.data["_row"],
+            "project_id": pl.Series([project] * t.data.height, dtype=pl.String),
+            "task_id": c.text("Task ID") if t.col("Task ID") else c.text("Unique ID"),
+            "task_name": c.text("Task Name") if t.col("Task Name") else c.text("Name"),
+            "person_name": pl.select(pl.when(~pl.lit(generic).fill_null(False)).then(pl.lit(name)).alias("x"))["x"],
+            "role": pl.select(pl.when(pl.lit(generic).fill_null(False)).then(pl.lit(name)).alias("x"))["x"],
+            "is_placeholder": generic.fill_null(False),
+            "start_date": start,
+            "end_date": finish,
+            "hours": work,
+            "allocation_pct": pl.select(pl.when(pl.lit(work).is_null()).then(pl.lit(units)).alias("x"))["x"],
+            "actual_hours": _work(c, t, "Actual Work"),
+            "remaining_hours": _work(c, t, "Remaining Work"),
+            "baseline_hours": _work(c, t, "Baseline Work"),
+        }))
+    result.tables["allocations"] = pl.concat(frames, how="diagonal_relaxed")
+    if not result.source:
+        result.source = f"plan:{project}"
+
+
+def _work(c: _Cells, t: RawTable, name: str) -> pl.Series:
+    """`40 hrs`, `1,480 hrs`, `5d`, a bare number of hours -> hours."""
+    col = t.col(name)
+    if col is None:
+        return pl.Series(name, [None] * t.data.height, dtype=pl.Float64)
+    return c._use(pp.to_duration_hours(t.data[col], bare_unit="h"), col, "a number of hours")
