@@ -23,20 +23,29 @@
 -- grain: bucket_start, person_id (placeholders: person_id NULL, one row per role)
 -- columns: bucket, bucket_start, bucket_end, person_id, person_name, employee_id, role, team, department, location, is_placeholder, capacity_hours, planned_hours, actual_hours, forecast_hours, availability_hours, utilisation, planned_utilisation, actual_utilisation, is_over_allocated, utilisation_note, actual_cost, unpriced_hours, actuals_through
 with
+te as materialized (
+    select work_date, hours, person_id, cost_rate from time_entries
+),
+al as materialized (
+    select person_id, role, start_date, end_date, hours, hours_per_day, allocation_pct from allocations
+),
+cap as materialized (
+    select kind, person_id, start_date, end_date, hours, days from capacity where kind in ('capacity', 'leave')
+),
 st as (
     select * from settings_resources
 ),
 actuals as (
-    select max(work_date) as actuals_through from time_entries
+    select max(work_date) as actuals_through from te
 ),
 bounds as (
     select min(d) as first_day, max(d) as last_day from (
-        select work_date as d from time_entries
-        union all select start_date from allocations
-        union all select coalesce(end_date, start_date) from allocations
+        select work_date as d from te
+        union all select start_date from al
+        union all select coalesce(end_date, start_date) from al
     )
 ),
-cal as (
+cal as materialized (
     select
         g.day,
         list_contains(st.working_days, isodow(g.day)) as is_working_day,
@@ -54,13 +63,13 @@ cal as (
     ) g
     cross join st
 ),
-people as (
+people as materialized (
     select
         p.*,
         coalesce(p.weekly_hours, p.fte * st.default_weekly_hours) / st.days_per_week as contract_daily_hours
     from resource_people p cross join st
 ),
-holiday as (
+holiday as materialized (
     -- the part of a day that is a public holiday where the person works (city or country calendar)
     select p.person_id, h.holiday_date as day, max(h.days) as share
     from people p
@@ -69,7 +78,7 @@ holiday as (
 ),
 stated_rows as (
     select row_number() over () as rid, person_id, start_date, coalesce(end_date, start_date) as end_date, hours
-    from capacity
+    from cap
     where kind = 'capacity' and person_id is not null and start_date is not null and hours is not null
 ),
 stated as (
@@ -80,7 +89,7 @@ stated as (
         where c.is_working_day or s.start_date = s.end_date
     ) group by all
 ),
-base as (
+base as materialized (
     select
         p.person_id, c.day, c.bucket_start, c.is_working_day,
         c.is_working_day and coalesce(h.share, 0) < 1 as is_open_day,
@@ -104,7 +113,7 @@ base as (
 ),
 leave_rows as (
     select row_number() over () as lid, person_id, start_date, coalesce(end_date, start_date) as end_date, hours, days
-    from capacity
+    from cap
     where kind = 'leave' and person_id is not null and start_date is not null
 ),
 leave as (
@@ -121,14 +130,14 @@ leave as (
         where b.base_hours > 0
     ) group by all
 ),
-person_day as (
+person_day as materialized (
     select b.*, greatest(b.base_hours - coalesce(l.hours, 0), 0) as capacity
     from base b left join leave l on l.person_id = b.person_id and l.day = b.day
 ),
-alloc as (
+alloc as materialized (
     select row_number() over () as aid, person_id, role, start_date, coalesce(end_date, start_date) as end_date,
            hours, hours_per_day, allocation_pct
-    from allocations
+    from al
     where start_date is not null and coalesce(end_date, start_date) >= start_date
 ),
 named_open as (
@@ -137,7 +146,7 @@ named_open as (
     where a.person_id is not null and d.is_open_day and a.allocation_pct is null
           and (a.hours is not null or a.hours_per_day is not null)
 ),
-planned as (
+planned as materialized (
     select person_id, day, sum(hours) as hours from (
         select person_id, day, coalesce(hours / n, hours_per_day) as hours from named_open
         union all
@@ -151,11 +160,11 @@ planned as (
         where a.person_id is not null and a.hours is null and a.hours_per_day is null and d.capacity > 0
     ) group by all
 ),
-actual as (
+actual as materialized (
     select person_id, work_date as day, sum(hours) as hours,
            sum(hours * cost_rate) as cost,
            sum(case when cost_rate is null then hours else 0 end) as unpriced
-    from time_entries where person_id is not null
+    from te where person_id is not null
     group by all
 ),
 person_rows as (
