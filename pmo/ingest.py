@@ -587,14 +587,30 @@ def _settle_kinds(rejects: list[Reject], out: dict[str, pl.DataFrame]) -> list[R
         if r.cleared:
             cleared.setdefault(r.table, set()).add(r.row)
     if not cleared:
-        return rejects
+        return _first_reason(rejects)
     gone: dict[str | None, set] = {}
     for table, rows in cleared.items():
         df = out.get(table)
         stored = set(df.filter(pl.col("_row").is_in(list(rows)))["_row"].to_list()) if df is not None else set()
         gone[table] = rows - stored
-    return [replace(r, kind=ROW_REJECTED) if r.cleared and r.row in gone.get(r.table, ()) else r
-            for r in rejects]
+    settled = [replace(r, kind=ROW_REJECTED) if r.cleared and r.row in gone.get(r.table, ()) else r
+               for r in rejects]
+    return _first_reason(settled)
+
+
+def _first_reason(rejects: list[Reject]) -> list[Reject]:
+    """One entry per rejected row of a table: the first reason given (an importer's "not a date
+    ('sometime')" rather than the "start_date is empty" it led to), so a row is counted and
+    listed once."""
+    seen: set = set()
+    out = []
+    for r in rejects:
+        if not r.cleared and r.row is not None:
+            if (r.table, r.row) in seen:
+                continue
+            seen.add((r.table, r.row))
+        out.append(r)
+    return out
 
 
 def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,

@@ -101,11 +101,40 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "alias": Str, "project_id": Str, "decision": Str, "decided_by": Str, "decided_at": Str,
         "note": Str,
     },
+    # Resources (docs/resources.md). People are named as each tool names them; the canonical views
+    # match them across tools and to HR (pmo/resources.py). One row per logged entry:
+    "time_entries": {
+        "work_date": Date, "hours": F64, "project_id": Str, "project_name": Str, "task_id": Str,
+        "task_name": Str, "person_name": Str, "email": Str, "employee_id": Str, "resource_id": Str,
+        "role": Str, "team": Str, "billable": Bool, "cost_rate": F64, "cost_rate_original": F64,
+        "currency": Str, "entry_id": Str, "source": Str, "as_of": Date,
+    },
+    # One row per assignment and period (a timephased day, or a booking's whole start..end span):
+    "allocations": {
+        "project_id": Str, "project_name": Str, "task_id": Str, "task_name": Str,
+        "allocation_id": Str, "person_name": Str, "email": Str, "employee_id": Str,
+        "resource_id": Str, "role": Str, "is_placeholder": Bool, "start_date": Date,
+        "end_date": Date, "hours": F64, "hours_per_day": F64, "allocation_pct": F64,
+        "actual_hours": F64, "remaining_hours": F64, "baseline_hours": F64, "status": Str,
+        "source": Str, "as_of": Date,
+    },
+    # Capacity facts: a contract (weekly hours over a span), leave, a public holiday of a
+    # location, or a tool's stated capacity for a day.
+    "capacity": {
+        "kind": Str, "person_name": Str, "email": Str, "employee_id": Str, "resource_id": Str,
+        "role": Str, "department": Str, "location": Str, "country": Str, "start_date": Date,
+        "end_date": Date, "hours": F64, "days": F64, "weekly_hours": F64,
+        "default_weekly_hours": F64, "fte": F64, "base_hours": F64, "description": Str,
+        "source": Str, "as_of": Date,
+    },
 }
 
 # How a newer ingest of the same source replaces older rows. Current-state tables keep one
 # segment per source (a newer export replaces it); history tables keep one per source and as-of.
 HISTORY_TABLES = frozenset({"status_snapshots", "raid_snapshots"})
+# Timesheet exports cover a period: their source ends in `@<first day>..<last day>`, so each period
+# is its own segment and the `time_entries` view takes a day's entries from the latest export that
+# covers it (pmo/resources.py, TIME_ENTRIES_SQL).
 
 # Natural keys: duplicates within one ingest are reported by the data-quality report.
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
@@ -123,6 +152,9 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "stage_gates": ("project_id", "gate"),
     "fx_rates": ("currency", "valid_from"),
     "project_links": ("alias",),
+    "time_entries": (),  # two equal entries on one day are two entries (no worklog id in most exports)
+    "allocations": (),   # importers with assignment ids reject their own duplicates
+    "capacity": (),
 }
 
 # Columns that must be present and non-empty for a row to be accepted.
@@ -141,6 +173,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "stage_gates": ("project_id", "gate"),
     "fx_rates": ("currency", "rate_to_reporting", "valid_from"),
     "project_links": ("alias", "decision"),
+    "time_entries": ("work_date", "hours"),
+    "allocations": ("project_id", "start_date", "end_date"),
+    "capacity": ("kind",),
 }
 
 # Allowed values of enumerated columns (NULL is always allowed unless the column is required).
@@ -161,6 +196,8 @@ ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("task_links", "link_type"): frozenset({"FS", "SS", "FF", "SF"}),
     ("tasks", "constraint_type"): frozenset({"ASAP", "ALAP", "SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO"}),
     ("stage_gates", "decision_category"): frozenset({"approved", "conditional", "rejected", "deferred"}),
+    ("allocations", "status"): frozenset({"confirmed", "tentative", "draft"}),
+    ("capacity", "kind"): frozenset({"contract", "leave", "holiday", "capacity"}),
 }
 
 # Amounts and the column stating their currency: an amount is stored only with a stated currency
@@ -172,6 +209,7 @@ MONEY: dict[str, tuple[str, tuple[str, ...]]] = {
     "projects": ("currency", ("budget_original",)),
     "salaries": ("currency", ("base_salary_original",)),
     "salary_benchmarks": ("currency", ("p10", "p25", "p50", "p75", "p90", "mean")),
+    "time_entries": ("currency", ("cost_rate_original",)),
 }
 
 # Bookkeeping columns the store adds to every segment (not part of the contract).

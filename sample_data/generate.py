@@ -16,7 +16,7 @@ its own module in `generators/`; this script runs them in the story's order.
 
 from __future__ import annotations
 
-from generators import benchmarks, finance, gates, hr, jira, msproject_desktop, project_server, raid, story
+from generators import benchmarks, finance, gates, hr, jira, msproject_desktop, project_server, raid, resources, story
 
 
 def main() -> None:
@@ -39,6 +39,7 @@ def main() -> None:
     counts.update(msproject_desktop.write_desktop_plans(desktop, project_server.DESKTOP_PLANS, streams["plans"]))
     counts.update(raid.write_raid_logs(streams["raid"]))
     counts.update(gates.write_gate_log(projects, streams["gates"]))
+    counts.update(resources.write_resources(projects, streams["resources"]))   # after hr: reads its ids
     for name, n in counts.items():
         print(f"{name}: {n}")
 

@@ -36,7 +36,7 @@ CASES = {
     # row 4 currency "EURO", row 5 a negative rate (an FX row has no optional value to clear)
     "fx/messy_fx_rates.csv": ("fx", 2, 0, {"fx_rates": 3}),
     # row 5 no Employee Number; row 3 FTE "half", row 4 Annual Salary "see contract" cleared
-    "hr/messy_hris.csv": ("hr", 1, 2, {"salaries": 4}),
+    "hr/messy_hris.csv": ("hr", 1, 2, {"salaries": 4, "capacity": 4}),
     # row 4 no Issue key, row 5 a second PAY-302; row 3 Due date "end of sprint" cleared
     "jira/messy_issues.csv": ("jira", 2, 1, {"tasks": 3, "projects": 1}),
     # row 4 no project, row 5 Variance, row 7 amount n/a, row 8 no currency (a ledger line has
@@ -56,6 +56,20 @@ CASES = {
     "gate_log/messy_gate_log.csv": ("gate_log", 1, 1, {"stage_gates": 3}),
     # row 4 a link without the project it links to (a decision has nothing optional to clear)
     "project_links/messy_project_links.csv": ("project_links", 1, 0, {"project_links": 2}),
+    # row 3 Hours "lots"; row 4 Billed Hours "abc" cleared
+    "tempo/messy_worklogs.csv": ("tempo", 1, 1, {"time_entries": 3}),
+    # row 3 Date "someday"; row 4 Cost Rate "n/a" cleared
+    "harvest/messy_time_report.csv": ("harvest", 1, 1, {"time_entries": 3}),
+    # row 3 Start Date "not a date" (an entry has nothing optional the importer types)
+    "clockify/messy_detailed.csv": ("clockify", 1, 0, {"time_entries": 3}),
+    # row 3 Duration "half an hour"; row 4 Billable "maybe" cleared
+    "toggl/messy_time_entries.csv": ("toggl", 1, 1, {"time_entries": 3}),
+    # row 3 End Date "end of year", row 4 Hours/Day "a lot" (a booking's span and amount are required)
+    "allocation_sheet/messy_schedule.csv": ("allocation_sheet", 2, 0, {"allocations": 2}),
+    # row 3 Start Date "sometime"; row 4 Days "five" cleared
+    "hr_leave/messy_absences.csv": ("hr_leave", 1, 1, {"capacity": 3}),
+    # row 3 Date "next Friday"; row 4 Half Day "maybe" cleared
+    "holiday_calendar/messy_calendar.csv": ("holiday_calendar", 1, 1, {"capacity": 3}),
     # row 4 no project or WBS element, row 5 amount "see invoice"
     "sap/messy_cji3.csv": ("sap_cji3", 2, 0, {"financials": 3}),
     # row 4 no number (a risk and its history copy); row 3 impact "Catastrophic", row 5 due_date

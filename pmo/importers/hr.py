@@ -31,6 +31,11 @@ Decisions (also in docs):
   with a note.
 - as_of = an `As of Date` / `Effective Date` / `Report Date` column if the file has one (else the
   ingest's as-of date). Source: the file name without date-like parts.
+- `capacity` (resources, docs/resources.md): one `contract` row per person whose weekly hours are
+  known: weekly_hours = Scheduled Weekly Hours, else FTE x Default Weekly Hours (else x
+  [resources] default_weekly_hours); default_weekly_hours = Default Weekly Hours, else scheduled /
+  FTE; fte = scheduled / default as Workday reports it; start_date = Hire Date, end_date =
+  Termination Date; role = job title, location = city, email = a work e-mail column if any.
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ from pmo.parse import AmbiguousDates, to_bool, to_date, to_money, to_number, to_
 TOOL = "hr"
 LABEL = "HR compensation export (Workday / HRIS)"
 VERSION = "1"
-TABLES = ("salaries",)
+TABLES = ("salaries", "capacity")
 
 EMPLOYEE_ID = ("Employee ID", "Employee Number", "Employee No", "Employee No.", "Employee #", "Worker ID",
                "Personnel Number", "Person Number", "Emp ID", "EmployeeID", "Employee Id", "Personalnummer")
@@ -75,6 +80,8 @@ CITY = ("Location", "City", "Work Location", "Office", "Work City", "Standort")
 FTE = ("FTE", "FTE %", "FTE Percentage", "Full Time Equivalent", "Scheduled FTE", "Working Time %",
        "FTE (%)")
 WEEKLY_HOURS = ("Scheduled Weekly Hours", "Weekly Hours", "Standard Hours", "Contract Hours")
+DEFAULT_HOURS = ("Default Weekly Hours", "Standard Weekly Hours", "Full Time Weekly Hours", "Full-Time Hours")
+EMAIL = ("Email - Primary Work", "Work Email", "Email", "Email Address", "Primary Work Email", "E-mail")
 TIME_TYPE = ("Time Type", "FT / PT", "FT/PT", "Full/Part Time", "Employment Status")
 ANNUALIZED = ("Total Base Pay Annualized - Amount", "Total Base Pay Annualized", "Annualized Base Pay",
               "Annual Base Pay - Amount")
@@ -97,7 +104,7 @@ _PAY = ANNUALIZED + ANNUAL + BASE_PAY + HOURLY
 _KNOWN = {norm(n) for g in (EMPLOYEE_ID, NAME, FIRST, LAST, TITLE, FAMILY, LEVEL, SUP_ORG, DEPARTMENT,
                             COST_CENTER, COUNTRY, CITY, FTE, WEEKLY_HOURS, TIME_TYPE, ANNUALIZED, ANNUALIZED_CCY,
                             ANNUAL, BASE_PAY, BASE_PAY_CCY, BASE_PAY_FREQ, HOURLY, CURRENCY, IS_PMO, ACTIVE,
-                            TERMINATION, HIRE, AS_OF) for n in g}
+                            TERMINATION, HIRE, AS_OF, DEFAULT_HOURS, EMAIL) for n in g}
 _KNOWN |= {norm(n) for n in ("Worker Type", "Employee Type", "Employment Type", "Pay Frequency",
                              "Manager Employee Number", "Manager", "Job Family Group", "Last Base Pay Increase Date",
                              "Total Base Pay Annualized in Reporting Currency", "Compensation Grade Profile")}
@@ -166,6 +173,9 @@ def parse(tables, ctx: IngestContext) -> ImportResult:
     result = ImportResult(tables={}, source=stable_stem(ctx.file_name or sheets[0].file_name, TOOL))
     frames = [_parse_sheet(t, ctx, result) for t in sheets]
     result.tables["salaries"] = pl.concat(frames, how="diagonal_relaxed")
+    contracts = _contracts(result.tables["salaries"], ctx)
+    if contracts.height:
+        result.tables["capacity"] = contracts
     dates = result.tables["salaries"]["as_of"].drop_nulls()
     result.as_of = dates.max() if len(dates) else None
     return result
@@ -281,7 +291,17 @@ def _parse_sheet(t: RawTable, ctx: IngestContext, result: ImportResult) -> pl.Da
         mentions = mentions | pl.col(c).str.contains(PMO_WORDS).fill_null(False)
     explicit = to_bool(out["is_pmo_flag"]).values
     out = out.with_columns(is_pmo=pl.coalesce(pl.lit(explicit), mentions))
-    return out.select("_row", "employee_id", "employee_name", "job_title", "job_family", "level", "department",
+    out = out.with_columns(
+        _weekly=to_number(hours_s).values if hours_s is not None else pl.lit(None, dtype=pl.Float64),
+        _default_weekly=(to_number(_series(t, df, DEFAULT_HOURS)).values if t.col(*DEFAULT_HOURS)
+                         else pl.lit(None, dtype=pl.Float64)),
+        _fte_given=fte_s is not None,
+        _email=(_series(t, df, EMAIL).str.strip_chars() if t.col(*EMAIL) else pl.lit(None, dtype=pl.String)),
+        _hire=dates.get("hire", pl.Series([None] * n, dtype=pl.Date)),
+        _end=dates.get("termination", pl.Series([None] * n, dtype=pl.Date)),
+    )
+    return out.select("_row", "_weekly", "_default_weekly", "_fte_given", "_email", "_hire", "_end",
+                      "employee_id", "employee_name", "job_title", "job_family", "level", "department",
                       "country", "city", "currency", "base_salary_original", "fte", "is_pmo", "as_of")
 
 
@@ -379,3 +399,19 @@ def _country_from_city(city: pl.Expr) -> pl.Expr:
     for name, country in CITY_COUNTRY.items():
         out = pl.when(low.str.contains(r"\b" + re.escape(name) + r"\b")).then(pl.lit(country)).otherwise(out)
     return out
+
+
+def _contracts(staff: pl.DataFrame, ctx: IngestContext) -> pl.DataFrame:
+    """`capacity` contract rows: scheduled weekly hours and FTE as Workday reports them."""
+    default_cfg = float((ctx.settings or {}).get("resources", {}).get("default_weekly_hours", 40) or 40)
+    fte = pl.when(pl.col("_fte_given") | pl.col("_weekly").is_null()).then(pl.col("fte"))
+    weekly = pl.coalesce("_weekly", fte * pl.coalesce("_default_weekly", pl.lit(default_cfg)))
+    default = pl.coalesce("_default_weekly", pl.when(pl.col("fte") > 0).then(pl.col("_weekly") / pl.col("fte")),
+                          pl.lit(default_cfg))
+    return staff.select(
+        "_row",
+        kind=pl.lit("contract"), employee_id="employee_id", person_name="employee_name", email="_email",
+        role="job_title", department="department", location="city", country="country",
+        start_date="_hire", end_date="_end", weekly_hours=weekly, default_weekly_hours=default,
+    ).with_columns(fte=pl.col("weekly_hours") / pl.col("default_weekly_hours"),
+                   as_of=staff["as_of"]).filter(pl.col("weekly_hours").is_not_null())

@@ -48,6 +48,12 @@ at the key through their own external_ids).
 Risk / Issue / Dependency issues also go to `risks` (and `raid_snapshots`), `Blocks` issue links to
 `dependencies`: see `_jira_raid.py`.
 
+`time_entries` (when the export has `Log Work` columns): one row per worklog cell
+`comment;05/Nov/26 12:35 PM;authorAccountId;seconds` (Server: the author's username): work_date =
+its date, hours = seconds / 3600, resource_id = the author, person_name = the author's display name
+where the same file shows it beside that id (`Assignee` / `Assignee Id`, `Reporter` / `Reporter Id`,
+`Creator` / `Creator Id`), task_id / task_name / project_id = the issue's. The comment is not kept.
+
 Source: "issues:" + sorted project keys joined by "+", so a newer export of the same projects
 replaces the older one. `as_of` is None: the newest Updated date is not the export date, so the
 CLI's --as-of (or today) applies.
@@ -79,7 +85,7 @@ from pmo.importers.base import (
 TOOL = "jira"
 LABEL = "Jira issue CSV"
 VERSION = "1"
-TABLES = ("tasks", "projects", "risks", "raid_snapshots", "dependencies")
+TABLES = ("tasks", "projects", "risks", "raid_snapshots", "dependencies", "time_entries")
 
 # Localised header -> English header. Jira writes the CSV header in the exporting user's UI
 # language. Seen in real exports (public code reading them, reference §1): German
@@ -457,6 +463,9 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
     # RAID items (Risk / Issue / Dependency issues) and "Blocks" links: pmo/importers/_jira_raid.py
     result.tables.update(_jira_raid.tables(
         t, df, tasks, result, date, lambda p, col, what: _use(result, p, df, col, "risks", what)))
+    worklogs = _worklogs(t, df, result, project, default_order)
+    if worklogs is not None:
+        result.tables["time_entries"] = worklogs
     return result
 
 
@@ -592,3 +601,49 @@ def _parents(t: RawTable, df: pl.DataFrame, result: ImportResult) -> pl.Series:
             "their parent was left empty (export the parents too, or add Parent key)"
         )
     return parent.alias("parent_id")
+
+
+_WORKLOG = r"(?s)^(.*);([^;]*);([^;]*);\s*([0-9]+(?:\.0+)?)\s*$"
+
+
+def _worklogs(t: RawTable, df: pl.DataFrame, result: ImportResult, project: pl.Series,
+              default_order: str | None) -> pl.DataFrame | None:
+    """`Log Work` cells (`comment;date;author;seconds`) -> time entries; None when there are none."""
+    cols = t.cols("Log Work")
+    if not cols:
+        return None
+    issues = df.select("_row", "_key", pl.Series("_project", project), t.values("Summary").alias("_summary"),
+                       t.values("Project name").alias("_project_name"), *cols)
+    cells = issues.unpivot(index=["_row", "_key", "_project", "_summary", "_project_name"], on=cols,
+                           value_name="cell").drop_nulls("cell")
+    if cells.is_empty():
+        return None
+    parts = cells["cell"].str.extract_groups(_WORKLOG)
+    cells = cells.with_columns(
+        _date=parts.struct.field("2").str.strip_chars(), _author=parts.struct.field("3").str.strip_chars(),
+        _seconds=parts.struct.field("4"))
+    bad = cells["_seconds"].is_null()
+    for r, v in cells.filter(bad).select("_row", "cell").iter_rows():
+        result.rejects.append(Reject(r, "Log Work", v, "worklog not read: expected comment;date;author;seconds",
+                                     "time_entries"))
+    cells = cells.filter(~bad)
+    dates = pp.to_date(cells["_date"], default_order=default_order, name="Log Work")
+    for r, v in cells.filter(dates.bad).select("_row", "_date").iter_rows():
+        result.rejects.append(Reject(r, "Log Work", v, "worklog date not understood; left empty", "time_entries"))
+    names: dict[str, str] = {}
+    for person in ("Assignee", "Reporter", "Creator"):
+        ids, shown = t.values(f"{person} Id"), t.values(person)
+        for i, n in zip(ids.to_list(), shown.to_list(), strict=True):
+            if i and n:
+                names.setdefault(i.strip(), n.strip())
+    return pl.DataFrame({
+        "_row": cells["_row"],
+        "work_date": dates.values,
+        "hours": pp.seconds_to_hours(cells["_seconds"]).values,
+        "project_id": cells["_project"],
+        "project_name": cells["_project_name"],
+        "task_id": cells["_key"],
+        "task_name": cells["_summary"],
+        "resource_id": cells["_author"].replace("", None),
+        "person_name": cells["_author"].replace_strict(names, default=None, return_dtype=pl.String),
+    })

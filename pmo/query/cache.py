@@ -47,7 +47,7 @@ def key(cfg: dict, settings_tables: dict[str, pl.DataFrame]) -> str:
     from them, such as the title map) and the SQL of every file a view is made of."""
     h = hashlib.sha256(json.dumps(cfg, sort_keys=True, default=str).encode())
     for name in sorted(settings_tables):
-        h.update(name.encode() + settings_tables[name].write_csv().encode())
+        h.update(name.encode() + json.dumps(settings_tables[name].to_dicts(), default=str).encode())
     for kind in ("canonical", "macros", "views", "scope"):
         for path in sorted((catalog.QUERY_DIR / kind).glob("*.sql")):
             h.update(path.name.encode() + catalog.load_text(path).encode())

@@ -21,7 +21,7 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
-from pmo import governance, health, salaries, schema, sources
+from pmo import governance, health, resources, salaries, schema, sources
 from pmo.auth import Scope
 from pmo.query import catalog, scope as row_scope
 from pmo.store import Store
@@ -40,6 +40,7 @@ def settings_tables(cfg: dict, root: Path) -> dict[str, pl.DataFrame]:
         **salaries.sql_tables(cfg, root),
         **sources.sql_tables(cfg),
         **governance.sql_tables(cfg),          # governance and RAID thresholds (docs/governance.md)
+        **resources.sql_tables(cfg, root),     # working days, holidays (docs/resources.md)
     }
 
 

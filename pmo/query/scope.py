@@ -35,6 +35,11 @@ ROW_TEST: dict[str, str | None] = {
     "task_links": "in_project_scope(project_id)",
     "schedule_exports": "in_project_scope(project_id)",
     "stage_gates": "in_project_scope(project_id)",
+    # resources: rows of a project follow the project; a person's capacity (contract, leave, stated
+    # capacity) follows the salary rule for individuals; public holidays are nobody's
+    "time_entries": "in_project_scope(project_id)",
+    "allocations": "in_project_scope(project_id)",
+    "capacity": "kind = 'holiday' or in_salary_scope(department)",
     # the same for every role: market data and exchange rates hold no project or person
     "salary_benchmarks": None,
     "fx_rates": None,

@@ -5,7 +5,10 @@ Three layouts, told apart by header inside `parse` (reference: export-formats.md
 a. Desktop export wizard (`Task_Table` sheet) and b. the grid as displayed: one plan per file,
    read by `desktop.py` (its docstring has the mapping).
 c. Project Online / Project Server OData entity sets (`ProjectData`: Projects, Tasks, TaskBaselines,
-   Risks, Issues), read by `project_online.py` (its docstring has the mapping).
+   Risks, Issues), read by `project_online.py` (its docstring has the mapping); the resource sets
+   (AssignmentTimephasedDataSet -> allocations, ResourceTimephasedDataSet -> capacity, Resources to
+   name people) by `resources.py`, which also reads a desktop plan's `Assignment_Table` (export
+   wizard) -> allocations.
 
 A workbook that holds Project Online tables and a desktop plan sheet is read as Project Online; the
 plan sheet is skipped with a note (import it as its own file). `columns.py` holds the column access
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 from pmo.importers._common import drop_blank_rows, tables_of, with_data
 from pmo.importers.base import Fingerprint, ImportError_, ImportResult, IngestContext, RawTable, norm
+from pmo.importers.msproject import resources
 from pmo.importers.msproject.desktop import GRID, WIZARD, _parse_plans
 from pmo.importers.msproject.project_online import (
     ODATA_BASELINES,
@@ -29,7 +33,7 @@ from pmo.importers.msproject.project_online import (
 TOOL = "msproject"
 LABEL = "Microsoft Project export"
 VERSION = "1"
-TABLES = ("tasks", "projects", "status_snapshots", "risks")
+TABLES = ("tasks", "projects", "status_snapshots", "risks", "allocations", "capacity")
 
 
 class AnyOf:
@@ -57,19 +61,16 @@ class AnyOf:
         return first + [s for s in self.strong if norm(s) not in present and norm(s) not in done]
 
 
-FINGERPRINT = AnyOf(GRID, WIZARD, ODATA_PROJECTS, ODATA_TASKS, ODATA_BASELINES, ODATA_RISKS, ODATA_ISSUES)
+FINGERPRINT = AnyOf(GRID, WIZARD, ODATA_PROJECTS, ODATA_TASKS, ODATA_BASELINES, ODATA_RISKS, ODATA_ISSUES,
+                    *resources.FINGERPRINTS)
 
 # Sheets that belong to an MS Project export but hold no canonical data.
 _SKIP_SHEETS = {
     "resource table",
-    "assignment table",
-    "resources",
     "assignments",
     "assignmentbaselines",
-    "assignmenttimephaseddataset",
     "tasktimephaseddataset",
     "timesheetlines",
-    "resourcetimephaseddataset",
     "projectbaselines",
 }
 
@@ -95,14 +96,18 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
         raise ImportError_(
             f"{ctx.file_name or tables[0].file_name}: no MS Project task, project, risk or issue table found."
         )
-    if "plan" in by_kind and len(by_kind) > 1:
-        for t in by_kind.pop("plan"):
+    online = set(by_kind) - {"plan", "plan_assignments"}
+    if online and ("plan" in by_kind or "plan_assignments" in by_kind):
+        for t in by_kind.pop("plan", []) + by_kind.pop("plan_assignments", []):
             result.notes.append(
                 f"sheet {t.sheet!r} (a desktop plan) skipped: this workbook holds "
                 "Project Online tables; import the plan as its own file"
             )
-    if "plan" in by_kind:
-        _parse_plans(by_kind["plan"], ctx, result)
+    if "plan" in by_kind or "plan_assignments" in by_kind:
+        if "plan" in by_kind:
+            _parse_plans(by_kind["plan"], ctx, result)
+        if "plan_assignments" in by_kind:
+            resources.plan_assignments(by_kind["plan_assignments"], ctx, result)
     else:
         _parse_odata(by_kind, ctx, result)
     return result
@@ -119,6 +124,10 @@ def _kind(t: RawTable) -> str | None:
         return "risks"
     if "issueid" in h:
         return "issues"
+    if resources.kind(h):
+        return resources.kind(h)
+    if resources.is_plan_assignments(h):
+        return "plan_assignments"
     if "assignmentid" in h:
         return None
     if "taskid" in h and "baselinenumber" in h:

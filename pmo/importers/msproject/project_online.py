@@ -39,6 +39,8 @@ c. Project Online / Project Server OData entity sets exported to a workbook (or 
    projects.external_ids). `as_of` = the latest ProjectStatusDate. Source: "projectdata", so a
    newer drop replaces projects, tasks and risks, while status snapshots accumulate per as-of.
    Only the tables a file actually holds are returned: a Tasks-only CSV does not empty `projects`.
+   The resource sets (AssignmentTimephasedDataSet, ResourceTimephasedDataSet, Resources) go to
+   resources.py, with the GUID -> ProjectCode map of the Projects sheet.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from pmo import parse as pp
 from pmo.importers._common import coalesce
 from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, reject_mask
 from pmo.importers import _raid
-from pmo.importers.msproject import schedule
+from pmo.importers.msproject import resources, schedule
 from pmo.importers.msproject.columns import _Cols, _clean_id, _status_category
 
 ODATA_PROJECTS = Fingerprint(
@@ -140,6 +142,8 @@ def _parse_odata(by_kind: dict[str, list[RawTable]], ctx: IngestContext, result:
     if risks:
         result.tables["risks"] = pl.concat(risks, how="diagonal_relaxed")
         result.tables["raid_snapshots"] = _raid.snapshot(result.tables["risks"])
+    if set(resources.KINDS) & set(by_kind):
+        resources.parse(by_kind, ctx, result, guid_to_id)
 
 
 def _project_ref(c: _Cols, guid_to_id: dict[str, str], name_to_id: dict[str, str]) -> pl.Series:
