@@ -77,4 +77,5 @@ def test_ambiguous_dates_are_refused_unless_an_order_is_given(tmp_path):
 
 def test_only_allocation_sheets_are_taken():
     assert claimed_by("allocation_sheet") == ["allocation_sheet/float_schedule_2026-11.csv",
+                                              "allocation_sheet/messy_schedule.csv",
                                               "allocation_sheet/runn_assignments.csv"]

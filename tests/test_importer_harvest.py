@@ -40,4 +40,5 @@ def test_time_report_whole_rows():
 
 
 def test_only_harvest_files_are_taken():
-    assert claimed_by("harvest") == ["harvest/harvest_time_report_from2026-11-01to2026-11-30.csv"]
+    assert claimed_by("harvest") == ["harvest/harvest_time_report_from2026-11-01to2026-11-30.csv",
+                                    "harvest/messy_time_report.csv"]

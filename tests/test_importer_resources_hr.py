@@ -96,8 +96,10 @@ def test_the_default_calendar_file_is_itself_importable():
 
 
 def test_detection():
-    assert claimed_by("hr_leave") == ["hr_leave/hris_absences.csv", "hr_leave/workday_time_off_2026.csv"]
-    assert claimed_by("holiday_calendar") == ["holiday_calendar/company_holidays_2026.csv"]
+    assert claimed_by("hr_leave") == ["hr_leave/hris_absences.csv", "hr_leave/messy_absences.csv",
+                                        "hr_leave/workday_time_off_2026.csv"]
+    assert claimed_by("holiday_calendar") == ["holiday_calendar/company_holidays_2026.csv",
+                                              "holiday_calendar/messy_calendar.csv"]
 
 
 def test_view_capacity_from_hr_leave_and_an_imported_calendar(tmp_path):

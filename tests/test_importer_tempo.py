@@ -60,7 +60,8 @@ def test_russian_headers_are_recognised():
 
 
 def test_only_tempo_files_are_taken():
-    assert claimed_by("tempo") == ["tempo/arbeitszeiten_de.csv", "tempo/worklogs_2026-11.csv"]
+    assert claimed_by("tempo") == ["tempo/arbeitszeiten_de.csv", "tempo/messy_worklogs.csv",
+                                     "tempo/worklogs_2026-11.csv"]
 
 
 def test_newer_export_replaces_the_days_it_covers_and_keeps_the_others(tmp_path):

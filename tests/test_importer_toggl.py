@@ -30,4 +30,5 @@ def test_detailed_report_whole_rows():
 
 
 def test_only_toggl_files_are_taken():
-    assert claimed_by("toggl") == ["toggl/Toggl_time_entries_2026-11-01_to_2026-11-30.csv"]
+    assert claimed_by("toggl") == ["toggl/Toggl_time_entries_2026-11-01_to_2026-11-30.csv",
+                                    "toggl/messy_time_entries.csv"]

@@ -70,12 +70,14 @@ from pmo import parse as pp
 from pmo.importers import _jira_raid
 from pmo.importers._common import coalesce, date_order, drop_blank_rows, tables_of, with_data
 from pmo.importers.base import (
+    CELL_CLEARED,
+    UNREADABLE_SHARE,
     Fingerprint,
     ImportError_,
     ImportResult,
     IngestContext,
     RawTable,
-    UNREADABLE_SHARE,
+    Reject,
     check_column,
     cleared,
     norm,
@@ -482,14 +484,14 @@ def _translate(name: str) -> str:
     """A localised header -> its English spelling (unchanged when not localised): 'Σ Temps
     consacré' -> 'Σ Time Spent', 'Campo personalizado (Puntos de historia)' -> 'Custom field
     (Story Points)'."""
-    if name.startswith("Σ ") or name.startswith("Σ"):
+    if name.startswith("Σ"):
         return "Σ " + _translate(name.lstrip("Σ").strip())
     if norm(name) in _ALIASES:
         return _ALIASES[norm(name)]
     for prefix in ("Custom field (", *_CUSTOM_PREFIXES):
         if name.lower().startswith(prefix.lower()):
             inner = name[len(prefix):].rstrip()
-            inner = inner[:-1] if inner.endswith(")") else inner
+            inner = inner.removesuffix(")")
             return f"Custom field ({_INNER.get(norm(inner), inner)})"
     return name
 
@@ -629,7 +631,8 @@ def _worklogs(t: RawTable, df: pl.DataFrame, result: ImportResult, project: pl.S
     cells = cells.filter(~bad)
     dates = pp.to_date(cells["_date"], default_order=default_order, name="Log Work")
     for r, v in cells.filter(dates.bad).select("_row", "_date").iter_rows():
-        result.rejects.append(Reject(r, "Log Work", v, "worklog date not understood; left empty", "time_entries"))
+        result.rejects.append(Reject(r, "Log Work", v, "worklog date not understood; left empty", "time_entries",
+                                     CELL_CLEARED))
     names: dict[str, str] = {}
     for person in ("Assignee", "Reporter", "Creator"):
         ids, shown = t.values(f"{person} Id"), t.values(person)
