@@ -78,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--as-of", type=_date, help="with --governance: judge at the newest status date on or before this")
     sp.add_argument("--portfolio", help="with --governance: one portfolio only")
     sp.add_argument("--all", action="store_true", help="with --governance: list passed and not measurable checks too")
+    sp = add("link", "match a project another tool names to a register project, or keep it as its own")
+    sp.add_argument("alias", nargs="?", help="the id or name the other tool uses (see --list)")
+    sp.add_argument("project", nargs="?", help="the register project it is (omit with --new or --undo)")
+    sp.add_argument("--new", action="store_true", help="keep it as a project of its own")
+    sp.add_argument("--undo", action="store_true", help="forget the decision about it")
+    sp.add_argument("--note", default="", help="why (kept with the decision)")
+    sp.add_argument("--list", action="store_true", help="list the projects to match and the decisions taken")
     sp = add("summaries", "build the dashboard's summary tables for a version (pmo ingest starts this)")
     sp.add_argument("--version", type=int, default=None, help="the version (default: the current one)")
     sp = add("watch", "ingest files dropped into the store's inbox/ (moved to processed/ or failed/)")
@@ -307,6 +314,49 @@ def cmd_check(store: Store, args) -> int:
     return 0
 
 
+def cmd_link(store: Store, args) -> int:
+    """pmo link: an analyst's decision about a project only a non-register export names."""
+    from pmo import project_links, query
+    from pmo.ingest import IngestFailed, current_user
+
+    if args.list or not args.alias:
+        if store.is_empty():
+            print("the store is empty.")
+            return 0
+        rt = query.connect(store)
+        to_match, decided = rt.query("projects_to_match"), rt.query("project_link_decisions")
+        print(f"projects to match ({to_match.height}):")
+        for r in to_match.iter_rows(named=True):
+            hint = f"; closest: {', '.join(r['suggestions'])}" if r["suggestions"] else ""
+            print(f"  {r['project_id']}  from {', '.join(r['sources'])}{hint}")
+        print(f"decisions ({decided.height}):")
+        for r in decided.iter_rows(named=True):
+            print(f"  {r['alias']} -> {r['project_id'] if r['decision'] == 'link' else '(its own project)'}  "
+                  f"by {r['decided_by']} at {r['decided_at']}")
+        return 0
+    if sum((bool(args.project), args.new, args.undo)) != 1:
+        _err("give the register project to link to, or --new, or --undo.")
+        return 2
+    try:
+        if args.undo:
+            v = project_links.forget(store, args.alias, user=current_user())
+        else:
+            if args.project:
+                known = query.connect(store).query("register_projects")["project_id"].to_list()
+                if args.project not in known:
+                    _err(f"{args.project} is not a register project; `pmo link --list` shows the projects to "
+                         "match, `pmo sql \"select * from projects\"` every project.")
+                    return 2
+            v = project_links.decide(store, args.alias, link_to=args.project, user=current_user(), note=args.note)
+    except IngestFailed as exc:
+        for problem in exc.problems:
+            _err(problem)
+        return 2
+    print(f"version {v}: {args.alias} " + ("is matched automatically again" if args.undo else
+                                          f"links to {args.project}" if args.project else "is a project of its own"))
+    return 0
+
+
 def cmd_watch(store: Store, args) -> int:
     """Process inbox/ once (--once: exit 0 all fine, 2 a file failed, 3 store busy) or until Ctrl-C."""
     from pmo import inbox
@@ -336,7 +386,7 @@ def cmd_watch(store: Store, args) -> int:
 COMMANDS = {
     "ingest": cmd_ingest, "sql": cmd_sql, "serve": cmd_serve, "demo": cmd_demo,
     "rebuild": cmd_rebuild, "history": cmd_history, "rollback": cmd_rollback, "check": cmd_check,
-    "watch": cmd_watch, "summaries": cmd_summaries,
+    "watch": cmd_watch, "summaries": cmd_summaries, "link": cmd_link,
 }
 
 

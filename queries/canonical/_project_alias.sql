@@ -9,7 +9,7 @@
 -- At each level an alias that points at two projects is left alone (the Data page lists it).
 -- params: (none)
 -- cache: summary
--- reads: _source_roles, seg_project_links, seg_projects, seg_risks, seg_status_snapshots, seg_tasks
+-- reads: _source_roles, seg_allocations, seg_project_links, seg_projects, seg_risks, seg_stage_gates, seg_status_snapshots, seg_tasks, seg_time_entries
 -- grain: alias
 -- columns: alias, project_id, matched_by
 with register as (
@@ -50,6 +50,9 @@ other_ids as (
     union select distinct project_id, project_id from seg_tasks
     union select distinct project_id, project_id from seg_status_snapshots
     union select distinct project_id, project_id from seg_risks
+    union select distinct project_id, project_name from seg_time_entries
+    union select distinct project_id, project_name from seg_allocations
+    union select distinct project_id, project_id from seg_stage_gates
 ),
 
 named as (

@@ -8,10 +8,11 @@
 --   share of leaf tasks done (a task's own % complete where the tool gives one; work under way
 --   without a figure counts as not done);
 -- - one row per project and source from its latest status report;
--- - one row per project and source that books costs in a ledger or lists risks (the id only).
+-- - one row per project and source that logs or plans hours on it (its id and name);
+-- - one row per project and source that books costs in a ledger, lists risks or gates (the id only).
 -- `derived` orders an export's own row before rows derived from its other tables.
 -- params: (none)
--- reads: _project_alias, _source_roles, ledger_monthly, risks, seg_projects, status_snapshots, tasks
+-- reads: _project_alias, _source_roles, allocations, ledger_monthly, risks, seg_projects, stage_gates, status_snapshots, tasks, time_entries
 -- grain: project_id, source, derived
 -- columns: project_id, source, derived, project_name, portfolio, program, department, manager, sponsor, stage, priority, start_date, finish_date, baseline_start_date, baseline_finish_date, actual_finish_date, percent_complete, reported_health, currency, budget_original, external_ids, as_of, role, identity_rank, dates_rank, budget_rank, progress_rank, health_rank
 with own as (
@@ -50,16 +51,28 @@ from_status as (
     qualify row_number() over (partition by project_id, source order by as_of desc) = 1
 ),
 
+from_work as (
+    -- timesheets and allocations name their projects (a code and often a name)
+    select project_id, source, 3 as derived, min(project_name) as project_name
+    from (select project_id, project_name, source from time_entries
+          union all select project_id, project_name, source from allocations)
+    where project_id is not null
+    group by project_id, source
+),
+
 from_costs_and_risks as (
     select distinct project_id, source, 3 as derived from ledger_monthly where project_id is not null
     union
     select distinct project_id, source, 3 as derived from risks where project_id is not null
+    union
+    select distinct project_id, source, 3 as derived from stage_gates where project_id is not null
 ),
 
 all_rows as (
     select * from own
     union all by name select * from from_tasks
     union all by name select * from from_status
+    union all by name select * from from_work
     union all by name select * from from_costs_and_risks
 ),
 
