@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pmo import db, sql  # noqa: E402
-from pmo import formatting as fmt  # noqa: E402
+from pmo import metrics as fmt  # noqa: E402
 from pmo.store import Store  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"

@@ -10,10 +10,10 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 from pmo import health
 from pmo.charts import health as charts
-from pmo.ui import data, filters, page, share, tables, url
+from pmo.ui import data, filters, page, safe, share, tables, url
 
 st.set_page_config(page_title="Portfolio health", page_icon=":material/monitor_heart:", layout="wide")
 
@@ -23,24 +23,11 @@ st.set_page_config(page_title="Portfolio health", page_icon=":material/monitor_h
 PROJECT_PAGE = "pages/6_Project.py"
 BADGE = {"red": ":red-badge[Red]", "amber": ":orange-badge[Amber]", "green": ":green-badge[Green]",
          "grey": ":gray-badge[Grey]"}
-TABLE_LABELS = {
-    "project_id": "Project", "project_name": "Name", "portfolio": "Portfolio", "manager": "Manager",
-    "stage": "Stage", "status_date": "Status date", "overall_health": "Overall",
-    "schedule_health": "Schedule", "cost_health": "Cost", "work_health": "Work",
-    "reported_health": "Reported", "health_history": "Trend (oldest → latest)",
-    "percent_complete": "% complete", "bac": "BAC", "pv": "PV", "ev": "EV", "ac": "AC",
-    "cpi": "CPI", "spi": "SPI", "eac": "EAC", "etc": "ETC", "vac": "VAC", "tcpi": "TCPI",
-    "schedule_slip_days": "Slip (days)", "forecast_finish_date": "Forecast finish",
-    "health_reason": "Why (rules and inputs)",
-}
 TABLE_ORDER = ["project_id", "project_name", "overall_health", "health_history", "schedule_health",
                "cost_health", "work_health", "reported_health", "percent_complete", "bac", "ev", "ac",
                "cpi", "spi", "eac", "etc", "vac", "tcpi", "schedule_slip_days", "forecast_finish_date",
                "portfolio", "manager", "stage", "status_date", "health_reason"]
 HEALTH_COLUMNS = ("overall_health", "schedule_health", "cost_health", "work_health", "reported_health")
-MILESTONE_LABELS = {"project_id": "Project", "project_name": "Name", "milestone": "Milestone",
-                    "committed_date": "Committed (baseline)", "forecast_date": "Forecast",
-                    "days_late": "Days late", "milestone_status": "Status"}
 
 # ---------------------------------------------------------------------------------------------
 # Data
@@ -81,66 +68,31 @@ if not current or current["active_projects"] == 0:
 
 
 # ---------------------------------------------------------------------------------------------
-# KPI rows
+# KPI rows (labels, formats and help from metrics/*.toml)
 # ---------------------------------------------------------------------------------------------
-def kpi(label: str, key: str, value: str, kind: str, help_: str, delta_color: str = "normal") -> None:
-    delta = health.delta_text(current[key], previous[key], kind) if previous else None
-    unchanged = delta is not None and delta.lstrip("+-$€£0.,") in ("", "K", "M", "B")
-    share.metric(label, value, "no change" if unchanged else delta,
-              delta_color="off" if unchanged else delta_color,
-              delta_arrow="off" if unchanged else "auto", border=True, help=help_ + f" Change {since}.")
+def kpi(name: str, column: str) -> None:
+    share.kpi(name, current[column], since=since, **({"previous": previous[column]} if previous else {}))
 
 
 active = current["active_projects"]
 changes = f"Changes are {since} (the status date before)." if previous else None
 share.kpi_row("Status at a glance", changes)
-row1 = iter(st.columns([1, 0.85, 0.9, 0.9, 0.95, 1.3]))
-with next(row1):
-    kpi("Active projects", "active_projects", fmt.count(active), "count",
-        "Projects not finished at the status date (no actual finish yet, not in a closing stage), "
-        "each with its latest status on or before that date.", "off")
-for colour, word in (("red", "Red"), ("amber", "Amber"), ("green", "Green")):
+row1 = iter(st.columns(6))
+for name in ("active_projects", "red_count", "amber_count", "green_count", "late_projects",
+             "milestones_missed_30_count"):
     with next(row1):
-        kpi(f"{word} · {fmt.pct(current[f'{colour}_share'], 0)}", f"{colour}_count",
-            fmt.count(current[f"{colour}_count"]), "count",
-            f"Active projects whose computed overall health is {colour}, and their share of the "
-            "active projects. Overall = the worst of schedule, cost and work; see 'How the colours "
-            "are computed' at the bottom.", "inverse" if colour != "green" else "normal")
-with next(row1):
-    kpi("Projects late", "late_projects", fmt.count(current["late_projects"]), "count",
-        "Active projects whose forecast finish is after the baseline finish, or whose finish date "
-        "has passed before reaching 100%.", "inverse")
-with next(row1):
-    kpi("Milestones missed", "milestones_missed_30_count",
-        fmt.count(current["milestones_missed_30_count"]), "count",
-        "Milestones whose committed (baseline) date fell in the 30 days before the status date and "
-        "that were not done by then.", "inverse")
+        kpi(name, name)
+st.caption(" · ".join(f"{fmt.label(f'{c}_count').split(' (')[0]} {fmt.pct(current[f'{c}_share'], 0)}"
+                      for c in ("red", "amber", "green")) + " of the active projects"
+           + (f"; {fmt.plural(current['grey_count'], 'project')} cannot be judged (grey: no baseline dates "
+              "and no budget with actual cost), counted as active but in no colour" if current["grey_count"] else "")
+           + ".")
 share.kpi_row("Budget and earned value", changes)
-row2 = iter(st.columns([1.3, 1.1, 1.1, 0.85, 0.85, 1]))
-with next(row2):
-    kpi("Total budget (BAC)", "bac", fmt.money(current["bac"], currency), "money",
-        f"Sum of the budgets at completion of active projects at the status date, in {currency}.", "off")
-with next(row2):
-    kpi("Earned value (EV)", "ev", fmt.money(current["ev"], currency), "money",
-        "% complete × BAC, summed over active projects.", "off")
-with next(row2):
-    kpi("Actual cost (AC)", "ac", fmt.money(current["ac"], currency), "money",
-        "Cost to the status date from the status reports (else the ledger's actual lines).", "off")
-with next(row2):
-    kpi("Portfolio CPI", "cpi", fmt.ratio(current["cpi"]), "ratio",
-        "Σ EV ÷ Σ AC over active projects with both. Below 1 = more spent than earned.")
-with next(row2):
-    kpi("Portfolio SPI", "spi", fmt.ratio(current["spi"]), "ratio",
-        f"Σ EV ÷ Σ PV over active projects with both; planned value (PV) "
-        f"{fmt.money(current['pv'], currency)}: the time-phased ledger budget to the status date, "
-        "else linear between baseline start and finish. Below 1 = behind plan.")
-with next(row2):
-    kpi("Milestones due", "milestones_due_30_count", fmt.count(current["milestones_due_30_count"]),
-        "count", "Milestones of active projects, not done, forecast in the 30 days after the status "
-        "date.", "off")
-if current["grey_count"]:
-    st.caption(f"{current['grey_count']} active project(s) cannot be judged (grey: no baseline dates "
-               "and no budget with actual cost); they count as active but in no colour.")
+row2 = iter(st.columns(6))
+for name, column in (("total_bac", "bac"), ("total_ev", "ev"), ("total_ac", "ac"), ("portfolio_cpi", "cpi"),
+                     ("portfolio_spi", "spi"), ("milestones_due_30_count", "milestones_due_30_count")):
+    with next(row2):
+        kpi(name, column)
 
 # ---------------------------------------------------------------------------------------------
 # Which projects are red or amber, and why; what changed
@@ -165,11 +117,12 @@ def id_list(ids: list[str]) -> str:
 
 
 def project_link(project_id: str, label: str, help_: str | None = None) -> None:
+    """A link to the project page; the label and tooltip come from exports, so they are escaped."""
     try:
-        st.page_link(PROJECT_PAGE, label=label, icon=":material/open_in_new:", help=help_,
-                     query_params={"project": project_id})
+        st.page_link(PROJECT_PAGE, label=safe.md(label), icon=":material/open_in_new:",
+                     help=safe.md(help_) if help_ else None, query_params={"project": project_id})
     except StreamlitPageNotFoundError:  # this page run on its own (tests): no page registry
-        st.markdown(f"[{label}](Project?project={project_id})", help=help_)
+        st.markdown(safe.link(label, "Project", project=project_id), help=safe.md(help_) if help_ else None)
 
 
 flagged = active_projects.filter(pl.col("overall_health").is_in(["red", "amber"]))
@@ -178,10 +131,9 @@ st.caption("Computed colour, the colour the project reported, and the inputs beh
            "project for the full rule and values; click it to open the project.")
 reasons = flagged.select("project_id", "project_name", "overall_health", "reported_health",
                          pl.struct(flagged.columns).map_elements(health.short_reason, return_dtype=pl.String)
-                         .alias("reason"), "health_reason")
+                         .alias("short_reason"), "health_reason")
 share.pack_table("Red projects and why", reasons.filter(pl.col("overall_health") == "red").select(
-    "project_id", "project_name", "reason"), labels={"project_id": "Project", "project_name": "Name",
-    "reason": "Why red (inputs behind the colour)"}, widths={"project_id": 1.3, "project_name": 3, "reason": 8},
+    "project_id", "project_name", "short_reason"), widths={"project_id": 1.3, "project_name": 3, "short_reason": 8},
     empty="No active project is red.")
 if flagged.is_empty():
     st.success("No active project is red or amber.", icon=":material/check_circle:")
@@ -196,11 +148,10 @@ else:
                              row["health_reason"])
                 reported = row["reported_health"]
                 st.caption(f"reported {health.md_label(reported) if reported else 'nothing'} · "
-                           f"{health.short_reason(row)}")
+                           f"{safe.md(health.short_reason(row))}")
             more(tables.LIST_ITEMS, rows.height, colour,
                  "in the CSV / Excel below and in 'All projects' at the bottom (sorted by health)")
-    share.download_table(reasons, "Red and amber projects", labels={
-        **TABLE_LABELS, "overall_health": "Computed", "reason": "Why (inputs)", "health_reason": "Rules and inputs"})
+    share.download_table(reasons, "Red and amber projects")
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -213,7 +164,7 @@ with left:
         st.success("No project changed colour.", icon=":material/check_circle:")
     else:
         st.markdown("\n".join(
-            f"- **{r['project_id']}** {r['project_name']}: "
+            f"- **{safe.md(r['project_id'])}** {safe.md(r['project_name'])}: "
             f"{health.md_label(r['before']) if r['before'] else 'new'} → {health.md_label(r['after'])}"
             for r in changed.head(tables.LIST_ITEMS).iter_rows(named=True)))
         more(tables.LIST_ITEMS, changed.height, "changed colour",
@@ -229,7 +180,7 @@ with right:
     else:
         st.caption(f"{disagree.height} active projects report a different colour than the rules compute:")
         st.markdown("\n".join(
-            f"- **{r['project_id']}** {r['project_name']}: reports {health.md_label(r['reported_health'])}, "
+            f"- **{safe.md(r['project_id'])}** {safe.md(r['project_name'])}: reports {health.md_label(r['reported_health'])}, "
             f"computed {health.md_label(r['overall_health'])}"
             for r in disagree.sort("health_rank", descending=True).head(tables.LIST_ITEMS)
             .iter_rows(named=True)))
@@ -309,8 +260,8 @@ else:
             tables.paged(late.select("project_id", "project_name", "milestone", "committed_date",
                                      "forecast_date", "days_late"),
                          key="late_milestones", noun="milestones", order="most days late first",
-                         labels=MILESTONE_LABELS, currency=currency)
-            share.download_table(late, "Late milestones", labels=MILESTONE_LABELS)
+                         currency=currency)
+            share.download_table(late, "Late milestones")
         first, last = charts.milestone_window(as_of, 0, 30)
         due = milestones.filter(pl.col("milestone_status") == "upcoming",
                                 pl.col("forecast_date").is_between(first, last)).sort("forecast_date")
@@ -319,22 +270,22 @@ else:
             tables.paged(due.select("project_id", "project_name", "milestone", "forecast_date",
                                     "committed_date"),
                          key="due_milestones", noun="milestones", order="soonest first",
-                         labels=MILESTONE_LABELS, currency=currency)
-            share.download_table(due, "Milestones due in 30 days", labels=MILESTONE_LABELS)
+                         currency=currency)
+            share.download_table(due, "Milestones due in 30 days")
 
 # ---------------------------------------------------------------------------------------------
 # The project table (sorted and paginated on the server)
 # ---------------------------------------------------------------------------------------------
 st.subheader("Portfolio earned value", anchor=False)
 totals = health.rollup(active_projects)
-st.table(pl.DataFrame([{
-    "BAC": fmt.money(totals["bac"], currency), "PV": fmt.money(totals["pv"], currency),
-    "EV": fmt.money(totals["ev"], currency), "AC": fmt.money(totals["ac"], currency),
-    "SV": fmt.money(totals["sv"], currency), "CV": fmt.money(totals["cv"], currency),
-    "SPI": fmt.ratio(totals["spi"]), "CPI": fmt.ratio(totals["cpi"]),
-    "EAC": fmt.money(totals["eac"], currency), "ETC": fmt.money(totals["etc"], currency),
-    "VAC": fmt.money(totals["vac"], currency), "TCPI": fmt.ratio(totals["tcpi"])}]), hide_index=True)
-share.download_table(pl.DataFrame([totals]), "Portfolio earned value", labels={k: k.upper() for k in totals})
+# the roll-up's figures under their metrics' names (Total BAC (active projects) ...)
+ROLLUP = {"bac": "total_bac", "pv": "total_pv", "ev": "total_ev", "ac": "total_ac", "sv": "total_sv",
+          "cv": "total_cv", "spi": "portfolio_spi", "cpi": "portfolio_cpi", "eac": "total_eac",
+          "etc": "total_etc", "vac": "total_vac", "tcpi": "portfolio_tcpi"}
+rollup = pl.DataFrame([{ROLLUP[k]: v for k, v in totals.items()}])
+st.table(pl.DataFrame([{fmt.label(n): fmt.text(n, v, currency) for n, v in rollup.row(0, named=True).items()}]),
+         hide_index=True)
+share.download_table(rollup, "Portfolio earned value")
 st.caption(f"{active} active projects. SPI and CPI: Σ EV ÷ Σ PV and Σ EV ÷ Σ AC over the projects with "
            f"both. EAC ({health.EAC_METHODS[eac_method]}) summed; a project without an EAC yet counts "
            "at its BAC. ETC = EAC − AC, VAC = BAC − EAC, TCPI = (BAC − EV) ÷ (BAC − AC).")
@@ -363,17 +314,13 @@ if page_no > pages:
 shown = table.with_columns(
     pl.concat_list(pl.col(c)).list.drop_nulls().alias(c) for c in HEALTH_COLUMNS
 ).drop("total_rows", "position")
-chips = {c: tables.rag_column(TABLE_LABELS[c], help="As the project reported it" if c == "reported_health"
-                               else "Computed by the rules") for c in HEALTH_COLUMNS}
-chips["health_history"] = tables.rag_column(
-    TABLE_LABELS["health_history"], letters=True,
-    help="Computed overall health at each status date up to the selected one, oldest first "
-         "(R = red, A = amber, G = green).")
-event = tables.show(shown, key="health_table", labels=TABLE_LABELS, currency=currency,
+chips = {c: tables.rag_column(c) for c in HEALTH_COLUMNS}
+chips["health_history"] = tables.rag_column("health_history", letters=True)
+event = tables.show(shown, key="health_table", currency=currency,
                     overrides=chips, on_select="rerun", selection_mode="single-row",
                     column_order=TABLE_ORDER, height=38 + 35 * max(1, min(shown.height, health.PAGE_SIZE)))
 everything = table if pages == 1 else data.query("portfolio_health_table", **{**query_args, "limit": total}, offset=0)
-share.download_table(everything.select(TABLE_ORDER), "All projects", labels=TABLE_LABELS)
+share.download_table(everything.select(TABLE_ORDER), "All projects")
 rows = event.selection.rows if event else []
 if rows:
     st.switch_page(PROJECT_PAGE, query_params={"project": shown["project_id"][rows[0]]})

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from pmo import budget
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 from pmo.charts import budget as charts
 from pmo.ui import data, filters, page, share, tables, url
 
@@ -32,20 +32,6 @@ PROJECT_PAGE = "pages/6_Project.py"
 MEASURES = {"At completion": "forecast", "In the window": "window"}
 GROUP_BY_LABEL = {label: key for key, label in budget.DIMENSIONS.items()}
 HEAT_ROWS = 25
-LABELS = {
-    "key": "Key", "label": "Name", "budget": "Budget in window", "actual": "Actual in window",
-    "variance": "Variance in window", "variance_pct": "Variance % in window", "total_budget": "Total budget",
-    "actual_itd": "Actual to date", "remaining_forecast": "Remaining forecast", "fac": "FAC",
-    "forecast_variance": "Forecast variance", "forecast_variance_pct": "Forecast variance %",
-    "commitment": "Open commitments", "burn_rate": "Burn rate / month",
-    "months_left": "Months of budget left",
-    "project_id": "Project", "project_name": "Name", "overrun_amount": "Overrun at completion",
-    "overrun_pct": "Overrun %", "flag": "Flag", "reason": "Reason",
-    "remaining_basis": "Remaining forecast from",
-    "period": "Month", "cum_budget": "Cumulative budget", "cum_actual": "Cumulative actual",
-    "cum_fac": "Cumulative FAC path", "project_label": "Project",
-}
-MONTHS_LEFT = st.column_config.NumberColumn("Months of budget left", format="%.1f")
 
 
 def month_label(key: str) -> str:
@@ -208,56 +194,34 @@ n_red = flags.filter(pl.col("flag") == "red").height
 n_amber = flags.filter(pl.col("flag") == "amber").height
 
 # ---------------------------------------------------------------------------------------------
-# KPIs
+# KPIs (labels, formats and help from metrics/budget.toml: every figure here is the ledger's)
 # ---------------------------------------------------------------------------------------------
-fv_pct = total["forecast_variance_pct"]
-var_pct = total["variance_pct"]
-
-
 def signed_pct(value, good: str = "under", bad: str = "over") -> str | None:
     if fmt.is_missing(value):
         return None
     return f"{'+' if value >= 0 else ''}{fmt.pct(value)} ({good if value >= 0 else bad} budget)"
 
 
-share.kpi_row("Budget at completion")
+share.kpi_row("Budget at completion (ledger)")
 with st.container(horizontal=True):
-    share.metric("Total budget", money(total["total_budget"]), border=True,
-              help="Sum of the ledger's budget lines for every month (whole life), after credits and "
-                   f"reversals, in {currency}.")
-    share.metric("Actual to date", money(total["actual_itd"]), border=True,
-              help=f"Actual lines up to {close:%b %Y}, the close month: the latest month up to the as-of "
-                   f"date ({as_of:%d %b %Y}) with actuals in the ledger. Credits and reversals are negative "
-                   "lines and reduce it.")
-    share.metric("Forecast at completion", money(total["fac"]), border=True,
-              help="FAC = actual to date + remaining forecast: the forecast lines for months after the "
-                   "close month; a project with none there counts its remaining budget "
-                   "(max(total budget - actual to date, 0)); a finished project counts nothing more.")
-    share.metric("Forecast variance", money(total["forecast_variance"]), signed_pct(fv_pct), border=True,
-              help="Total budget - FAC. Positive = will land under budget (favourable); negative = over. "
-                   "The % is of the total budget.")
-    share.metric("Projects flagged", fmt.count(n_red + n_amber), f"{n_red} red · {n_amber} amber",
-              delta_color="off", delta_arrow="off", border=True,
-              help=f"Projects whose FAC is over budget by more than {fmt.pct(thresholds.amber_over_pct, 0)} "
-                   f"or {money(thresholds.amber_over_amount)} (amber), more than "
-                   f"{fmt.pct(thresholds.red_over_pct, 0)} or {money(thresholds.red_over_amount)} (red); "
-                   f"never when the overrun is under {money(thresholds.min_amount)}. Out of "
-                   f"{flags.height} projects.")
+    share.kpi("ledger_budget", total["ledger_budget"])
+    share.kpi("ledger_actual_to_date", total["ledger_actual_to_date"],
+              note=f"Close month: {close:%b %Y}, the latest month up to the as-of date ({fmt.day(as_of)}) "
+                   "with actuals in the ledger.")
+    share.kpi("fac", total["fac"])
+    share.kpi("forecast_variance", total["forecast_variance"], delta=signed_pct(total["forecast_variance_pct"]))
+    share.kpi("overrun_flags", n_red + n_amber, delta=f"{n_red} red · {n_amber} amber",
+              note=f"Amber: more than {fmt.pct(thresholds.amber_over_pct, 0)} or {money(thresholds.amber_over_amount)} "
+                   f"over; red: more than {fmt.pct(thresholds.red_over_pct, 0)} or {money(thresholds.red_over_amount)}; "
+                   f"never under {money(thresholds.min_amount)}. Out of {fmt.plural(flags.height, 'project')}.")
 share.kpi_row(f"Variance and burn, {window.label()}")
 with st.container(horizontal=True):
-    share.metric(f"Variance {window.label()}", money(total["variance"]), signed_pct(var_pct), border=True,
-              help="Budget - actual for the months in the window (the month pickers above). Positive = "
-                   "under budget (favourable).")
-    share.metric("Burn rate", money(total["burn_rate"]) + " / month", border=True,
-              help="Actual per month, average of the three months to the close month "
-                   f"({budget.burn_months(close)[0]:%b} – {close:%b %Y}); a month without lines counts "
-                   "as 0.")
-    share.metric("Months of budget left",
-              "—" if fmt.is_missing(total["months_left"]) else f"{total['months_left']:.1f}", border=True,
-              help="(Total budget - actual to date) / burn rate. 0 when the budget is used up; a dash when "
-                   "nothing was spent in the last three months.")
-    share.metric("Open commitments", money(total["commitment"]), border=True,
-              help="Commitment lines (open purchase orders) in the ledger, all months. Not added to FAC.")
+    share.kpi("window_variance", total["window_variance"], delta=signed_pct(total["window_variance_pct"]),
+              note=f"Window: {window.label()}.")
+    share.kpi("burn_rate", total["burn_rate"],
+              note=f"Months averaged: {budget.burn_months(close)[0]:%b} – {close:%b %Y}.")
+    share.kpi("months_left", total["months_left"])
+    share.kpi("open_commitments", total["open_commitments"])
 
 short = budget.short_ledger_budgets(register, flags["project_id"].to_list(), 0.01, thresholds.min_amount)
 if not short.is_empty():
@@ -268,11 +232,26 @@ if not short.is_empty():
                      "(BAC).", expanded=False):
         st.caption("The ledger's budget lines may cover only some fiscal years. Load a ledger that phases "
                    "each project's whole budget, or read their flags with this in mind.")
-        tables.paged(short, key="bv_short", noun="projects", currency=currency, labels={
-            "project_id": "Project", "project_name": "Name", "register_budget": "Register budget (BAC)",
-            "ledger_budget": "Ledger budget", "difference_amount": "Ledger - register",
-            "difference_pct": "Difference %"})
+        tables.paged(short, key="bv_short", noun="projects", currency=currency)
         share.download_table(short, "Ledger budget below register")
+
+# ---------------------------------------------------------------------------------------------
+# How the figures reconcile with Portfolio health's (docs/metrics.md)
+# ---------------------------------------------------------------------------------------------
+with st.expander("How the figures reconcile with Portfolio health", icon=":material/compare_arrows:"):
+    st.markdown(
+        "Two views of the same money, each labelled for what it is. **BAC** (Portfolio health, Project) is "
+        "the budget the status report gives, else the register's; the **ledger budget** here is the sum "
+        "of the finance ledger's budget lines. **EAC (earned value)** projects the cost efficiency so far "
+        "over the remaining work; **FAC (ledger forecast)** adds the ledger's forecast lines to its "
+        "actuals. Computed health (red / amber / green) weighs schedule and earned value; the overrun "
+        "flags here weigh only FAC against the ledger budget. Per project, with the reason for each "
+        "difference:")
+    evm = data.query("portfolio_health_projects", **f.params(), as_of=f.as_of, eac_method=None)
+    reconciled = budget.reconcile(flags, evm, currency)
+    tables.paged(reconciled, key="bv_reconcile", noun="projects", order="largest EAC − FAC gap first",
+                 currency=currency)
+    share.download_table(reconciled, "How the figures reconcile")
 
 with st.expander("How these figures are computed", icon=":material/functions:"):
     st.markdown(f"""
@@ -324,7 +303,7 @@ if group == "month":
 can_drill = budget.DRILL_NEXT.get(group) is not None
 path_id = "|".join(f"{k}={v}" for k, v in path.items())
 chart_key = f"bv_chart:{group}:{measure}:{path_id}"
-measure_field = "forecast_variance" if measure == "forecast" else "variance"
+measure_field = "forecast_variance" if measure == "forecast" else "window_variance"
 bars = summary
 if group not in budget.TIME_DIMENSIONS and summary.height > tables.TOP_ROWS:
     bars = summary.sort([measure_field, "key"], nulls_last=True).head(tables.TOP_ROWS)
@@ -348,13 +327,12 @@ st.caption(f"The table behind the chart: one row per {label.lower()}"
 tables.paged(summary.select("key", *shown.columns), key=table_key, noun=f"{label.lower()} rows",
              sort_options={f"{label} (as listed)": ("key", False),
                            "Most over at completion first": ("forecast_variance", False),
-                           "Most over in the window first": ("variance", False),
-                           "Largest total budget first": ("total_budget", True)},
-             currency=currency, labels={**LABELS, "label": label}, column_order=shown.columns,
-             overrides={"months_left": MONTHS_LEFT},
+                           "Most over in the window first": ("window_variance", False),
+                           "Largest ledger budget first": ("ledger_budget", True)},
+             currency=currency, labels={"label": label}, column_order=shown.columns,
              **({"on_rows": lambda part: partial(on_row_pick, table_key, group, part["key"].to_list()),
                  "selection_mode": "single-row"} if can_drill else {}))
-share.download_table(shown, f"By {label.lower()}", labels={**LABELS, "label": label})
+share.download_table(shown, f"By {label.lower()}", labels={"label": label})
 
 # ---------------------------------------------------------------------------------------------
 # Flagged projects and largest overruns
@@ -369,7 +347,7 @@ else:
 share.pack_table("Red projects: over budget at completion, and why", flagged.filter(pl.col("flag") == "red").select(
     "project_id", "project_name", pl.col("overrun_amount").map_elements(money, return_dtype=pl.String),
     pl.col("overrun_pct").map_elements(fmt.pct, return_dtype=pl.String), "reason"),
-    labels=LABELS, widths={"project_id": 1.2, "project_name": 2.6, "overrun_amount": 1.4, "overrun_pct": 1.1,
+    widths={"project_id": 1.2, "project_name": 2.6, "overrun_amount": 1.4, "overrun_pct": 1.1,
                            "reason": 6}, empty="No project is red on budget.")
 if flagged.is_empty():
     st.success("No project is over the thresholds.", icon=":material/check_circle:")
@@ -381,15 +359,14 @@ else:
         "overrun_amount", "overrun_pct", "reason"), key="bv_flagged", noun="projects",
         order="worst first", currency=currency,
         height=min(38 + 35 * flagged.height, 390),
-        overrides={"flag": st.column_config.TextColumn("Flag", width=60),
-                   "project_id": st.column_config.TextColumn("Project", width=300),
-                   "reason": st.column_config.TextColumn("Reason", width=700)},
-        labels=LABELS)
-    share.download_table(flagged, "Flagged projects", labels=LABELS)
+        overrides={"flag": st.column_config.TextColumn(fmt.label("flag"), width=60),
+                   "project_id": st.column_config.TextColumn(fmt.label("project_id"), width=300),
+                   "reason": st.column_config.TextColumn(fmt.label("reason"), width=700)})
+    share.download_table(flagged, "Flagged projects")
 with st.expander(f"Every project ({flags.height}): budget, FAC, overrun, flag and reason"):
     tables.paged(flags, key="bv_flags", noun="projects", order="flagged first, worst first",
-                 currency=currency, labels=LABELS)
-    share.download_table(flags, "Every project", labels=LABELS)
+                 currency=currency)
+    share.download_table(flags, "Every project")
 
 # ---------------------------------------------------------------------------------------------
 # By month: bars and S-curve
@@ -402,12 +379,8 @@ with left:
 with right:
     share.chart(charts.s_curve(monthly, close, currency))
 with st.expander("The table behind the monthly charts"):
-    tables.paged(monthly.rename({"forecast": "forecast_remaining"}), key="bv_monthly", noun="months",
-                 order="oldest first", currency=currency,
-                labels={**LABELS, "forecast_remaining": "Forecast (remaining)",
-                        "fac": "FAC (actual + forecast)"})
-    share.download_table(monthly.rename({"forecast": "forecast_remaining"}), "By month", labels={
-        **LABELS, "forecast_remaining": "Forecast (remaining)", "fac": "FAC (actual + forecast)"})
+    tables.paged(monthly, key="bv_monthly", noun="months", order="oldest first", currency=currency)
+    share.download_table(monthly, "By month")
 
 # ---------------------------------------------------------------------------------------------
 # Waterfall: budget to FAC
@@ -420,12 +393,10 @@ wf_by = GROUP_BY_LABEL[st.segmented_control(
 steps = budget.waterfall(budget.summarise(scoped, wf_by, window, close), top=12)
 share.chart(charts.waterfall_chart(steps, budget.DIMENSIONS[wf_by], currency))
 with st.expander("The table behind the waterfall"):
-    tables.show(steps.rename({"start": "from_amount", "end": "to_amount", "amount": "step_amount"}),
-                key="bv_waterfall_table", currency=currency,
-                labels={"step": "Step", "label": budget.DIMENSIONS[wf_by], "from_amount": "From",
-                        "to_amount": "To", "step_amount": "Amount (variance for a step)", "kind": "Kind"})
-    share.download_table(steps.rename({"start": "from_amount", "end": "to_amount", "amount": "step_amount"}),
-                         "Budget to FAC steps", labels={"step": "Step", "label": budget.DIMENSIONS[wf_by]})
+    steps_table = steps.rename({"start": "from_amount", "end": "to_amount", "amount": "step_amount"})
+    tables.show(steps_table, key="bv_waterfall_table", currency=currency,
+                labels={"label": budget.DIMENSIONS[wf_by]})
+    share.download_table(steps_table, "Budget to FAC steps", labels={"label": budget.DIMENSIONS[wf_by]})
 
 # ---------------------------------------------------------------------------------------------
 # Heat map: project x month variance %
@@ -446,5 +417,5 @@ else:
                      sort_options={"Project, then month": (["project_id", "period"], False),
                                    "Most over budget first (variance %)": ("variance_pct", False),
                                    "Most over budget first (amount)": ("variance", False)},
-                     currency=currency, labels=LABELS)
-        share.download_table(cells, "Variance by project and month", labels=LABELS)
+                     currency=currency)
+        share.download_table(cells, "Variance by project and month")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 from pmo import salaries
 from pmo.charts import salary as charts
 from pmo.ui import auth, data, page, share, tables, url
@@ -17,12 +17,9 @@ st.set_page_config(page_title="Salary benchmarks", page_icon=":material/payments
 GROUPS = {"Role": "benchmark_role", "Department": "department", "Level": "level", "Location": "location"}
 FILTERS = {"staff_country": ("Country", "country"), "staff_department": ("Department", "department"),
            "staff_level": ("Level", "level")}
-STAFF_LABELS = {
-    "employee_name": "Person", "job_title": "Job title", "benchmark_role": "Benchmark role",
-    "department": "Department", "location": "Location", "fte_pct": "FTE", "base_salary": "Annual FTE pay",
-    "p25": "Market p25", "p50": "Market p50", "p75": "Market p75", "compa_ratio": "Compa-ratio",
-    "range_position": "Position in range", "pay_zone": "Where in the band", "cost_to_p25": "Cost to p25 / yr",
-    "cost_to_p50": "Cost to p50 / yr", "band": "Band (where · what · source)"}
+STAFF_COLUMNS = ["employee_name", "job_title", "benchmark_role", "department", "location", "fte_pct",
+                 "base_salary", "p25", "p50", "p75", "compa_ratio", "range_position", "pay_zone",
+                 "cost_to_p25", "cost_to_p50", "band"]
 STAFF_SORT = {    # the staff table's orders when it has more than one page (the first: the query's)
     "Role, lowest compa-ratio first": (["role_order", "compa_ratio"], False),
     "Lowest compa-ratio first": ("compa_ratio", False),
@@ -67,29 +64,13 @@ def kpi_row(placed: pl.DataFrame, staff: pl.DataFrame) -> None:
     share.kpi_row("Pay against the market")
     cols = iter(st.columns(6))
     with next(cols):
-        share.metric("On a band", f"{placed.height} of {staff.height}", border=True,
-                  help=f"PMO staff whose job title maps to a benchmark role and who have a market band for "
-                       f"their location. {unplaced} are not placed: see 'Title matching' at the bottom.")
-    with next(cols):
-        share.metric("Compa-ratio", show(fmt.ratio(row and row["median_compa_ratio"])), border=True,
-                  help="Median compa-ratio of the people on a band. Compa-ratio = annual FTE base pay ÷ "
-                       "market median (p50) of the person's band; 1.00 = paid at the market median.")
-    with next(cols):
-        share.metric("Below p25", show(fmt.count(row and row["below_p25_count"])), border=True,
-                  help="People paid less than the 25th percentile of their band.")
-    with next(cols):
-        share.metric("Above p75", show(fmt.count(row and row["above_p75_count"])), border=True,
-                  help="People paid more than the 75th percentile of their band (a top-coded p75 counts "
-                       "nobody).")
-    with next(cols):
-        share.metric("Cost to p25 / yr", show(compact(row and row["cost_to_p25"])), border=True,
-                  help=f"{money(row and row['cost_to_p25'])} a year in {currency}: raising everyone below "
-                       "p25 to p25 costs the FTE gap × FTE (a 60% part-timer costs 60% of the full-time "
-                       "gap).")
-    with next(cols):
-        share.metric("Cost to p50 / yr", show(compact(row and row["cost_to_p50"])), border=True,
-                  help=f"{money(row and row['cost_to_p50'])} a year in {currency}: raising everyone below "
-                       "the market median (p50) to it.")
+        share.kpi("staff_on_band", None, text=f"{placed.height} of {staff.height}",
+                  note=f"{unplaced} are not placed: see 'Title matching' at the bottom.")
+    for name in ("median_compa_ratio", "below_p25_count", "above_p75_count", "cost_to_p25", "cost_to_p50"):
+        with next(cols):
+            value = None if hidden else row[name]
+            share.kpi(name, value, note=f"{money(value)} a year in {currency}." if name.startswith("cost_to")
+                      and not hidden else None)
     if hidden:
         st.caption(f"Pay figures are suppressed: {suppressed} on a market band match the filters "
                    "(`[salaries] small_group`).")
@@ -282,14 +263,11 @@ else:
         people = staff.filter(pl.col("match_status") == "placed").with_columns(
             pl.col("benchmark_id").replace_strict(dict(zip(bands["benchmark_id"], bands["label"])), default=None,
                                                   return_dtype=pl.String).alias("band"))
-        people = people.select(list(STAFF_LABELS)).with_columns(pl.col(MONEY_COLUMNS).round(0))
-        config = tables.column_config(people, currency, STAFF_LABELS)
-        for c in MONEY_COLUMNS:      # whole amounts with thousands separators, currency in the label
-            config[c] = st.column_config.NumberColumn(f"{STAFF_LABELS[c]} ({currency})", format="localized")
+        people = people.select(STAFF_COLUMNS).with_columns(pl.col(MONEY_COLUMNS).round(0))
         tables.paged(people.with_columns(staff.filter(pl.col("match_status") == "placed")["role_order"]),
-                     key="staff_table", noun="people", sort_options=STAFF_SORT, overrides=config,
-                     column_order=list(STAFF_LABELS))
-        share.download_table(people, "Own staff on market bands", labels=STAFF_LABELS)
+                     key="staff_table", noun="people", sort_options=STAFF_SORT, currency=currency,
+                     column_order=STAFF_COLUMNS)
+        share.download_table(people, "Own staff on market bands")
 
 # ---- Title matching -------------------------------------------------------------------------
 st.subheader("Title matching", anchor=False)

@@ -10,10 +10,10 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 from pmo import health
 from pmo.charts import health as charts
-from pmo.ui import data, filters, page, share, tables, url
+from pmo.ui import data, filters, page, safe, share, tables, url
 
 st.set_page_config(page_title="Project", page_icon=":material/folder_open:", layout="wide")
 
@@ -22,30 +22,9 @@ st.set_page_config(page_title="Project", page_icon=":material/folder_open:", lay
 # ---------------------------------------------------------------------------------------------
 HEALTH_PAGE = "pages/1_Portfolio_Health.py"
 BADGE_COLOR = health.BADGE_COLOR
-HISTORY_LABELS = {
-    "as_of": "Status date", "overall_health": "Computed overall", "schedule_health": "Computed schedule",
-    "cost_health": "Computed cost", "work_health": "Computed work", "reported_health": "Reported overall",
-    "reported_schedule_health": "Reported schedule", "reported_cost_health": "Reported cost",
-    "reported_scope_health": "Reported scope", "percent_complete": "% complete",
-    "forecast_finish_date": "Forecast finish", "schedule_slip_days": "Slip (days)", "bac": "BAC",
-    "pv": "PV", "ev": "EV", "ac": "AC", "spi": "SPI", "cpi": "CPI", "health_reason": "Why",
-    "status_comment": "Status comment",
-}
-MILESTONE_LABELS = {"milestone": "Milestone", "committed_date": "Committed (baseline)",
-                    "forecast_date": "Forecast", "done_date": "Done", "milestone_status": "Status",
-                    "slip_days": "Slip (days)", "days_late": "Days late"}
-TASK_LABELS = {"task_name": "Task", "assignee": "Assignee", "status": "Status",
-               "percent_complete": "% complete", "committed_date": "Committed (baseline)",
-               "forecast_date": "Forecast", "days_late": "Days late"}
-RISK_LABELS = {"item_id": "Id", "kind": "Kind", "title": "Title", "category": "Category",
-               "owner": "Owner", "status": "Status", "probability": "Probability", "impact": "Impact",
-               "exposure": "Exposure", "due_date": "Due", "created_date": "Created",
-               "closed_date": "Closed", "is_open": "Open"}
 STATUS_CHIPS = st.column_config.MultiselectColumn(
-    "Status", options=list(charts.MILESTONE_DOMAIN), color=list(charts.MILESTONE_RANGE),
-    help="At the status date: done, late (not done, committed date passed) or upcoming.")
-BUDGET_LABELS = {"period": "Month", "category": "Category", "budget": "Budget", "actual": "Actual",
-                 "forecast": "Forecast", "commitment": "Commitment"}
+    fmt.label("milestone_status"), options=list(charts.MILESTONE_DOMAIN), color=list(charts.MILESTONE_RANGE),
+    help=fmt.help_text("milestone_status"))
 
 # ---------------------------------------------------------------------------------------------
 # Data and the project picker (bound to ?project=)
@@ -117,49 +96,41 @@ facts = data.query("project_facts", **params, eac_method=eac_method).row(0, name
 # ---------------------------------------------------------------------------------------------
 view.page = f"{facts['project_id']} · {facts['project_name'] or ''}"
 view.add_filter(f"Project: {facts['project_id']}")
-st.title(view.page, anchor=False)
+st.title(safe.md(view.page), anchor=False)
 status_date = facts["status_date"]
-org = " › ".join(x for x in (facts["portfolio"], facts["program"]) if x)
+org = " › ".join(safe.md(x) for x in (facts["portfolio"], facts["program"]) if x)
 st.caption(" · ".join(x for x in (
-    org, f"Manager: {facts['manager']}" if facts["manager"] else None,
-    f"Sponsor: {facts['sponsor']}" if facts["sponsor"] else None,
-    f"Stage: {facts['stage']}" if facts["stage"] else None,
-    f"Status date {status_date:%d %B %Y}" if status_date else "no status on or before this date",
+    org, f"Manager: {safe.md(facts['manager'])}" if facts["manager"] else None,
+    f"Sponsor: {safe.md(facts['sponsor'])}" if facts["sponsor"] else None,
+    f"Stage: {safe.md(facts['stage'])}" if facts["stage"] else None,
+    f"Status date {fmt.day(status_date)}" if status_date else "no status on or before this date",
 ) if x))
 
 
-def day(value) -> str:
-    return f"{value:%d %b %Y}" if value else "—"
+day = fmt.day
 
 
 share.kpi_row("Key facts")
 kpis = iter([*st.columns(4), *st.columns(4)])
 with next(kpis):
-    share.metric("% complete", fmt.pct(facts["percent_complete"], 0), border=True,
-              help="As reported at the status date.")
+    share.kpi("percent_complete", facts["percent_complete"])
 with next(kpis):
-    share.metric("Budget (BAC)", fmt.money(facts["bac"], currency), border=True,
-              help=f"Budget at completion at the status date, in {currency}"
-                   + (f" (the project's currency is {facts['currency']})." if facts["currency"]
-                      and facts["currency"] != currency else "."))
+    share.kpi("bac", facts["bac"], note=f"The project's currency is {facts['currency']}."
+              if facts["currency"] and facts["currency"] != currency else None)
 with next(kpis):
-    share.metric("Forecast finish", day(facts["forecast_finish_date"]), border=True,
-              help=f"Baseline finish {day(facts['baseline_finish_date'])}; baseline start "
+    share.kpi("forecast_finish_date", facts["forecast_finish_date"],
+              note=f"Baseline finish {day(facts['baseline_finish_date'])}; baseline start "
                    f"{day(facts['baseline_start_date'])}; start {day(facts['start_date'])}.")
 with next(kpis):
-    slip = facts["schedule_slip_days"]
-    share.metric("Slip", "—" if slip is None else f"{slip:+d} days", border=True,
-              help="Forecast finish minus baseline finish (positive = late); — = no baseline.")
+    share.kpi("schedule_slip_days", facts["schedule_slip_days"])
 with next(kpis):
-    share.metric("CPI", fmt.ratio(facts["cpi"]), border=True, help="EV ÷ AC; below 1 = over cost.")
+    share.kpi("cpi", facts["cpi"])
 with next(kpis):
-    share.metric("SPI", fmt.ratio(facts["spi"]), border=True, help="EV ÷ PV; below 1 = behind plan.")
+    share.kpi("spi", facts["spi"])
 with next(kpis):
-    share.metric("EAC", fmt.money(facts["eac"], currency), border=True,
-              help=f"Estimate at completion: {health.EAC_METHODS[facts['eac_method'] or 'cpi']}.")
+    share.kpi("eac", facts["eac"], note=f"Method: {health.EAC_METHODS[facts['eac_method'] or 'cpi']}.")
 with next(kpis):
-    share.metric("VAC", fmt.money(facts["vac"], currency), border=True,
-              help="BAC − EAC; below 0 = forecast overrun.")
+    share.kpi("vac", facts["vac"])
 
 if status_date is None:
     st.info(f"{facts['project_id']} had no status report on or before the selected status date, so "
@@ -186,12 +157,12 @@ for col, (name, computed, reported, reason) in zip(st.columns(4), dimensions):
                      help="Computed by the rules in config [health].")
             st.badge(f"reported {reported or '—'}", color=BADGE_COLOR.get(reported, "gray"),
                      help="The colour the project reported.")
-        st.caption(reason)
+        st.caption(safe.md(reason))
 share.pack_table("Health per dimension: computed and reported", pl.DataFrame(
     [{"dimension": n, "computed": c or "not judged", "reported": r or "—", "why": w or "—"} for n, c, r, w in dimensions]),
     widths={"dimension": 1.6, "computed": 1.4, "reported": 1.4, "why": 8})
 if facts["status_comment"]:
-    st.markdown(f"> **Status comment ({status_date:%d %b %Y}):** {facts['status_comment']}")
+    st.markdown(f"> **Status comment ({fmt.day(status_date)}):** {safe.md(facts['status_comment'])}")
 
 # ---------------------------------------------------------------------------------------------
 # Earned value: table and S-curve
@@ -204,11 +175,11 @@ with left:
         evm_table = evm_table.drop("Note")
     st.table(evm_table, hide_index=True)
     share.download_table(evm_table, "Earned value")
-    st.caption(facts["evm_note"] or "")
+    st.caption(safe.md(facts["evm_note"] or ""))
 with right:
     evm = data.query("project_evm_by_month", **params)
     if evm.drop_nulls("pv").is_empty() and evm.drop_nulls("ev").is_empty():
-        st.info("No planned value or earned value to draw: " + (facts["evm_note"] or ""),
+        st.info("No planned value or earned value to draw: " + safe.md(facts["evm_note"] or ""),
                 icon=":material/show_chart:")
     else:
         share.chart(charts.s_curve(evm, status_date, currency), key="s_curve")
@@ -227,9 +198,9 @@ with m1:
         st.caption(f"{ms.height} milestones · {late} late at the status date (not done and the "
                    "committed date has passed).")
         tables.paged(ms.drop("task_id").with_columns(pl.concat_list("milestone_status")),
-                     key="milestones", noun="milestones", order="by committed date", labels=MILESTONE_LABELS,
+                     key="milestones", noun="milestones", order="by committed date",
                      currency=currency, placeholder="—", overrides={"milestone_status": STATUS_CHIPS})
-        share.download_table(ms.drop("task_id"), "Milestones", labels=MILESTONE_LABELS)
+        share.download_table(ms.drop("task_id"), "Milestones")
 with m2:
     st.subheader("Late tasks", anchor=False)
     late_tasks = data.query("project_late_tasks", **params)
@@ -238,8 +209,8 @@ with m2:
     else:
         st.caption(f"{late_tasks.height} tasks not done although their committed date had passed.")
         tables.paged(late_tasks.drop("task_id"), key="late_tasks", noun="tasks", order="most days late first",
-                     labels=TASK_LABELS, currency=currency, placeholder="—")
-        share.download_table(late_tasks.drop("task_id"), "Late tasks", labels=TASK_LABELS)
+                     currency=currency, placeholder="—")
+        share.download_table(late_tasks.drop("task_id"), "Late tasks")
 
 # ---------------------------------------------------------------------------------------------
 # Budget lines, risks and issues
@@ -256,13 +227,13 @@ with b1:
                        .sort("budget", descending=True, nulls_last=True))
         st.caption(f"Ledger totals by category in {currency} (all months; credits and reversals "
                    "included). Monthly lines below.")
-        tables.show(by_category, key="budget_by_category", labels=BUDGET_LABELS, currency=currency,
+        tables.show(by_category, key="budget_by_category", currency=currency,
                     placeholder="—")
-        share.download_table(by_category, "Budget by category", labels=BUDGET_LABELS)
+        share.download_table(by_category, "Budget by category")
         tables.paged(lines.sort("period", descending=True), key="budget_lines", noun="lines",
-                     order="latest month first", labels=BUDGET_LABELS,
+                     order="latest month first",
                      currency=currency, height=260, placeholder="—")
-        share.download_table(lines.sort("period", descending=True), "Budget lines", labels=BUDGET_LABELS)
+        share.download_table(lines.sort("period", descending=True), "Budget lines")
 with b2:
     st.subheader("Risks and issues", anchor=False)
     raid = data.query("project_risks", **params)
@@ -272,9 +243,9 @@ with b2:
         open_ = raid.filter(pl.col("is_open"))
         st.caption(f"{open_.filter(pl.col('kind') == 'risk').height} open risks · "
                    f"{open_.filter(pl.col('kind') == 'issue').height} open issues at the status date.")
-        tables.paged(raid, key="raid", noun="risks and issues", labels=RISK_LABELS, currency=currency,
+        tables.paged(raid, key="raid", noun="risks and issues", currency=currency,
                      placeholder="—")
-        share.download_table(raid, "Risks and issues", labels=RISK_LABELS)
+        share.download_table(raid, "Risks and issues")
 
 # ---------------------------------------------------------------------------------------------
 # Status history
@@ -286,6 +257,6 @@ health_cols = ["overall_health", "schedule_health", "cost_health", "work_health"
                "reported_schedule_health", "reported_cost_health", "reported_scope_health"]
 tables.paged(hist.sort("as_of", descending=True).with_columns(
     pl.concat_list(c).list.drop_nulls().alias(c) for c in health_cols),
-    key="history", noun="status dates", order="latest first", labels=HISTORY_LABELS, currency=currency, placeholder="—",
-    overrides={c: tables.rag_column(HISTORY_LABELS[c]) for c in health_cols})
-share.download_table(hist.sort("as_of", descending=True), "Status history", labels=HISTORY_LABELS)
+    key="history", noun="status dates", order="latest first", currency=currency, placeholder="—",
+    overrides={c: tables.rag_column(c) for c in health_cols})
+share.download_table(hist.sort("as_of", descending=True), "Status history")

@@ -9,8 +9,8 @@ import polars as pl
 import streamlit as st
 
 from pmo import audit
-from pmo import formatting as fmt
-from pmo.ui import auth, data, page, tables
+from pmo import metrics as fmt
+from pmo.ui import auth, data, page, share, tables
 
 st.set_page_config(page_title="Audit log", page_icon=":material/policy:", layout="wide")
 
@@ -37,17 +37,12 @@ if actions:
     df = df.filter(pl.col("action").is_in(actions))
 
 k = iter(st.columns(4))
-with next(k):
-    st.metric("Events", fmt.count(df.height), border=True, help="Audit events in the period and actions chosen.")
-with next(k):
-    st.metric("People signed in", fmt.count(df.filter(pl.col("action") == "sign_in")["user"].n_unique()),
-              border=True, help="Distinct people with a sign-in in the period (hosted mode only).")
-with next(k):
-    st.metric("SQL queries", fmt.count(df.filter(pl.col("action") == "sql").height), border=True,
-              help="SQL explorer queries that ran (refused ones are counted separately).")
-with next(k):
-    st.metric("Refused queries", fmt.count(df.filter(pl.col("action") == "sql_refused").height), border=True,
-              help="SQL explorer queries refused: not a single SELECT, reaching for files, or stopped by the timeout.")
+for name, value in (("audit_events", df.height),
+                    ("people_signed_in", df.filter(pl.col("action") == "sign_in")["user"].n_unique()),
+                    ("sql_queries", df.filter(pl.col("action") == "sql").height),
+                    ("sql_refused", df.filter(pl.col("action") == "sql_refused").height)):
+    with next(k):
+        share.kpi(name, value)
 
 if df.is_empty():
     st.info("No audit events in this period.", icon=":material/info:")
@@ -56,8 +51,7 @@ else:
                             pl.col("ts").dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S UTC"))
     tables.show(shown.select("ts", "user", "action", "what", "role"), key="audit_table",
                 height="auto" if shown.height <= 15 else 560,
-                labels={"ts": "When", "user": "Who", "role": "Role", "action": "Action", "what": "What"},
-                overrides={"what": st.column_config.TextColumn("What", width="large")})
+                overrides={"what": st.column_config.TextColumn(fmt.label("what"), width="large")})
     st.download_button("Download these events (CSV, with full details)", data=shown.write_csv(),
                        file_name="pmo-audit.csv", mime="text/csv", icon=":material/download:",
                        key="audit_download", on_click="ignore")

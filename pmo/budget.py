@@ -21,7 +21,8 @@ from datetime import date
 
 import polars as pl
 
-from pmo import formatting as fmt
+from pmo import metrics
+from pmo import metrics as fmt
 
 NONE_LABEL = "(none)"
 BURN_MONTHS = 3
@@ -152,13 +153,13 @@ def _sums(window: Window, close_month: date) -> list[pl.Expr]:
     in_window = pl.col("period").is_between(window.start, window.end)
     in_burn = pl.col("period").is_between(add_months(close_month, -(BURN_MONTHS - 1)), close_month)
     return [
-        pl.col("budget").filter(in_window).sum().alias("budget"),
-        pl.col("actual").filter(in_window).sum().alias("actual"),
-        pl.col("budget").sum().alias("total_budget"),
-        pl.col("actual").sum().alias("actual_itd"),
+        pl.col("budget").filter(in_window).sum().alias("window_budget"),
+        pl.col("actual").filter(in_window).sum().alias("window_actual"),
+        pl.col("budget").sum().alias("ledger_budget"),
+        pl.col("actual").sum().alias("ledger_actual_to_date"),
         pl.col("remaining").sum().alias("remaining_forecast"),
         pl.col("fac").sum().alias("fac"),
-        pl.col("commitment").sum().alias("commitment"),
+        pl.col("commitment").sum().alias("open_commitments"),
         (pl.col("actual").filter(in_burn).sum() / BURN_MONTHS).alias("burn_rate"),
     ]
 
@@ -167,22 +168,24 @@ def _ratios(df: pl.DataFrame) -> pl.DataFrame:
     def share(num: str, den: str) -> pl.Expr:
         return pl.when(pl.col(den) != 0).then(pl.col(num) / pl.col(den)).otherwise(None)
 
-    left = pl.col("total_budget") - pl.col("actual_itd")
+    left = pl.col("ledger_budget") - pl.col("ledger_actual_to_date")
     return df.with_columns(
-        (pl.col("budget") - pl.col("actual")).alias("variance"),
-        (pl.col("total_budget") - pl.col("fac")).alias("forecast_variance"),
+        (pl.col("window_budget") - pl.col("window_actual")).alias("window_variance"),
+        (pl.col("ledger_budget") - pl.col("fac")).alias("forecast_variance"),
     ).with_columns(
-        share("variance", "budget").alias("variance_pct"),
-        share("forecast_variance", "total_budget").alias("forecast_variance_pct"),
+        share("window_variance", "window_budget").alias("window_variance_pct"),
+        share("forecast_variance", "ledger_budget").alias("forecast_variance_pct"),
         pl.when(left <= 0).then(0.0)
         .when(pl.col("burn_rate") > 0).then(left / pl.col("burn_rate"))
         .otherwise(None).alias("months_left"),
     )
 
 
-SUMMARY_COLUMNS = ["budget", "actual", "variance", "variance_pct", "total_budget", "actual_itd",
-                   "remaining_forecast", "fac", "forecast_variance", "forecast_variance_pct",
-                   "commitment", "burn_rate", "months_left"]
+# Names are the metrics layer's (metrics/budget.toml): window figures say so, whole-life ledger
+# figures say "ledger", so none is mistaken for the register's BAC or the earned-value EAC.
+SUMMARY_COLUMNS = ["window_budget", "window_actual", "window_variance", "window_variance_pct",
+                   "ledger_budget", "ledger_actual_to_date", "remaining_forecast", "fac", "forecast_variance",
+                   "forecast_variance_pct", "open_commitments", "burn_rate", "months_left"]
 
 
 def summarise(df: pl.DataFrame, by: str | None, window: Window, close_month: date) -> pl.DataFrame:
@@ -199,8 +202,8 @@ def summarise(df: pl.DataFrame, by: str | None, window: Window, close_month: dat
         if by != "project":
             out = out.with_columns(pl.col("key").cast(pl.String).alias("label"))
     out = out.with_columns(pl.col(c).fill_null(0.0) for c in
-                           ("budget", "actual", "total_budget", "actual_itd", "remaining_forecast",
-                            "fac", "commitment", "burn_rate"))
+                           ("window_budget", "window_actual", "ledger_budget", "ledger_actual_to_date",
+                            "remaining_forecast", "fac", "open_commitments", "burn_rate"))
     return _ratios(out).select("key", "label", *SUMMARY_COLUMNS)
 
 
@@ -263,12 +266,12 @@ def project_flags(df: pl.DataFrame, t: Thresholds, currency: str = "USD") -> pl.
     per = (df.group_by("project_id").agg(
         pl.col("project_name").first(), pl.col("portfolio").first(), pl.col("program").first(),
         pl.col("department").first(), pl.col("remaining_basis").first(),
-        pl.col("budget").sum().alias("total_budget"), pl.col("actual").sum().alias("actual_itd"),
+        pl.col("budget").sum().alias("ledger_budget"), pl.col("actual").sum().alias("ledger_actual_to_date"),
         pl.col("remaining").sum().alias("remaining_forecast"), pl.col("fac").sum(),
-    ).with_columns((pl.col("fac") - pl.col("total_budget")).alias("overrun_amount")))
+    ).with_columns((pl.col("fac") - pl.col("ledger_budget")).alias("overrun_amount")))
     rows = []
     for r in per.iter_rows(named=True):
-        budget, over = r["total_budget"], r["overrun_amount"]
+        budget, over = r["ledger_budget"], r["overrun_amount"]
         rows.append({
             "overrun_pct": over / budget if budget > 0 else None,
             "flag": flag(over, budget, t),
@@ -280,7 +283,7 @@ def project_flags(df: pl.DataFrame, t: Thresholds, currency: str = "USD") -> pl.
                              .fill_null(2).alias("_order"))
             .sort(["_order", "overrun_amount", "project_id"], descending=[False, True, False])
             .select("project_id", "project_name", "portfolio", "program", "department", "flag",
-                    "total_budget", "actual_itd", "remaining_forecast", "fac", "overrun_amount",
+                    "ledger_budget", "ledger_actual_to_date", "remaining_forecast", "fac", "overrun_amount",
                     "overrun_pct", "remaining_basis", "reason"))
 
 
@@ -293,7 +296,8 @@ def monthly(df: pl.DataFrame, close_month: date) -> pl.DataFrame:
     FAC counts), fac (actual + forecast) and running totals: cum_budget; cum_actual up to the close
     month; cum_fac from the close month on (actual to date, then adding the forecast)."""
     out = (df.group_by("period").agg(pl.col("budget").sum(), pl.col("actual").sum(),
-                                     pl.col("remaining").sum().alias("forecast"), pl.col("fac").sum())
+                                     pl.col("remaining").sum().alias("forecast_remaining"),
+                                     pl.col("fac").sum().alias("fac_month"))
            .sort("period"))
     if out.is_empty():
         return out.with_columns(*(pl.lit(None, pl.Float64).alias(c) for c in
@@ -304,7 +308,7 @@ def monthly(df: pl.DataFrame, close_month: date) -> pl.DataFrame:
     return out.with_columns(
         pl.col("budget").cum_sum().alias("cum_budget"),
         pl.when(pl.col("period") <= close_month).then(pl.col("actual").cum_sum()).alias("cum_actual"),
-        pl.when(pl.col("period") >= close_month).then(pl.col("fac").cum_sum()).alias("cum_fac"),
+        pl.when(pl.col("period") >= close_month).then(pl.col("fac_month").cum_sum()).alias("cum_fac"),
     )
 
 
@@ -312,9 +316,9 @@ def waterfall(summary: pl.DataFrame, top: int = 12) -> pl.DataFrame:
     """Steps from total budget to FAC: one per group (budget - FAC of that group; negative =
     over budget), the smallest beyond `top` folded into one "Other" step. Columns: step, label,
     start, end, amount, kind ('total' | 'over' | 'under')."""
-    total_budget = float(summary["total_budget"].sum())
+    total_budget = float(summary["ledger_budget"].sum())
     fac = float(summary["fac"].sum())
-    parts = (summary.select("label", (pl.col("total_budget") - pl.col("fac")).alias("amount"))
+    parts = (summary.select("label", (pl.col("ledger_budget") - pl.col("fac")).alias("amount"))
              .filter(pl.col("amount").abs() > 0.005)
              .sort([pl.col("amount").abs(), "label"], descending=[True, False]))
     if parts.height > top:
@@ -398,3 +402,79 @@ def short_ledger_budgets(register: pl.DataFrame, project_ids: list[str], toleran
     return (register.filter(pl.col("project_id").is_in(project_ids) & pl.col("register_budget").is_not_null())
             .filter((short > pl.col("register_budget").abs() * tolerance) & (short > min_amount))
             .sort("project_id"))
+
+
+# =============================================================================================
+# Reconciliation: the ledger's figures against earned value's (docs/metrics.md)
+# =============================================================================================
+
+RECONCILE_TOLERANCE = 0.01      # within 1% the two figures agree
+
+
+def _close(a, b) -> bool:
+    return a is not None and b is not None and abs(a - b) <= RECONCILE_TOLERANCE * max(abs(a), abs(b), 1.0)
+
+
+def budget_reason(bac, ledger_budget) -> str:
+    """Why the project's BAC (status report, else register) and the ledger's budget differ."""
+    if bac is None and not ledger_budget:
+        return "neither the register nor the ledger gives a budget"
+    if bac is None:
+        return "the register gives no budget (BAC); only the ledger has one"
+    if not ledger_budget:
+        return "the ledger has no budget lines for it"
+    if _close(bac, ledger_budget):
+        return "they agree (within 1%)"
+    if ledger_budget < bac:
+        return ("the ledger phases less than the approved budget: some fiscal years or budget lines "
+                "are not in the ledger")
+    return ("the ledger holds more budget than the register: a change or a reforecast booked in the "
+            "ledger that the register's BAC does not carry yet")
+
+
+def forecast_reason(eac, fac, cpi, ac, ledger_actual, remaining_basis, currency: str = "USD") -> str:
+    """Why earned value's EAC and the ledger's FAC differ."""
+    if eac is None and fac is None:
+        return "neither can be estimated yet"
+    if eac is None:
+        return "no EAC yet: earned value needs % complete, a budget and actual cost (no CPI)"
+    if fac is None:
+        return "no FAC: the ledger has no lines for it"
+    if _close(eac, fac):
+        return "they agree (within 1%)"
+    parts = [f"EAC projects the cost efficiency so far (CPI {metrics.ratio(cpi)}) over the remaining work; "
+             f"FAC adds the ledger's {_basis_text(remaining_basis)} to its actuals"]
+    if ac is not None and ledger_actual is not None and not _close(ac, ledger_actual):
+        parts.append(f"the actual cost the status report gives ({metrics.money(ac, currency)}) differs from the "
+                     f"ledger's actual to date ({metrics.money(ledger_actual, currency)})")
+    return "; ".join(parts)
+
+
+def _basis_text(basis: str | None) -> str:
+    return {"forecast": "forecast lines", "finished": "nothing more (finished)",
+            "remaining budget": "remaining budget (it has no forecast lines)"}.get(basis or "", "remaining forecast")
+
+
+def reconcile(flags: pl.DataFrame, evm: pl.DataFrame, currency: str = "USD") -> pl.DataFrame:
+    """Per project with ledger lines or earned value: BAC against the ledger budget and EAC against
+    FAC, each with the difference and the reason for it. `flags`: project_flags (ledger);
+    `evm`: the portfolio_health_projects rows (project_id, project_name, bac, eac, cpi, ac)."""
+    ev = evm.select("project_id", pl.col("project_name").alias("_name"), "bac", "eac", "cpi", "ac")
+    led = flags.select("project_id", "project_name", "ledger_budget", "ledger_actual_to_date", "fac",
+                       "remaining_basis")
+    both = led.join(ev, on="project_id", how="full", coalesce=True).with_columns(
+        pl.coalesce("project_name", "_name").alias("project_name")).drop("_name")
+    rows = []
+    for r in both.iter_rows(named=True):
+        rows.append({
+            "budget_reason": budget_reason(r["bac"], r["ledger_budget"]),
+            "forecast_reason": forecast_reason(r["eac"], r["fac"], r["cpi"], r["ac"], r["ledger_actual_to_date"],
+                                               r["remaining_basis"], currency),
+        })
+    reasons = pl.DataFrame(rows, schema={"budget_reason": pl.String, "forecast_reason": pl.String})
+    out = pl.concat([both, reasons], how="horizontal").with_columns(
+        (pl.col("ledger_budget") - pl.col("bac")).alias("ledger_minus_bac"),
+        (pl.col("eac") - pl.col("fac")).alias("eac_minus_fac"))
+    return out.sort(pl.col("eac_minus_fac").abs(), descending=True, nulls_last=True).select(
+        "project_id", "project_name", "bac", "ledger_budget", "ledger_minus_bac", "budget_reason",
+        "eac", "fac", "eac_minus_fac", "forecast_reason")

@@ -14,7 +14,7 @@ from datetime import date
 
 import polars as pl
 
-from pmo.formatting import CURRENCY_SYMBOLS
+from pmo.metrics import CURRENCY_SYMBOLS
 
 # Defaults: cost or schedule more than 10% over baseline amber, 20% or more red;
 # CPI or SPI below 0.95 amber, below 0.90 red; overall = the worst dimension; EAC = BAC / CPI.
@@ -163,7 +163,7 @@ def page_count(total_rows: int, page_size: int = PAGE_SIZE) -> int:
 # Small display helpers (pure)
 # ---------------------------------------------------------------------------------------------
 
-def delta_text(current, previous, kind: str = "count") -> str | None:
+def delta_text(current, previous, kind: str = "count", currency: str = "USD") -> str | None:
     """The change since the previous status date, formatted for st.metric; None when unknown."""
     if current is None or previous is None:
         return None
@@ -177,9 +177,11 @@ def delta_text(current, previous, kind: str = "count") -> str | None:
     if kind == "ratio":
         return f"{diff:+.2f}"
     if kind == "money":
-        from pmo.formatting import money
-        text = money(abs(diff))
+        from pmo.metrics import money
+        text = money(abs(diff), currency)
         return ("+" if diff >= 0 else "-") + text
+    if kind == "pct":
+        return f"{diff * 100:+.1f} pts"
     raise ValueError(kind)
 
 
@@ -261,7 +263,7 @@ def _missing_reason(column: str, facts: dict) -> str:
 
 def evm_rows(facts: dict, currency: str = "USD") -> list[dict]:
     """The EVM table of the project page: measure, value, formula, and why a value is missing."""
-    from pmo.formatting import money, ratio
+    from pmo.metrics import money, ratio
 
     method = facts.get("eac_method") or DEFAULTS["eac_method"]
     rows = []

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from test_budget_variance import CONFIG, FILTERS, TABLES
 
 from pmo import budget, config, query
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 from pmo.store import Store
 
 pytestmark = pytest.mark.app

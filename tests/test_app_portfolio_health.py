@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 from pmo import query
 
 pytestmark = pytest.mark.app

@@ -11,7 +11,7 @@ from helpers.canonical import make_store
 from streamlit.testing.v1 import AppTest
 
 from pmo import query, salaries
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 from pmo.store import Store
 
 pytestmark = pytest.mark.app

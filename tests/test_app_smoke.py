@@ -29,7 +29,9 @@ def test_page_renders_without_exception(app_env, page):
 
 def test_home_shows_headline_metrics(app_env, sample_con):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
-    head = query.run(sample_con, "portfolio_headline").row(0, named=True)
+    every = dict.fromkeys(("portfolio", "program", "department", "manager", "stage", "as_of"))
+    head = query.run(sample_con, "portfolio_health_kpis", **every).row(0, named=True)
     labels = {m.label: m.value for m in at.metric}
     assert labels["Active projects"] == f"{head['active_projects']:,}"
-    assert set(labels) >= {"Total budget (BAC)", "Actual cost to date", "Reported red"}
+    assert labels["Red (computed)"] == f"{head['red_count']:,}"
+    assert set(labels) >= {"Total BAC (active projects)", "Portfolio CPI", "Amber (computed)"}

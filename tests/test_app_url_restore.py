@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from pmo import budget, config, health
 from pmo import query as pmo_query
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 
 pytestmark = pytest.mark.app
 

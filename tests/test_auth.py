@@ -227,9 +227,11 @@ def test_gate_scoped_analyst_sees_only_their_portfolio(hosted, sample_store_dir,
     at = app(hosted, "dashboard.py", user)
     assert not at.exception
     scoped = query.connect(Store(sample_store_dir), scope=auth.Scope(portfolios=("Finance Transformation",))).con
-    mine = query.run(scoped, "portfolio_headline").row(0, named=True)
-    everyone = query.run(sample_con, "portfolio_headline").row(0, named=True)
+    every = dict.fromkeys(("portfolio", "program", "department", "manager", "stage", "as_of"))
+    mine = query.run(scoped, "portfolio_health_kpis", **every).row(0, named=True)
+    everyone = query.run(sample_con, "portfolio_health_kpis", **every).row(0, named=True)
     shown = {m.label: m.value for m in at.metric}
-    assert mine["project_count"] == 10 and mine["active_projects"] < everyone["active_projects"]
+    assert scoped.execute("select count(*) from projects").fetchone()[0] == 10
+    assert mine["active_projects"] < everyone["active_projects"]
     assert shown["Active projects"] == f"{mine['active_projects']:,}"       # only Finance Transformation's
     assert "role **fin**" in " ".join(c.value for c in at.sidebar.caption)

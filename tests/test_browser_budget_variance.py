@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from pmo import budget, config, query
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 from pmo.store import Store
 
 pytestmark = pytest.mark.browser

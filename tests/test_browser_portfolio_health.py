@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from pmo import query
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 from pmo.store import Store
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from conftest import ROOT
 
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 
 pytestmark = pytest.mark.browser
 

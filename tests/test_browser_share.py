@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from pptx import Presentation
 
 from pmo import audit, query
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 from pmo.store import Store
 
 pytestmark = pytest.mark.browser

@@ -70,7 +70,7 @@ def test_a_query_called_with_a_missing_or_unknown_parameter_is_an_error(sample_c
     with pytest.raises(query.QueryError, match="missing as_of"):
         query.run(sample_con, "project_risks", project_id="PRJ-1001")
     with pytest.raises(query.QueryError, match="unknown portfolio"):
-        query.run(sample_con, "portfolio_headline", portfolio="Digital Channels")
+        query.run(sample_con, "filter_options", portfolio="Digital Channels")
 
 
 @pytest.mark.parametrize("name", query.catalog.catalog())

@@ -9,7 +9,7 @@ from datetime import date
 import altair as alt
 import polars as pl
 
-from pmo import formatting as fmt
+from pmo import metrics as fmt
 from pmo.charts import RAG_DOMAIN, RAG_RANGE
 
 FAVOURABLE = "#2e8b57"      # under budget
@@ -39,8 +39,14 @@ def _money_axis(title: str, currency: str) -> alt.Axis:
     return alt.Axis(title=title, labelExpr=expr, tickCount=6)
 
 
-def _money_tip(field: str, title: str, currency: str) -> alt.Tooltip:
-    return alt.Tooltip(f"{field}:Q", title=f"{title} ({currency})", format=_money_format(currency))
+def _money_tip(field: str, title: str | None, currency: str) -> alt.Tooltip:
+    """A money tooltip, titled by the field's metric unless the chart names it itself."""
+    return alt.Tooltip(f"{field}:Q", title=f"{title or fmt.label(field)} ({currency})",
+                       format=_money_format(currency))
+
+
+def _pct_tip(field: str) -> alt.Tooltip:
+    return alt.Tooltip(f"{field}:Q", title=fmt.label(field), format=".1%")
 
 
 def variance_by_group(summary: pl.DataFrame, group_label: str, measure: str = "forecast",
@@ -48,8 +54,8 @@ def variance_by_group(summary: pl.DataFrame, group_label: str, measure: str = "f
     """One bar per group: forecast variance (total budget - FAC) or the window's variance
     (budget - actual); right / up = under budget (green), left / down = over (red). Clicking a bar
     selects its `key` (selection named PICK) so the page can drill into it."""
-    field, title = (("forecast_variance", "Forecast variance at completion") if measure == "forecast"
-                    else ("variance", "Variance in the window"))
+    field = "forecast_variance" if measure == "forecast" else "window_variance"
+    title = fmt.label(field)
     df = summary.with_columns(
         pl.when(pl.col(field) < 0).then(pl.lit("Over budget")).otherwise(pl.lit("Under or on budget"))
         .alias("direction"))
@@ -68,15 +74,15 @@ def variance_by_group(summary: pl.DataFrame, group_label: str, measure: str = "f
                                         range=[UNFAVOURABLE, FAVOURABLE])),
         opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.45)),
         tooltip=[alt.Tooltip("label:N", title=group_label),
-                 _money_tip("total_budget", "Total budget", currency),
-                 _money_tip("actual_itd", "Actual to date", currency),
-                 _money_tip("fac", "FAC", currency),
-                 _money_tip("forecast_variance", "Forecast variance", currency),
-                 alt.Tooltip("forecast_variance_pct:Q", title="Forecast variance %", format=".1%"),
-                 _money_tip("budget", "Budget in window", currency),
-                 _money_tip("actual", "Actual in window", currency),
-                 _money_tip("variance", "Variance in window", currency),
-                 alt.Tooltip("variance_pct:Q", title="Variance % in window", format=".1%")],
+                 _money_tip("ledger_budget", None, currency),
+                 _money_tip("ledger_actual_to_date", None, currency),
+                 _money_tip("fac", None, currency),
+                 _money_tip("forecast_variance", None, currency),
+                 _pct_tip("forecast_variance_pct"),
+                 _money_tip("window_budget", None, currency),
+                 _money_tip("window_actual", None, currency),
+                 _money_tip("window_variance", None, currency),
+                 _pct_tip("window_variance_pct")],
     ).add_params(pick)
     n = df.height
     return _sized(chart, 300 if time_axis else max(90, 28 * n))
@@ -97,7 +103,7 @@ def _close_rule(close_month: date) -> alt.Chart:
 
 def monthly_bars(monthly: pl.DataFrame, close_month: date, currency: str = "USD") -> alt.Chart:
     """Budget, actual and forecast per month as side-by-side bars, whole life."""
-    df = _long(monthly, {"budget": "Budget", "actual": "Actual", "forecast": "Forecast"})
+    df = _long(monthly, {"budget": "Budget", "actual": "Actual", "forecast_remaining": "Forecast"})
     bars = alt.Chart(df).mark_bar().encode(
         x=alt.X("yearmonth(period):T", title="Month", axis=alt.Axis(format="%b %y", labelAngle=-45)),
         xOffset=alt.XOffset("series:N", sort=SERIES),
@@ -176,13 +182,13 @@ def overruns_chart(overruns: pl.DataFrame, currency: str = "USD") -> alt.Chart:
         subtitle="FAC minus total budget; colour = flag (grey = below the thresholds).")
     ).mark_bar().encode(
         y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=300)),
-        x=alt.X("overrun_amount:Q", axis=_money_axis(f"Overrun at completion ({currency})", currency)),
+        x=alt.X("overrun_amount:Q", axis=_money_axis(f"{fmt.label('overrun_amount')} ({currency})", currency)),
         color=alt.Color("flag_color:N", title="Flag", legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE)),
         tooltip=[alt.Tooltip("label:N", title="Project"),
-                 _money_tip("overrun_amount", "Overrun", currency),
-                 alt.Tooltip("overrun_pct:Q", title="Overrun %", format=".1%"),
-                 _money_tip("total_budget", "Total budget", currency), _money_tip("fac", "FAC", currency),
+                 _money_tip("overrun_amount", None, currency),
+                 _pct_tip("overrun_pct"),
+                 _money_tip("ledger_budget", None, currency), _money_tip("fac", None, currency),
                  alt.Tooltip("reason:N", title="Reason")],
     )
     return _sized(chart, max(90, 26 * df.height))
@@ -196,14 +202,13 @@ def heatmap_chart(cells: pl.DataFrame, currency: str = "USD") -> alt.Chart:
     y = alt.Y("project_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
     tips = [alt.Tooltip("project_label:N", title="Project"),
             alt.Tooltip("yearmonth(period):O", title="Month", format="%b %Y"),
-            _money_tip("budget", "Budget", currency), _money_tip("actual", "Actual", currency),
-            _money_tip("variance", "Variance", currency),
-            alt.Tooltip("variance_pct:Q", title="Variance %", format=".1%")]
+            _money_tip("budget", None, currency), _money_tip("actual", None, currency),
+            _money_tip("variance", None, currency), _pct_tip("variance_pct")]
     base = alt.Chart(cells)
     empty = base.mark_rect(color="#d9d9d9").encode(x=x, y=y, tooltip=tips)
     colored = base.transform_filter("isValid(datum.variance_pct)").mark_rect().encode(
         x=x, y=y, tooltip=tips,
-        color=alt.Color("variance_pct:Q", title="Variance %",
+        color=alt.Color("variance_pct:Q", title=fmt.label("variance_pct"),
                         scale=alt.Scale(scheme="redblue", domain=HEAT_DOMAIN, clamp=True),
                         legend=alt.Legend(format=".0%", orient="top")))
     return _sized((empty + colored).properties(

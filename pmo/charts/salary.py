@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from pmo.formatting import CURRENCY_SYMBOLS
+from pmo.metrics import CURRENCY_SYMBOLS
 
 # Where a person sits against their own band (the same words as salary_positions.pay_zone).
 ZONE_DOMAIN = ["below p25", "p25 to p75", "above p75"]

@@ -14,7 +14,8 @@ import polars as pl
 
 from pmo.export.meta import Meta
 from pmo.export.theme import MUTED, theme
-from pmo.formatting import CURRENCY_SYMBOLS, column_kind
+from pmo import metrics
+from pmo.metrics import CURRENCY_SYMBOLS
 
 # ---------------------------------------------------------------------------------------------
 # Spreadsheet formula injection
@@ -58,12 +59,13 @@ def flatten(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def headers(columns: list[str], labels: dict | None = None) -> list[str]:
-    """Column titles as on the page (labels, else 'snake_case' -> 'Snake case'), made unique."""
+    """Column titles as on the page: `labels` where given, else the metrics layer's label
+    (metrics/*.toml), else the column name as it is (a user's SQL); made unique."""
     labels = labels or {}
     seen: dict[str, int] = {}
     out = []
     for c in columns:
-        h = str(labels.get(c, c.replace("_", " ").capitalize()))
+        h = str(labels.get(c) or (metrics.label(c) if metrics.is_defined(c) else c))
         seen[h] = seen.get(h, 0) + 1
         out.append(neutralise(h if seen[h] == 1 else f"{h} ({seen[h]})"))
     return out
@@ -97,7 +99,8 @@ def money_format(currency: str) -> str:
     return f'#,##0 "{currency}";-#,##0 "{currency}"'
 
 
-NUMBER_FORMATS = {"pct": "0.0%", "ratio": "0.00", "days": "#,##0", "count": "#,##0"}
+NUMBER_FORMATS = {"pct": "0.0%", "ratio": "0.00", "days": "#,##0", "count": "#,##0", "months": "0.0",
+                  "hours": "#,##0.0", "points": "#,##0.#", "number": "#,##0.00"}
 
 
 def _sheet_name(name: str) -> str:
@@ -107,8 +110,8 @@ def _sheet_name(name: str) -> str:
 
 def to_xlsx_bytes(df: pl.DataFrame, meta: Meta, sheet: str = "Data", labels: dict | None = None) -> bytes:
     """One sheet: a header block (page, filters, as of, data version, exported, rows, link), then
-    the table with a frozen, filterable header row and number formats from the column names
-    (pmo.formatting.column_kind: money in the reporting currency, percentages, ratios, dates)."""
+    the table with a frozen, filterable header row and number formats from the metrics layer's
+    units (money in the reporting currency, percentages, ratios, dates)."""
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -141,7 +144,7 @@ def to_xlsx_bytes(df: pl.DataFrame, meta: Meta, sheet: str = "Data", labels: dic
     names = headers(df.columns, labels)
     formats = []
     for c, dtype in table.schema.items():
-        kind = column_kind(c)
+        kind = metrics.spec(c).unit if metrics.is_defined(c) else None
         if dtype == pl.Date:
             formats.append(f_date)
         elif isinstance(dtype, pl.Datetime):

@@ -28,8 +28,8 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from pmo import audit, export, saved_views
-from pmo.ui import auth, data, nav
+from pmo import audit, export, health, metrics, saved_views
+from pmo.ui import auth, data, nav, safe
 from pmo.ui.url import PRESENT, SHARE_VIEW_KEY, link, running_page, url_path
 
 _STATE = SHARE_VIEW_KEY
@@ -245,11 +245,6 @@ def _delete_view(view: View, name: str) -> None:
     st.toast(f"Removed '{name}'.", icon=":material/bookmark_remove:")
 
 
-def _md_escape(text: str) -> str:
-    """A saved view's name shown as typed (labels are Markdown: no links or formatting from it)."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", text)
-
-
 def _page_label(script: str) -> str:
     return next((label for p, label, _, _ in nav.PAGES if p == script), url_path(script).replace("_", " "))
 
@@ -266,7 +261,7 @@ def _saved_views(view: View) -> None:
     st.caption(f"Your saved views ({len(views)}):")
     for i, v in enumerate(views):
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            label = f"{_md_escape(v['name'])} · {_page_label(v['page'])}"
+            label = f"{safe.md(v['name'])} · {_page_label(v['page'])}"
             try:
                 st.page_link(v["page"], label=label, icon=":material/bookmark:", query_params=v["params"])
             except (StreamlitPageNotFoundError, KeyError):   # a page run on its own (tests), or gone
@@ -285,8 +280,32 @@ def kpi_row(title: str, note: str | None = None) -> None:
         view.pack.new_kpi_row(title, note)
 
 
+_NO_PREVIOUS = object()
+
+
+def kpi(name: str, value, *, previous=_NO_PREVIOUS, since: str | None = None, delta: str | None = None,
+        currency: str | None = None, note: str | None = None, text: str | None = None) -> None:
+    """A KPI card of metric `name` (metrics/*.toml): its label, format and help, the change from
+    `previous` (coloured by the metric's good direction; "no change" when equal at the shown
+    precision) or a given `delta` text, `note` added to the help. Recorded for the meeting pack."""
+    m = metrics.spec(name)
+    cur = currency or _currency()
+    shown = text if text is not None else metrics.text(name, value, cur)
+    color, arrow = "off", "auto"
+    if previous is not _NO_PREVIOUS:
+        delta = health.delta_text(value, previous, metrics.delta_kind(name), cur)
+        color = metrics.delta_color(name)
+        if delta is not None and delta.lstrip("+-$€£0.,") in ("", "K", "M", "B", " pts"):
+            delta, color, arrow = "no change", "off", "off"
+    elif delta is not None:
+        arrow = "off"
+    tip = " ".join(x for x in (m.help, note, f"Change {since}." if since and previous is not _NO_PREVIOUS else None) if x)
+    metric(m.label, shown, delta, delta_color=color, delta_arrow=arrow, border=True, help=tip)
+
+
 def metric(label, value, delta=None, **kwargs):
-    """st.metric, recorded for the meeting pack."""
+    """st.metric, recorded for the meeting pack (pages use `kpi`, which takes the label from the
+    metrics layer)."""
     out = st.metric(label, value, delta, **kwargs)
     view = current()
     if view is not None:
@@ -306,10 +325,12 @@ def chart(chart, *, name: str | None = None, key: str | None = None, **kwargs):
 
 def pack_table(title: str, df: pl.DataFrame, *, labels: dict | None = None, widths: dict | None = None,
                empty: str = "Nothing to list.") -> None:
-    """A table slide in the meeting pack (e.g. the red projects with their reasons)."""
+    """A table slide in the meeting pack (e.g. the red projects with their reasons); column titles
+    from the metrics layer (`labels` for columns a page names itself)."""
     view = current()
     if view is not None:
-        view.pack.tables.append(export.PackTable(title, df, labels or {}, widths or {}, empty))
+        titles = {c: metrics.label(c) for c in df.columns if metrics.is_defined(c)}
+        view.pack.tables.append(export.PackTable(title, df, {**titles, **(labels or {})}, widths or {}, empty))
 
 
 # ---------------------------------------------------------------------------------------------

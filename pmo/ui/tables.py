@@ -1,5 +1,6 @@
-"""Table display: Streamlit column formats derived from column names (see pmo.formatting), and
-paging, so that no table sends more than ROW_LIMIT rows to the browser at any store size."""
+"""Tables on the pages: labels, formats and tooltips from the metrics layer (metrics/*.toml; a
+column it does not define is an error), and paging, so that no table sends more than ROW_LIMIT
+rows to the browser at any store size."""
 
 from __future__ import annotations
 
@@ -9,45 +10,68 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from pmo.formatting import column_kind
+from pmo import metrics
+
+# Streamlit number formats per unit (printf-style; "," = thousands separator)
+NUMBER_FORMATS = {"pct": "percent", "ratio": "%.2f", "days": "%,d", "count": "%,d", "months": "%.1f",
+                  "hours": "%,.1f h", "points": "%,.1f"}
 
 
-def column_config(df: pl.DataFrame, currency: str = "USD", labels: dict | None = None) -> dict:
-    labels = labels or {}
-    cfg = {}
-    for name in df.columns:
-        label = labels.get(name, name.replace("_", " ").capitalize())
-        kind = column_kind(name)
-        dtype = df.schema[name]
-        if kind == "money" and dtype.is_numeric():
-            cfg[name] = st.column_config.NumberColumn(label, format="dollar" if currency == "USD" else "accounting")
-        elif kind == "pct" and dtype.is_numeric():
-            cfg[name] = st.column_config.NumberColumn(label, format="percent")
-        elif kind == "ratio" and dtype.is_numeric():
-            cfg[name] = st.column_config.NumberColumn(label, format="%.2f")
-        elif kind in ("days", "count") and dtype.is_numeric():
-            cfg[name] = st.column_config.NumberColumn(label, format="%d")
-        elif dtype == pl.Date:
-            cfg[name] = st.column_config.DateColumn(label, format="D MMM YYYY")
-        else:
-            cfg[name] = st.column_config.Column(label)
-    return cfg
+def column(name: str, dtype: pl.DataType, currency: str = "USD", label: str | None = None):
+    """The st.column_config of one column: its metric's label, help and format (`label`: a label
+    chosen by the page for a column whose meaning depends on a selection, such as "the grouping")."""
+    m = metrics.spec(name)
+    title = label or m.label
+    if m.unit == "money" and dtype.is_numeric():
+        # whole units of the reporting currency in tables (cards use $1.2M)
+        sym = metrics.CURRENCY_SYMBOLS.get(currency, currency + " ")
+        return st.column_config.NumberColumn(title, help=m.help, format=f"{sym}%,.0f")
+    if m.unit == "pct" and dtype.is_numeric():
+        return st.column_config.NumberColumn(title, help=m.help, format="percent")
+    if m.unit == "number" and dtype.is_numeric():
+        return st.column_config.NumberColumn(title, help=m.help, format=f"%,.{m.decimals or 0}f")
+    if m.unit in NUMBER_FORMATS and dtype.is_numeric():
+        return st.column_config.NumberColumn(title, help=m.help, format=NUMBER_FORMATS[m.unit])
+    if dtype == pl.Date and m.unit == "month":
+        return st.column_config.DateColumn(title, help=m.help, format="MMM YYYY")
+    if dtype == pl.Date:
+        return st.column_config.DateColumn(title, help=m.help, format="D MMM YYYY")
+    if isinstance(dtype, pl.Datetime):
+        return st.column_config.DatetimeColumn(title, help=m.help, format="D MMM YYYY, HH:mm")
+    if m.unit == "bool" and dtype == pl.Boolean:
+        return st.column_config.CheckboxColumn(title, help=m.help)
+    if isinstance(dtype, pl.List):
+        return st.column_config.ListColumn(title, help=m.help)
+    return st.column_config.TextColumn(title, help=m.help)
+
+
+def column_config(df: pl.DataFrame, currency: str = "USD", labels: dict | None = None,
+                  skip: set | None = None) -> dict:
+    """Every column's config (`labels`: page-chosen labels for columns whose meaning depends on a
+    selection; every column must still be a defined metric or field; `skip`: columns the caller
+    configures itself)."""
+    labels, skip = labels or {}, skip or set()
+    return {name: column(name, df.schema[name], currency, labels.get(name))
+            for name in df.columns if name not in skip}
 
 
 def show(df: pl.DataFrame, *, key: str | None = None, currency: str = "USD", labels: dict | None = None,
          height: int | str = "auto", overrides: dict | None = None, **kwargs):
     """`overrides` replaces the derived config of some columns ({name: st.column_config...})."""
-    cfg = {**column_config(df, currency, labels), **(overrides or {})}
+    overrides = overrides or {}
+    cfg = {**column_config(df, currency, labels, skip=set(overrides)), **overrides}
     return st.dataframe(df, hide_index=True, column_config=cfg, key=key, height=height, **kwargs)
 
 
-def rag_column(label: str, *, help: str | None = None, letters: bool = False):
-    """A column of RAG values shown as coloured chips (the chart colours). Cell values are lists:
-    ["red"] for one colour, ["green", "amber", "red"] for a history (letters=True shows G / A / R)."""
+def rag_column(name: str, *, letters: bool = False):
+    """A column of RAG values shown as coloured chips (the chart colours), labelled by its metric.
+    Cell values are lists: ["red"] for one colour, ["green", "amber", "red"] for a history
+    (letters=True shows G / A / R)."""
     from pmo.charts import RAG_DOMAIN, RAG_RANGE
 
+    m = metrics.spec(name)
     return st.column_config.MultiselectColumn(
-        label, options=RAG_DOMAIN, color=RAG_RANGE, help=help,
+        m.label, options=RAG_DOMAIN, color=RAG_RANGE, help=m.help,
         format_func=(lambda h: h[0].upper()) if letters else None)
 
 
@@ -160,10 +184,23 @@ def paged(df: pl.DataFrame, *, key: str, noun: str = "rows", order: str | None =
     return event
 
 
+def as_text(df: pl.DataFrame, currency: str = "USD") -> pl.DataFrame:
+    """Every cell as it reads on the page (metrics' formats: whole units of money, dates as 5 Oct
+    2026, a dash for nothing) under the metrics' labels; columns that are not metrics (a page's own
+    text table) as they are."""
+    out = {}
+    for c in df.columns:
+        if metrics.is_defined(c):
+            out[metrics.label(c)] = [metrics.text(c, v, currency, compact=False) for v in df[c].to_list()]
+        else:
+            out[c] = [metrics.MISSING if v is None else str(v) for v in df[c].to_list()]
+    return pl.DataFrame(out, schema={k: pl.String for k in out})
+
+
 def static(df: pl.DataFrame, *, key: str, noun: str = "rows", **paged_kwargs) -> None:
     """A read-only table: st.table (every cell visible, no scrolling) when short, else a paged
     dataframe, so a list that grows with the store never sends more than a page."""
     if df.height <= STATIC_ROWS:
-        st.table(df, hide_index=True)
+        st.table(as_text(df, paged_kwargs.get("currency", "USD")), hide_index=True)
     else:
         paged(df, key=key, noun=noun, **paged_kwargs)
