@@ -685,7 +685,8 @@ def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
             "cells_cleared": o.cells_cleared, "user": user,
             "ingested_at": now_iso(), "version": w.base["version"] + 1, "source": o.source,
             "action": "ingest", "tool_override": tool_override, "as_of_given": None,
-            "rejects_file": rejects_file, "notes": o.notes,
+            "rejects_file": rejects_file, "rejects_sha256": w.checksum(rejects_file) if rejects_file else None,
+            "notes": o.notes,
             "mapping": o.mapping[0] if o.mapping else None, "date_order": o.date_order,
             "currency": currency, "allow_empty": allow_empty,
         })
@@ -713,7 +714,8 @@ def place(w: Writer, segments: dict, o: FileOutcome) -> str | None:
             body = df.drop("_row").with_columns(pl.lit(o.ingest_id, dtype=pl.Int64).alias(schema.INGEST_ID))
             rel = w.stage_frame(f"segments/{table}", uuid.uuid4().hex, body)
         segments.setdefault(table, {})[seg_key] = {
-            "file": rel, "ingest_id": o.ingest_id, "as_of": o.as_of.isoformat(), "rows": o.tables[table]}
+            "file": rel, "ingest_id": o.ingest_id, "as_of": o.as_of.isoformat(), "rows": o.tables[table],
+            "sha256": w.checksum(rel)}
     if not o.rejects:
         return None
     rej = pl.DataFrame(
@@ -767,8 +769,9 @@ def rebuild(store: Store, user: str | None = None) -> int:
     with store.writer() as w:
         active = list(w.base.get("active", []))
         segments, rejects = replay(store, w, active)
-        ingests = [dict(i, rejects_file=rejects.get(i["ingest_id"], i.get("rejects_file")))
-                   for i in w.base["ingests"]]
+        ingests = [dict(i, rejects_file=rejects[i["ingest_id"]],
+                        rejects_sha256=w.checksum(rejects[i["ingest_id"]]) if rejects[i["ingest_id"]] else None)
+                   if i["ingest_id"] in rejects else i for i in w.base["ingests"]]
         v = w.publish({"action": "rebuild", "note": f"rebuilt from {len(active)} raw files",
                        "user": user or current_user(), "segments": segments,
                        "ingests": ingests, "active": active})
