@@ -280,6 +280,14 @@ class Writer:
         self._moves.append((staged, self.store.path(rel)))
         return rel
 
+    def read_path(self, rel: str) -> Path:
+        """Where the file for `rel` can be read now: staged in tmp, else in the store."""
+        dest = self.store.path(rel)
+        for staged, target in self._moves:
+            if target == dest:
+                return staged
+        return dest
+
     def checksum(self, rel: str) -> str:
         """The sha256 of a file staged for `rel` (recorded in the manifest, checked by readers)."""
         dest = self.store.path(rel)
