@@ -19,12 +19,13 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from pmo import config, inbox, quality, schema, uploads
+from pmo import audit, config, inbox, quality, schema, uploads
 from pmo import formatting as fmt
 from pmo.importers import registry
 from pmo.ingest import EMPTY, FileOutcome, IngestFailed, analyse, counts_text, current_user, remove_ingest, rollback
+from pmo.readiness import write_state
 from pmo.store import Store, StoreBusy
-from pmo.ui import data, inbox_watcher, page, share, url
+from pmo.ui import auth, data, inbox_watcher, page, share, url
 
 VIEWS = ["Upload", "History", "Data quality", "Drop folder"]
 PREVIEW_ROWS = 50
@@ -112,8 +113,9 @@ def _ingests(root: str, current: int) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _quality(root: str, current: int) -> list[quality.Finding]:
-    return quality.store_report(data.runtime().con)
+def _quality(root: str, current: int, scope) -> list[quality.Finding]:
+    # keyed by the scope: each role sees the findings of its own rows (and salaries only if allowed)
+    return quality.store_report(data.runtime(scope).con)
 
 
 # --- The page ------------------------------------------------------------------------------------
@@ -143,6 +145,8 @@ def render() -> None:
 def kpi_row(store: Store) -> None:
     current = store.current_version()
     ing = _ingests(str(store.root.resolve()), current)
+    if auth.current_scope().restricted:       # per-file counts add up rows of every portfolio
+        ing = ing.with_columns(pl.lit(None, dtype=pl.Int64).alias(c) for c in uploads.COUNT_COLUMNS)
     in_use = ing.filter(pl.col("in_use"))
     latest = ing.row(0, named=True) if ing.height else None
     waiting = inbox.waiting(store)
@@ -159,7 +163,8 @@ def kpi_row(store: Store) -> None:
                   help=(f"{latest['file_name']} by {latest['user']} at {latest['ingested_at']:%H:%M} (UTC)."
                         if latest and latest["ingested_at"] else "Nothing ingested yet."))
         cleared = int(in_use["cells_cleared"].fill_null(0).sum()) if in_use.height else 0
-        st.metric("Rows rejected", fmt.count(in_use["rows_rejected"].sum() if in_use.height else 0),
+        scoped = auth.current_scope().restricted
+        st.metric("Rows rejected", "—" if scoped else fmt.count(in_use["rows_rejected"].sum() if in_use.height else 0),
                   border=True,
                   help="Rows of the files in use that were not stored (a missing key, an unreadable value, "
                        f"a duplicate). Besides, {cleared:,} value{'s' if cleared != 1 else ''} were left empty "
@@ -391,9 +396,17 @@ def publish_bar(store: Store, entries: list[Staged]) -> None:
     blocked = [e for e in entries if not e.ok]
     if blocked:
         st.caption(f"Not published: {', '.join(e.name for e in blocked)} (see the problems above).")
+    locked = write_state(store)
+    if locked:
+        st.warning(f"The store is {locked}: previews work, publishing does not until it is writable again.",
+                   icon=":material/lock:")
+    if auth.current_scope().restricted:
+        st.caption(f"Your role publishes only rows of {auth.current_scope().describe()}; rows of other "
+                   "portfolios in the same source are kept as they are.")
     with st.container(horizontal=True):
         label = f"Publish {len(ready)} file{'s' if len(ready) != 1 else ''}"
-        if st.button(label, type="primary", icon=":material/publish:", key="data_publish", disabled=not ready):
+        if st.button(label, type="primary", icon=":material/publish:", key="data_publish",
+                     disabled=not ready or bool(locked)):
             publish(store, ready)
         if st.button("Cancel", icon=":material/close:", key="data_cancel"):
             _clear_uploads()
@@ -421,7 +434,8 @@ def publish(store: Store, entries: list[Staged]) -> None:
                     on_wait=lambda a: st.write(f"Someone else is publishing; waiting ({a} s)..."),
                     as_of=first.as_of, tool=first.tool, date_order=first.date_order,
                     mapping_path=first.mapping_path, display_names=[i.file_name for i in group],
-                    user=current_user(), currency=first.currency, allow_empty=first.allow_empty)
+                    user=current_user(), currency=first.currency, allow_empty=first.allow_empty,
+                    scope=auth.current_scope())
             except StoreBusy:
                 status.update(label=BUSY_MESSAGE, state="error")
                 ok = False
@@ -584,6 +598,10 @@ def history_view(store: Store) -> None:
         return
     versions = _versions(root, current)
     ingests = _ingests(root, current)
+    if auth.current_scope().restricted:       # per-file counts add up rows of every portfolio
+        ingests = ingests.with_columns(pl.lit(None, dtype=pl.Int64).alias(c) for c in uploads.COUNT_COLUMNS)
+        st.caption(f"Your role sees {auth.current_scope().describe()}: the ingest log shows no row counts "
+                   "(they cover every portfolio) and raw files are not offered.")
     _confirmation(store)
 
     st.subheader("Versions", anchor=False)
@@ -632,15 +650,32 @@ def history_view(store: Store) -> None:
                            format_func=lambda i: f"#{i} {rows[i]['file_name']} (as of {rows[i]['as_of']})")
         rec = rows[iid]
         raw = store.raw_path(rec["sha256"], rec["file_name"])
-        if raw.exists():
-            st.download_button("Download the raw file", data=lambda: raw.read_bytes(), file_name=rec["file_name"],
-                               key="data_download_raw", icon=":material/download:", on_click="ignore")
+        refused = uploads.raw_download_refusal(auth.current_role(), rec.get("tables"))
+        if refused:
+            st.caption(refused)
+        elif raw.exists():
+            st.download_button("Download the raw file", data=_raw_file(store, rec, raw), file_name=rec["file_name"],
+                               key="data_download_raw", icon=":material/download:", on_click="ignore",
+                               disabled=bool(write_state(store)),
+                               help="Audited. Off while the store is read-only (the audit log cannot be written).")
         else:
             st.caption(f"The raw file of ingest {iid} is missing from the store.")
         if st.button("Remove this ingest", key="data_remove", icon=":material/delete:", disabled=not rec["in_use"],
                      help=None if rec["in_use"] else "Not part of the version being served."):
             st.session_state["data_confirm"] = ("remove", iid)
             st.rerun()
+
+
+def _raw_file(store: Store, rec: dict, raw: Path):
+    """The raw file's bytes when the button is clicked, after writing the audit event (no event,
+    no file)."""
+    user, role = auth.current_user(), auth.current_role().name
+
+    def read() -> bytes:
+        audit.log(store.root, user, "export", {"what": "raw file", "file": rec["file_name"],
+                                               "ingest_id": rec["ingest_id"], "sha256": rec["sha256"]}, role=role)
+        return raw.read_bytes()
+    return read
 
 
 def _confirmation(store: Store) -> None:
@@ -690,9 +725,10 @@ def _confirmation(store: Store) -> None:
 
 def quality_view(store: Store) -> None:
     root, current = str(store.root.resolve()), store.current_version()
-    findings = _quality(root, current)
+    scope = auth.sql_scope()          # the session's rows, and salary rows only if it may see them
+    findings = _quality(root, current, scope)
     active = store.manifest(current).get("active", [])
-    rejected = data.query("rejected_rows_detail", ingest_ids=list(active), limit=500)
+    rejected = data.runtime(scope).query("rejected_rows_detail", ingest_ids=list(active), limit=500)
     total = rejected["rejected_total"][0] if rejected.height else 0
     with_findings = [f for f in findings if f.rows.height]
     with st.container(horizontal=True):
