@@ -178,6 +178,11 @@ def _summaries_in_background(store: Store, version: int) -> None:
 
 def cmd_summaries(store: Store, args) -> int:
     store.manifest(args.version)    # a version that does not exist: StoreError, exit 2 (main)
+    state = store.write_state()
+    if state:
+        _err(f"the store {store.root} is {state}: the summary tables cannot be saved there "
+             "(the dashboard computes them in memory).")
+        return 2
     _build_summaries(store, args.version)
     return 0
 

@@ -217,12 +217,26 @@ class Store:
             fh.close()
 
     def _clear_debris(self) -> None:
-        """Remove what a killed writer left: tmp/, versions past CURRENT, unreferenced segments."""
+        """Remove what a killed writer left: tmp/, versions past CURRENT, and segment / rejects
+        files no version names (moved into place before the kill, never published). Raw files
+        are kept whatever happens (they are content-addressed and cost nothing to keep)."""
         shutil.rmtree(self.path("tmp"), ignore_errors=True)
         current = self.current_version()
         for p in self.path("versions").glob("*.json"):
             if p.stem.isdigit() and int(p.stem) > current:
                 p.unlink(missing_ok=True)
+        referenced: set[str] = set()
+        try:
+            for v in range(1, current + 1):
+                m = self.manifest(v)
+                referenced |= {s["file"] for segs in m.get("segments", {}).values() for s in segs.values()}
+                referenced |= {i["rejects_file"] for i in m.get("ingests", []) if i.get("rejects_file")}
+        except (StoreError, ValueError, KeyError, OSError):
+            return               # a version cannot be read: remove nothing rather than guess
+        for kind in ("segments", "rejects"):
+            for p in self.path(kind).rglob("*.parquet"):
+                if str(p.relative_to(self.root)) not in referenced:
+                    p.unlink(missing_ok=True)
 
 
 def file_sha256(path: Path) -> str:
