@@ -29,7 +29,9 @@ CSP = "; ".join([
     # Streamlit's front end: its own bundles, inline bootstrap and Vega's expression compiler
     "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    # Streamlit draws a page icon given as ":material/...:" from Google's icon font server: the
+    # one outside source allowed, for images only
+    "img-src 'self' data: blob: https://fonts.gstatic.com",
     "font-src 'self' data:",
     "connect-src 'self'",
     "worker-src 'self' blob:",
