@@ -70,7 +70,7 @@ def test_kpis_match_the_view(app_env, sample_store_dir):
     at = run()
     m = metrics(at)
     assert m["On a band"] == f"{placed.height} of {staff.height}"
-    assert m["Compa-ratio"] == fmt.ratio(overall["median_compa_ratio"])
+    assert m["Compa-ratio (median)"] == fmt.ratio(overall["median_compa_ratio"])
     assert m["Below p25"] == fmt.count(overall["below_p25_count"])
     assert m["Above p75"] == fmt.count(overall["above_p75_count"])
     assert m["Cost to p25 / yr"] == fmt.money(overall["cost_to_p25"])
@@ -129,7 +129,7 @@ def test_country_filter_with_a_small_group_suppresses_the_kpis(app_env, sample_s
     at = run(staff_country="Germany")
     m = metrics(at)
     assert m["On a band"] == f"{placed} of {germany.height}"
-    assert m["Compa-ratio"] == "—" and m["Cost to p25 / yr"] == "—"
+    assert m["Compa-ratio (median)"] == "—" and m["Cost to p25 / yr"] == "—"
     assert any(f"suppressed: {FEWER}" in c.value for c in at.caption)
 
 
