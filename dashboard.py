@@ -55,7 +55,7 @@ def brief_lines() -> list[brief.Line]:
     return lines
 
 
-ICONS = {"bad": ":material/error:", "good": ":material/check_circle:", "info": ":material/info:"}
+ICONS = {"bad": ":red[:material/error:]", "good": ":green[:material/check_circle:]", "info": ":blue[:material/info:]"}
 lines = brief_lines()
 if lines:
     st.subheader("This week", anchor=False)
