@@ -333,10 +333,11 @@ def cmd_history(store: Store, args) -> int:
     for v in store.versions():
         m = store.manifest(v)
         mark = "*" if v == current else " "
-        print(f" {mark} {v:>4}  {m.get('created_at', '')}  {m.get('action', ''):<9} {m.get('user', '')}: {m.get('note', '')}")
+        print(f" {mark} {v:>4}  {m.created_at or ''}  {m.action or '':<9} {m.user or ''}: {m.note}")
     print("ingests:")
-    active = set(store.manifest().get("active", []))
-    for i in store.manifest()["ingests"]:
+    m = store.manifest()
+    active = set(m.active)
+    for i in m.ingests:
         mark = "*" if i["ingest_id"] in active else " "
         print(f" {mark} {i['ingest_id']:>4}  {i['ingested_at']}  {i['tool']:<15} {i['file_name']}  "
               f"as of {i['as_of']}  read {i['rows_read']:,} accepted {i['rows_accepted']:,} "

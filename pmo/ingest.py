@@ -38,6 +38,7 @@ from pmo.importers.base import (
 from pmo.importers._common import drop_blank_rows
 from pmo.parse import DATE_ORDER, ISO_CURRENCIES, AmbiguousDates, currency_in_header
 from pmo.readers import Limits, ReadError, read_grids
+from pmo.manifest import Manifest, Segment
 from pmo.store import SEGMENT_COMPRESSION, Store, Writer, now_iso
 
 
@@ -263,10 +264,11 @@ def rows_served(store_root: Path | None, source: str | None, as_of: date | None 
     if store.is_empty():
         return {}
     out = {}
-    for table, segs in store.manifest().get("segments", {}).items():
-        key = source if table not in schema.HISTORY_TABLES else f"{source}@{as_of}"
-        if key in segs and segs[key].get("rows"):
-            out[table] = int(segs[key]["rows"])
+    m = store.manifest()
+    for table in m.segments:
+        seg = m.segment(table, source if table not in schema.HISTORY_TABLES else f"{source}@{as_of}")
+        if seg is not None and seg.rows:
+            out[table] = int(seg.rows)
     return out
 
 
@@ -666,21 +668,21 @@ def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
             raise
     for o in outcomes:
         o.version = version
-    _audit(store, manifest["user"], "ingest", {"version": version, "files": [o.file_name for o in outcomes],
+    _audit(store, manifest.user, "ingest", {"version": version, "files": [o.file_name for o in outcomes],
                                               "rows_accepted": sum(o.rows_accepted for o in outcomes)})
     return outcomes
 
 
 def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
           tool_override: str | None, copied: list[Path | None] | None = None, *,
-          currency: str | None = None, allow_empty: bool = False, write_scope=None) -> dict:
+          currency: str | None = None, allow_empty: bool = False, write_scope=None) -> Manifest:
     """Keep the raw files, place the new segments over the current ones; return the new manifest.
 
     `copied`: per file, its bytes already copied into the writer's tmp (`Writer.copy_raw`).
     `currency`, `allow_empty`: the overrides the files were read with, logged so a rebuild reads
     them the same way."""
-    segments = {t: dict(s) for t, s in w.base["segments"].items()}
-    ingests = list(w.base["ingests"])
+    segments = {t: dict(s) for t, s in w.base.segments.items()}
+    ingests = list(w.base.ingests)
     for i, (o, p) in enumerate(zip(outcomes, paths, strict=True)):
         o.ingest_id = len(ingests) + 1
         w.stage_raw(Path(p), o.sha256, o.file_name, copied[i] if copied else None)
@@ -693,7 +695,7 @@ def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
             "tables": ",".join(o.tables), "as_of": o.as_of.isoformat(), "rows_read": o.rows_read,
             "rows_accepted": o.rows_accepted, "rows_rejected": o.rows_rejected,
             "cells_cleared": o.cells_cleared, "user": user,
-            "ingested_at": now_iso(), "version": w.base["version"] + 1, "source": o.source,
+            "ingested_at": now_iso(), "version": w.base.version + 1, "source": o.source,
             "action": "ingest", "tool_override": tool_override, "as_of_given": None,
             "rejects_file": rejects_file, "rejects_sha256": w.checksum(rejects_file) if rejects_file else None,
             "notes": o.notes,
@@ -701,13 +703,13 @@ def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
             "currency": currency, "allow_empty": allow_empty,
             **({"scope": write_scope.to_record()} if write_scope is not None else {}),
         })
-    active = list(w.base.get("active", [])) + [o.ingest_id for o in outcomes]
+    active = list(w.base.active) + [o.ingest_id for o in outcomes]
     names = ", ".join(o.file_name for o in outcomes)
-    return {"action": "ingest", "note": f"ingested {names}", "user": user,
-            "segments": segments, "ingests": ingests, "active": active}
+    return Manifest(action="ingest", note=f"ingested {names}", user=user,
+                    segments=segments, ingests=ingests, active=active)
 
 
-def place(w: Writer, segments: dict, o: FileOutcome, write_scope=None) -> str | None:
+def place(w: Writer, segments: dict[str, dict[str, Segment]], o: FileOutcome, write_scope=None) -> str | None:
     """Put one outcome's frames into `segments` (in place); return its rejects file if any.
 
     Current-state tables keep one segment per source: a newer (or equally recent) export replaces
@@ -718,7 +720,7 @@ def place(w: Writer, segments: dict, o: FileOutcome, write_scope=None) -> str | 
     for table, df in o.frames.items():
         seg_key = o.source if table not in schema.HISTORY_TABLES else f"{o.source}@{o.as_of}"
         existing = segments.get(table, {}).get(seg_key)
-        if existing and existing.get("as_of") and existing["as_of"] > o.as_of.isoformat():
+        if existing and existing.as_of and existing.as_of > o.as_of.isoformat():
             continue
         ready = o.segment_files.get(table)
         rows = o.tables[table]
@@ -728,7 +730,7 @@ def place(w: Writer, segments: dict, o: FileOutcome, write_scope=None) -> str | 
             body = df.drop("_row").with_columns(pl.lit(o.ingest_id, dtype=pl.Int64).alias(schema.INGEST_ID))
             if ready is not None and ready[1] == o.ingest_id and ready[0].exists():
                 body = pl.scan_parquet(ready[0])
-            old = pl.read_parquet(w.read_path(existing["file"])) if existing else None
+            old = pl.read_parquet(w.read_path(existing.file)) if existing else None
             merged = ws_mod.merge(old, body, table, write_scope)
             rel = w.stage_frame(f"segments/{table}", uuid.uuid4().hex, merged)
             rows = merged.height
@@ -737,9 +739,9 @@ def place(w: Writer, segments: dict, o: FileOutcome, write_scope=None) -> str | 
         else:
             body = df.drop("_row").with_columns(pl.lit(o.ingest_id, dtype=pl.Int64).alias(schema.INGEST_ID))
             rel = w.stage_frame(f"segments/{table}", uuid.uuid4().hex, body)
-        segments.setdefault(table, {})[seg_key] = {
-            "file": rel, "ingest_id": o.ingest_id, "as_of": o.as_of.isoformat(), "rows": rows,
-            "sha256": w.checksum(rel)}
+        segments.setdefault(table, {})[seg_key] = Segment(
+            table, seg_key, file=rel, ingest_id=o.ingest_id, as_of=o.as_of.isoformat(), rows=rows,
+            sha256=w.checksum(rel))
     if not o.rejects:
         return None
     rej = pl.DataFrame(
@@ -756,12 +758,11 @@ def replay(store: Store, w: Writer, ingest_ids: list[int]) -> tuple[dict, dict]:
 
     Returns (segments, rejects file by ingest id). Used by rebuild and by removing an ingest.
     """
-    records = {i["ingest_id"]: i for i in w.base["ingests"]}
     cfg = config.load(store.root)
-    segments: dict = {}
+    segments: dict[str, dict[str, Segment]] = {}
     rejects: dict = {}
     for iid in ingest_ids:
-        rec = records[iid]
+        rec = w.base.ingest(iid)
         raw = store.raw_path(rec["sha256"], rec["file_name"])
         if not raw.exists():
             raise IngestFailed([f"{rec['file_name']}: the kept raw file {raw} is missing; "
@@ -796,14 +797,13 @@ def _lenient(cfg: dict) -> dict:
 def rebuild(store: Store, user: str | None = None) -> int:
     """Recreate the current version from the kept raw files alone. Returns the new version."""
     with store.writer() as w:
-        active = list(w.base.get("active", []))
+        active = list(w.base.active)
         segments, rejects = replay(store, w, active)
         ingests = [dict(i, rejects_file=rejects[i["ingest_id"]],
                         rejects_sha256=w.checksum(rejects[i["ingest_id"]]) if rejects[i["ingest_id"]] else None)
-                   if i["ingest_id"] in rejects else i for i in w.base["ingests"]]
-        v = w.publish({"action": "rebuild", "note": f"rebuilt from {len(active)} raw files",
-                       "user": user or current_user(), "segments": segments,
-                       "ingests": ingests, "active": active})
+                   if i["ingest_id"] in rejects else i for i in w.base.ingests]
+        v = w.publish(Manifest(action="rebuild", note=f"rebuilt from {len(active)} raw files",
+                               user=user or current_user(), segments=segments, ingests=ingests, active=active))
     _audit(store, user or current_user(), "rebuild", {"version": v, "raw_files": len(active)})
     return v
 
@@ -811,12 +811,12 @@ def rebuild(store: Store, user: str | None = None) -> int:
 def rollback(store: Store, to_version: int, user: str | None = None) -> int:
     """Publish a new version serving exactly what `to_version` served. Returns the new version."""
     with store.writer() as w:
-        if to_version < 1 or to_version > w.base["version"]:
+        if to_version < 1 or to_version > w.base.version:
             raise IngestFailed([f"version {to_version} does not exist; see `pmo history`."])
         target = store.manifest(to_version)
-        v = w.publish({"action": "rollback", "note": f"rolled back to version {to_version}",
-                       "user": user or current_user(), "segments": target["segments"],
-                       "ingests": w.base["ingests"], "active": target.get("active", [])})
+        v = w.publish(Manifest(action="rollback", note=f"rolled back to version {to_version}",
+                               user=user or current_user(), segments=target.segments,
+                               ingests=w.base.ingests, active=target.active))
     _audit(store, user or current_user(), "rollback", {"version": v, "to_version": to_version})
     return v
 
@@ -824,15 +824,15 @@ def rollback(store: Store, to_version: int, user: str | None = None) -> int:
 def remove_ingest(store: Store, ingest_id: int, user: str | None = None) -> int:
     """Publish a new version as if ingest `ingest_id` had never happened."""
     with store.writer() as w:
-        active = list(w.base.get("active", []))
+        active = list(w.base.active)
         if ingest_id not in active:
             raise IngestFailed([f"ingest {ingest_id} is not part of the current version."])
         active.remove(ingest_id)
         segments, _ = replay(store, w, active)
-        name = next(i["file_name"] for i in w.base["ingests"] if i["ingest_id"] == ingest_id)
-        v = w.publish({"action": "remove", "note": f"removed ingest {ingest_id} ({name})",
-                       "user": user or current_user(), "segments": segments,
-                       "ingests": w.base["ingests"], "active": active})
+        name = w.base.ingest(ingest_id)["file_name"]
+        v = w.publish(Manifest(action="remove", note=f"removed ingest {ingest_id} ({name})",
+                               user=user or current_user(), segments=segments,
+                               ingests=w.base.ingests, active=active))
     _audit(store, user or current_user(), "remove", {"version": v, "ingest_id": ingest_id, "file": name})
     return v
 

@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pmo.manifest import Manifest
 from pmo.store import Store, StoreError, file_sha256
 
 _hashes: dict[tuple[str, int, int], str] = {}
@@ -54,21 +55,13 @@ def _hash(path: Path, fresh: bool) -> str:
     return digest
 
 
-def files_of(manifest: dict) -> list[tuple[str, str | None]]:
-    """(file, recorded sha256 or None) for every file a connection over `manifest` reads."""
-    out = [(s["file"], s.get("sha256")) for segs in manifest.get("segments", {}).values() for s in segs.values()]
-    out += [(i["rejects_file"], i.get("rejects_sha256")) for i in manifest.get("ingests", [])
-            if i.get("rejects_file")]
-    return out
-
-
 def check_version(store: Store, version: int, *, fresh: bool = False) -> Damage:
     """What is wrong with `version`'s files (nothing: `.whole`)."""
     damage = Damage(version)
     if version == 0:
         return damage
-    manifest = store.manifest(version)
-    for rel, recorded in files_of(manifest):
+    manifest: Manifest = store.manifest(version)
+    for rel, recorded in manifest.files():
         path = store.path(rel)
         try:
             if recorded is None:

@@ -6,6 +6,7 @@ Layout of a store directory (default ./data, or $PMO_DATA_DIR, or --data-dir):
     segments/<table>/<uuid>.parquet  canonical rows of one source (immutable once written)
     rejects/<ingest_id>.parquet      rows an ingest could not accept, with reasons
     versions/<NNNNNN>.json           a version: which segment serves each table, and the ingest log
+                                     (pmo/manifest.py, `Manifest`)
     CURRENT                          the number of the version being served
     .lock                            held by the one writer
     tmp/                             a writer's work in progress (cleared by the next writer)
@@ -20,6 +21,7 @@ no version points at; the next writer removes them.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import fcntl
 import hashlib
@@ -29,13 +31,13 @@ import os
 import shutil
 import threading
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
 
 from pmo import config
+from pmo.manifest import Manifest, Segment
 
 VERSION_DIGITS = 6
 FULL_BELOW_BYTES = 1 << 20     # less free space than this on the store's disk counts as full
@@ -95,17 +97,6 @@ def _short(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-@dataclass(frozen=True)
-class Segment:
-    table: str
-    key: str
-    file: str          # path relative to the store root
-    ingest_id: int
-    as_of: str | None
-    rows: int
-    sha256: str | None = None   # of the file as published (None: a store written before checksums)
-
-
 def default_dir() -> Path:
     return Path(os.environ.get("PMO_DATA_DIR") or "data")
 
@@ -138,30 +129,31 @@ class Store:
         except ValueError as exc:
             raise StoreError(f"{self.path('CURRENT')} is damaged. Run `pmo rebuild`.") from exc
 
-    def manifest(self, version: int | None = None) -> dict:
-        """The version's manifest; an empty one for version 0."""
+    def manifest(self, version: int | None = None) -> Manifest:
+        """The version's manifest; an empty one for version 0. ValueError: the file is damaged."""
         v = self.current_version() if version is None else version
         if v == 0:
-            return empty_manifest()
+            return Manifest()
         try:
-            return json.loads(self.path("versions", f"{v:0{VERSION_DIGITS}d}.json").read_text())
+            text = self.path("versions", f"{v:0{VERSION_DIGITS}d}.json").read_text()
         except FileNotFoundError as exc:
             raise StoreError(f"version {v} does not exist in {self.root}.") from exc
+        return Manifest.from_json(json.loads(text))
 
     def versions(self) -> list[int]:
         current = self.current_version()
         found = sorted(int(p.stem) for p in self.path("versions").glob("*.json") if p.stem.isdigit())
         return [v for v in found if v <= current]
 
-    def segments(self, manifest: dict | None = None) -> dict[str, list[Segment]]:
+    def segments(self, manifest: Manifest | None = None) -> dict[str, list[Segment]]:
+        """table -> its segments, by segment key."""
         m = manifest if manifest is not None else self.manifest()
-        return {t: [Segment(t, k, **s) for k, s in sorted(segs.items())]
-                for t, segs in m["segments"].items()}
+        return {t: [s for _, s in sorted(segs.items())] for t, segs in m.segments.items()}
 
-    def ingests(self, manifest: dict | None = None) -> pl.DataFrame:
+    def ingests(self, manifest: Manifest | None = None) -> pl.DataFrame:
         m = manifest if manifest is not None else self.manifest()
         from pmo.schema import INGESTS
-        rows = [{k: r.get(k) for k in INGESTS} for r in m["ingests"]]
+        rows = [{k: r.get(k) for k in INGESTS} for r in m.ingests]
         df = pl.DataFrame(rows, schema={k: (pl.String if k in ("as_of", "ingested_at") else t)
                                         for k, t in INGESTS.items()}, orient="row")
         return df.with_columns(pl.col("as_of").str.to_date(strict=False),
@@ -228,9 +220,7 @@ class Store:
         referenced: set[str] = set()
         try:
             for v in range(1, current + 1):
-                m = self.manifest(v)
-                referenced |= {s["file"] for segs in m.get("segments", {}).values() for s in segs.values()}
-                referenced |= {i["rejects_file"] for i in m.get("ingests", []) if i.get("rejects_file")}
+                referenced |= {rel for rel, _ in self.manifest(v).files()}
         except (StoreError, ValueError, KeyError, OSError):
             return               # a version cannot be read: remove nothing rather than guess
         for kind in ("segments", "rejects"):
@@ -245,11 +235,6 @@ def file_sha256(path: Path) -> str:
         while chunk := fh.read(4 << 20):
             h.update(chunk)
     return h.hexdigest()
-
-
-def empty_manifest() -> dict:
-    return {"version": 0, "created_at": None, "action": None, "segments": {}, "ingests": [],
-            "active": [], "note": ""}
 
 
 def now_iso() -> str:
@@ -267,7 +252,7 @@ class Writer:
         self._moves: list[tuple[Path, Path]] = []
 
     def next_ingest_id(self, staged: int = 0) -> int:
-        return len(self.base["ingests"]) + 1 + staged
+        return len(self.base.ingests) + 1 + staged
 
     def stage_raw(self, src: Path, sha256: str, file_name: str, copied: Path | None = None) -> None:
         """Keep `src` under raw/ on publish. `copied`: its bytes already copied into tmp
@@ -332,17 +317,20 @@ class Writer:
         self._moves.append((staged, self.store.path(rel)))
         return rel
 
-    def publish(self, manifest: dict) -> int:
-        """Move staged files into place, write the version, then swap CURRENT. Returns the version."""
+    def publish(self, manifest: Manifest) -> int:
+        """Move staged files into place, write the version, then swap CURRENT. Returns the version.
+        `manifest`'s version, parent and created_at are set here."""
+        if not isinstance(manifest, Manifest):
+            raise TypeError(f"Writer.publish takes a pmo.manifest.Manifest, not {type(manifest).__name__}")
+        version = self.base.version + 1
+        manifest = dataclasses.replace(manifest, version=version, parent=self.base.version, created_at=now_iso())
+        text = json.dumps(manifest.to_json(), indent=1, default=str)
         for staged, dest in self._moves:
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, dest)
-        version = self.base["version"] + 1
-        manifest = {**manifest, "version": version, "parent": self.base["version"],
-                    "created_at": now_iso()}
         vfile = self.store.path("versions", f"{version:0{VERSION_DIGITS}d}.json")
         tmp_v = self.tmp / "version.json"
-        tmp_v.write_text(json.dumps(manifest, indent=1, default=str))
+        tmp_v.write_text(text)
         os.replace(tmp_v, vfile)
         _fsync_dir(vfile.parent)
         tmp_c = self.tmp / "CURRENT"

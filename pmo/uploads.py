@@ -15,6 +15,7 @@ from typing import BinaryIO
 from pmo import schema
 from pmo.importers.base import norm
 from pmo.ingest import FileOutcome
+from pmo.manifest import Manifest
 from pmo.mapping import FRACTION_COLUMNS, MAPPING_REQUIRED, missing_for
 from pmo.readers import Grid, read_grids
 
@@ -71,7 +72,7 @@ def is_unknown_layout(problems: list[str], file_name: str) -> bool:
 
 # --- warnings before publishing ------------------------------------------------------------------
 
-def stale_tables(manifest: dict, outcome: FileOutcome) -> list[tuple[str, str]]:
+def stale_tables(manifest: Manifest, outcome: FileOutcome) -> list[tuple[str, str]]:
     """(table, as-of already served) for each current-state table this file would NOT replace.
 
     A current-state table keeps one segment per source; an export older than the one serving it
@@ -81,15 +82,15 @@ def stale_tables(manifest: dict, outcome: FileOutcome) -> list[tuple[str, str]]:
     for table in outcome.tables:
         if table in schema.HISTORY_TABLES:
             continue
-        seg = manifest.get("segments", {}).get(table, {}).get(outcome.source)
-        if seg and seg.get("as_of") and seg["as_of"] > outcome.as_of.isoformat():
-            out.append((table, seg["as_of"]))
+        seg = manifest.segment(table, outcome.source)
+        if seg and seg.as_of and seg.as_of > outcome.as_of.isoformat():
+            out.append((table, seg.as_of))
     return out
 
 
-def earlier_ingests(manifest: dict, sha256: str) -> list[dict]:
+def earlier_ingests(manifest: Manifest, sha256: str) -> list[dict]:
     """Ingests of exactly this file (same bytes) already in the log, oldest first."""
-    return [i for i in manifest.get("ingests", []) if i.get("sha256") == sha256]
+    return [i for i in manifest.ingests if i.get("sha256") == sha256]
 
 
 # --- publishing ----------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def test_upload_preview_publish(data_dir):
     [success] = at.success
     assert f"Version {v0 + 1}" in success.value and "cloud_all_fields.csv" in success.value
     assert metrics(at)["Store version"] == str(v0 + 1)
-    last = store.manifest()["ingests"][-1]
+    last = store.manifest().ingests[-1]
     assert (last["file_name"], last["as_of"], last["rows_accepted"], last["rows_rejected"]) == \
         ("cloud_all_fields.csv", "2026-11-24", 9, 1)
     assert store.raw_path(last["sha256"], last["file_name"]).read_bytes() == JIRA.read_bytes()
@@ -172,7 +172,7 @@ def test_several_files_with_different_as_of_are_published_one_version_per_date(d
     at.button(key="data_publish").click().run()
     assert_clean(at)
     assert store.current_version() == v0 + 2
-    log = {i["file_name"]: (i["as_of"], i["version"]) for i in store.manifest()["ingests"][-2:]}
+    log = {i["file_name"]: (i["as_of"], i["version"]) for i in store.manifest().ingests[-2:]}
     assert log == {"cloud_current_fields.csv": (date.today().isoformat(), v0 + 1),
                    "german_cloud.csv": ("2026-11-01", v0 + 2)}
 
@@ -217,7 +217,7 @@ def test_header_only_file_is_refused_until_confirmed(data_dir, tmp_path):
     at.button(key="data_publish").click().run()
     assert_clean(at)
     assert store.current_version() == v0 + 1
-    assert store.manifest()["ingests"][-1]["allow_empty"] is True
+    assert store.manifest().ingests[-1]["allow_empty"] is True
 
 
 def test_currency_option_settles_unstated_amounts(data_dir, tmp_path):
@@ -232,7 +232,7 @@ def test_currency_option_settles_unstated_amounts(data_dir, tmp_path):
     assert any("read as EUR (--currency EUR)" in md.value for md in at.markdown)
     at.button(key="data_publish").click().run()
     assert_clean(at)
-    last = store.manifest()["ingests"][-1]
+    last = store.manifest().ingests[-1]
     assert (last["file_name"], last["currency"]) == ("fpna_wide_FY26.csv", "EUR")
 
 
@@ -354,8 +354,8 @@ def test_rollback_in_one_click_is_logged(data_dir):
     assert store.current_version() == v1 + 1
     assert f"Version {v1 + 1} is live: it serves what version {v1 - 1} served." in at.success[0].value
     new, target = store.manifest(), store.manifest(v1 - 1)
-    assert new["segments"] == target["segments"] and new["active"] == target["active"]
-    assert (new["action"], new["note"]) == ("rollback", f"rolled back to version {v1 - 1}")
+    assert new.segments == target.segments and new.active == target.active
+    assert (new.action, new.note) == ("rollback", f"rolled back to version {v1 - 1}")
     assert at.dataframe[0].value["action"].tolist()[0] == "rollback"
 
 
@@ -375,7 +375,7 @@ def test_remove_an_ingest(data_dir):
     store = Store(data_dir)
     at = upload(open_page(), JIRA)
     at.button(key="data_publish").click().run()
-    iid = store.manifest()["ingests"][-1]["ingest_id"]
+    iid = store.manifest().ingests[-1]["ingest_id"]
     v = store.current_version()
     at = open_page("History")
     at.selectbox(key="data_ingest_pick").set_value(iid)
@@ -385,7 +385,7 @@ def test_remove_an_ingest(data_dir):
     assert store.current_version() == v + 1
     assert f"ingest {iid} removed" in at.success[0].value
     m = store.manifest()
-    assert iid not in m["active"] and iid in [i["ingest_id"] for i in m["ingests"]]
+    assert iid not in m.active and m.ingest(iid)["ingest_id"] == iid
     assert jira_fixture_tasks(store) == 0
     ingests = at.dataframe[1].value
     assert ingests.loc[ingests["ingest_id"] == iid, "in_use"].tolist() == [False]
@@ -396,7 +396,7 @@ def test_remove_an_ingest(data_dir):
 def test_raw_file_download(data_dir):
     store = Store(data_dir)
     at = open_page("History")
-    first = store.manifest()["ingests"][0]
+    first = store.manifest().ingests[0]
     at.selectbox(key="data_ingest_pick").set_value(first["ingest_id"]).run()
     [dl] = [d for d in at.get("download_button") if d.proto.label == "Download the raw file"]   # (+ ingest log CSV/Excel)
     assert store.raw_path(first["sha256"], first["file_name"]).exists()
@@ -451,7 +451,7 @@ def test_dashboard_thread_ingests_the_drop_folder(data_dir):
     while not inbox.recent(store, "processed") and time.time() < deadline:
         time.sleep(0.2)
     assert [p.name.endswith("-german_cloud.csv") for p in inbox.recent(store, "processed")] == [True]
-    assert store.manifest()["ingests"][-1]["user"] == "inbox"
+    assert store.manifest().ingests[-1]["user"] == "inbox"
     at.run()
     assert metrics(at)["Store version"] == str(v0 + 1)
 

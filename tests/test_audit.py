@@ -93,4 +93,4 @@ def test_ingest_rollback_remove_rebuild_are_logged_and_survive_rollback(store, m
     assert events[2]["detail"]["to_version"] == 1
     assert audit.describe(events[2]) == "version 3 now serves what version 1 served"
     assert audit.describe(events[0]).startswith(f"published version 1: {jira.name} (")
-    assert not any("audit" in str(s) for s in store.manifest()["segments"].values())
+    assert not any("audit" in str(s) for s in store.manifest().segments.values())

@@ -25,8 +25,7 @@ NOT_AN_EXPORT = FIXTURES / "store" / "not_an_export.csv"
 
 def active_files(store: Store) -> list[str]:
     m = store.manifest()
-    names = {i["ingest_id"]: i["file_name"] for i in m["ingests"]}
-    return sorted(names[i] for i in m["active"])
+    return sorted(i["file_name"] for i in m.active_ingests())
 
 
 def task_count(store: Store) -> int:
@@ -72,7 +71,7 @@ def test_two_threads_publishing_at_once_both_land(store):
     versions = sorted(results[k][0].version for k in "ab")
     assert versions == [1, 2]                             # one after the other, never the same
     assert active_files(store) == ["cloud_current_fields.csv", "german_cloud.csv"]
-    users = {i["file_name"]: i["user"] for i in store.manifest()["ingests"]}
+    users = {i["file_name"]: i["user"] for i in store.manifest().ingests}
     assert users == {"cloud_current_fields.csv": "a", "german_cloud.csv": "b"}
     assert task_count(store) == 2 + 3
 

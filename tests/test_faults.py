@@ -69,9 +69,9 @@ def assert_whole(store: Store) -> int:
     v = store.current_version()
     serving = integrity.serving(store, fresh=True)
     assert serving.version == v and not serving.damaged, serving.message()
-    for table, segs in store.manifest()["segments"].items():
+    for table, segs in store.manifest().segments.items():
         for seg in segs.values():
-            assert pq.read_table(store.path(seg["file"])).num_rows == seg["rows"], (table, seg)
+            assert pq.read_table(store.path(seg.file)).num_rows == seg.rows, (table, seg)
     return v
 
 
@@ -83,9 +83,7 @@ def assert_no_debris(store: Store) -> None:
     assert max(int(p.stem) for p in store.path("versions").glob("*.json")) == current
     named = set()
     for v in range(1, current + 1):
-        m = store.manifest(v)
-        named |= {s["file"] for segs in m["segments"].values() for s in segs.values()}
-        named |= {i["rejects_file"] for i in m["ingests"] if i.get("rejects_file")}
+        named |= {rel for rel, _ in store.manifest(v).files()}
     files = {str(p.relative_to(store.root)) for k in ("segments", "rejects") for p in store.path(k).rglob("*.parquet")}
     assert files <= named, sorted(files - named)[:5]
 
@@ -322,7 +320,7 @@ def test_a_damaged_new_version_serves_the_last_whole_one(sample_store_copy, monk
 
     store = Store(sample_store_copy)
     ingest_files(store, [JIRA_B], user="ana")                      # version 2 adds a tasks segment
-    new = [s for s in store.segments()["tasks"] if s.ingest_id == store.manifest()["ingests"][-1]["ingest_id"]]
+    new = [s for s in store.segments()["tasks"] if s.ingest_id == store.manifest().ingests[-1]["ingest_id"]]
     flip(store.path(new[0].file))
     monkeypatch.setenv("PMO_DATA_DIR", str(store.root))
     ready, body = readiness.health()
@@ -397,8 +395,7 @@ def test_two_ingests_and_an_upload_at_once_lose_nothing(tmp_path, monkeypatch):
     retried = run_pmo("ingest", str(JIRA), "--summaries", "skip", data_dir=store.root)
     assert retried.returncode == 0
     m = store.manifest()
-    names = {i["ingest_id"]: i["file_name"] for i in m["ingests"]}
-    assert sorted(names[i] for i in m["active"]) == sorted([FX.name, LEDGER.name, JIRA_B.name, JIRA.name])
+    assert sorted(i["file_name"] for i in m.active_ingests()) == sorted([FX.name, LEDGER.name, JIRA_B.name, JIRA.name])
     assert assert_whole(store) == 4
     con = query.connect(store).con
     assert con.execute("select count(*) from seg_financials").fetchone()[0] == 6606

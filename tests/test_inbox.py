@@ -95,7 +95,7 @@ def test_each_file_is_ingested_alone(store):
     assert "column 'Rate to USD' cannot be read" in results[1].problems[0]
     note = inbox.error_note(results[1].moved_to)
     assert "fx_bad.csv: column 'Rate to USD' cannot be read" in note
-    assert [i["file_name"] for i in store.manifest()["ingests"]] == ["fx_a.csv", "fx_b.csv"]
+    assert [i["file_name"] for i in store.manifest().ingests] == ["fx_a.csv", "fx_b.csv"]
 
 
 def test_partial_and_too_new_files_are_left_alone(store):
@@ -132,7 +132,7 @@ def test_one_pass_at_a_time(store):
         assert inbox.process_inbox(store) == []        # another pass is running: skip this turn
     [r] = inbox.process_inbox(store)
     assert r.status == "processed"
-    assert len(store.manifest()["ingests"]) == 1
+    assert len(store.manifest().ingests) == 1
 
 
 def test_same_name_twice_keeps_both_in_processed(store):

@@ -165,7 +165,7 @@ def test_old_rejects_files_are_classified_by_their_reason(tmp_path):
     # Stores written before `kind` existed: "...; left empty" was a cleared cell.
     store = Store(tmp_path / "store")
     o = ingest(store, "jira/messy_issues.csv", tmp_path)
-    rel = store.manifest()["ingests"][-1]["rejects_file"]
+    rel = store.manifest().ingests[-1]["rejects_file"]
     old = pl.read_parquet(store.path(rel)).drop("kind").with_columns(
         reason=pl.when(pl.col("reason") == "not a date").then(pl.lit("not a date; left empty"))
         .otherwise(pl.col("reason")))

@@ -138,6 +138,7 @@ def test_history_carries_each_source_forward(tmp_path):
     from helpers.canonical import make_store
     from pmo import query
     from pmo.ingest import FileOutcome, place
+    from pmo.manifest import Manifest
     from pmo import schema
     import polars as pl
 
@@ -152,7 +153,7 @@ def test_history_carries_each_source_forward(tmp_path):
                                     dict(item_id="I1", project_id="P2", kind="issue", impact=3.0)]),
     ]
     with store.writer() as w:
-        segments = {t: dict(s) for t, s in w.base["segments"].items()}
+        segments = {t: dict(s) for t, s in w.base.segments.items()}
         for n, (src, day, rows) in enumerate(snaps, start=2):
             df = pl.DataFrame([{"kind": "risk", "status": "Open", "impact_scale": 5.0, "source": src,
                                 "as_of": day, **r} for r in rows], infer_schema_length=None)
@@ -162,7 +163,7 @@ def test_history_carries_each_source_forward(tmp_path):
                                            size_bytes=0, as_of=day, source=src,
                                            tables={"raid_snapshots": frame.height}, rows_read=0, rejects=[],
                                            frames={"raid_snapshots": frame}, ingest_id=n))
-        w.publish({"action": "ingest", "note": "t", "user": "t", "segments": segments, "ingests": [], "active": []})
+        w.publish(Manifest(action="ingest", note="t", user="t", segments=segments))
     con = query.connect(store).con
     rows = con.sql("select project_id, as_of, open_items, open_risks, open_issues, open_exposure, max_exposure, "
                    "critical_risks, medium_risks, low_risks, closed_items from raid_history order by all").fetchall()

@@ -67,8 +67,7 @@ def test_header_only_export_is_refused_then_allowed_on_purpose(seeded, tmp_path)
     # Meant on purpose: --allow-empty publishes it, and the source is cleared.
     r = run_pmo("ingest", str(empty), "--allow-empty", "--summaries", "skip", data_dir=seeded)
     assert r.returncode == 0, r.stderr
-    segs = Store(seeded).manifest()["segments"]["financials"]
-    assert segs["ledger:fpna_ledger"]["rows"] == 0
+    assert Store(seeded).manifest().segment("financials", "ledger:fpna_ledger").rows == 0
 
 
 def test_header_only_export_of_a_new_source_says_there_is_nothing_to_publish(seeded, tmp_path):

@@ -104,7 +104,7 @@ def test_second_writer_is_told_busy_and_retry_works(store, tmp_path, pmo_cli):
     retry = pmo_cli("ingest", str(FX_A), data_dir=store.root)
     assert retry.returncode == 0, retry.stderr
     assert store.current_version() == 3
-    assert [i["file_name"] for i in store.manifest()["ingests"]] == ["fx_a.csv", "fx_b.csv", "fx_a.csv"]
+    assert [i["file_name"] for i in store.manifest().ingests] == ["fx_a.csv", "fx_b.csv", "fx_a.csv"]
 
 
 def test_reader_during_ingest_sees_the_old_version_then_the_new(store, tmp_path):
@@ -123,7 +123,7 @@ def test_rebuild_recreates_current_version_from_raw_files(store):
     before = fx_rows(store)
     v = rebuild(store)
     assert v == 3 and fx_rows(store) == before
-    assert store.manifest()["action"] == "rebuild"
+    assert store.manifest().action == "rebuild"
 
 
 def test_rollback_serves_an_earlier_version_and_is_logged(store):
@@ -134,7 +134,7 @@ def test_rollback_serves_an_earlier_version_and_is_logged(store):
     v = rollback(store, 1, user="tester")
     assert v == 3 and fx_rows(store) == v1
     m = store.manifest()
-    assert (m["action"], m["user"], m["note"]) == ("rollback", "tester", "rolled back to version 1")
+    assert (m.action, m.user, m.note) == ("rollback", "tester", "rolled back to version 1")
     with pytest.raises(IngestFailed):
         rollback(store, 9)
 

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 from pmo import governance, health, resources, salaries, schema, sources
 from pmo.auth import Scope
 from pmo.query import catalog, scope as row_scope
+from pmo.manifest import Manifest
 from pmo.store import Store
 
 LAYERS = ("canonical", "macros", "views")
@@ -75,7 +76,7 @@ def _list(paths: list[str]) -> str:
     return "[" + ", ".join(quote(p) for p in paths) + "]"
 
 
-def create_segments(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict) -> None:
+def create_segments(con: duckdb.DuckDBPyConnection, store: Store, manifest: Manifest) -> None:
     """`seg_<table>` over the version's segment files (an empty typed table when there are none)."""
     segs = store.segments(manifest)
     for table in schema.TABLES:
@@ -93,11 +94,11 @@ def create_segments(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict
             row_scope.table_from_frame(con, f"seg_{table}", pl.DataFrame(schema=cols))
 
 
-def create_log(con: duckdb.DuckDBPyConnection, store: Store, manifest: dict) -> None:
+def create_log(con: duckdb.DuckDBPyConnection, store: Store, manifest: Manifest) -> None:
     """`ingests` (the manifest's ingest log) and `seg_rejected_rows` (the rejects files as
     written; queries/canonical/rejected_rows.sql reads them)."""
     row_scope.table_from_frame(con, "ingests", store.ingests(manifest))
-    files = [str(store.path(i["rejects_file"])) for i in manifest["ingests"] if i.get("rejects_file")]
+    files = [str(store.path(rel)) for rel, _ in manifest.rejects_files()]
     if files:
         # by name: files written before a column existed (`kind`) lack it
         con.execute(f"create view seg_rejected_rows as select * from "
@@ -129,7 +130,7 @@ def remove_spill_dir(path: Path | None) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def build(store: Store, manifest: dict, cfg: dict, settings: dict[str, pl.DataFrame],
+def build(store: Store, manifest: Manifest, cfg: dict, settings: dict[str, pl.DataFrame],
           scope: Scope | None = None, *, spill: Path | None = None,
           memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with every view of `manifest`'s version, limited to `scope`.

@@ -43,7 +43,7 @@ class Runtime:
         self.store = store
         self.cfg = config.load(store.root)
         manifest = store.manifest(version)
-        self.version: int = manifest["version"]
+        self.version: int = manifest.version
         self.scope = scope
         self.settings = connection.settings_tables(self.cfg, store.root)
         # spill=False for a connection that runs user SQL (pmo.sandbox): no spill files at all

@@ -14,6 +14,7 @@ import polars as pl
 
 from pmo import query, schema
 from pmo.ingest import place, FileOutcome
+from pmo.manifest import Manifest
 from pmo.store import Store
 
 
@@ -50,8 +51,8 @@ def make_store(root: Path, tables: dict[str, list[dict] | pl.DataFrame], *, as_o
                     "as_of": as_of.isoformat(), "rows_read": 0, "rows_accepted": 0, "rows_rejected": 0,
                     "user": "test", "version": 1, "action": "ingest"}
                    for i, src in enumerate(sources, 1)]
-        w.publish({"action": "ingest", "note": "test fixture", "user": "test", "segments": segments,
-                   "ingests": ingests, "active": [i["ingest_id"] for i in ingests]})
+        w.publish(Manifest(action="ingest", note="test fixture", user="test", segments=segments,
+                           ingests=ingests, active=[i["ingest_id"] for i in ingests]))
     return store
 
 

@@ -17,7 +17,7 @@ def quality_view(store: Store) -> None:
     root, current = str(store.root.resolve()), store.current_version()
     scope = auth.sql_scope()          # the session's rows, and salary rows only if it may see them
     findings = quality_findings(root, current, scope)
-    active = store.manifest(current).get("active", [])
+    active = store.manifest(current).active
     rejected = data.runtime(scope).query("rejected_rows_detail", ingest_ids=list(active), limit=500)
     total = rejected["rejected_total"][0] if rejected.height else 0
     with_findings = [f for f in findings if f.rows.height]

@@ -19,9 +19,8 @@ def versions_table(root: str, current: int) -> pl.DataFrame:
     for v in reversed(s.versions()):
         m = s.manifest(v)
         rows.append({"version": v, "serving": "● serving" if v == current else "",
-                     "created_at": m.get("created_at"), "action": m.get("action"),
-                     "user": m.get("user"), "note": m.get("note"),
-                     "files_in_use": len(m.get("active", []))})
+                     "created_at": m.created_at, "action": m.action, "user": m.user, "note": m.note,
+                     "files_in_use": len(m.active)})
     df = pl.DataFrame(rows, schema={"version": pl.Int64, "serving": pl.String, "created_at": pl.String,
                                     "action": pl.String, "user": pl.String, "note": pl.String,
                                     "files_in_use": pl.Int64}, orient="row")
@@ -32,7 +31,7 @@ def versions_table(root: str, current: int) -> pl.DataFrame:
 def ingests_table(root: str, current: int) -> pl.DataFrame:
     s = Store(root)
     m = s.manifest(current)
-    active = set(m.get("active", []))
+    active = set(m.active)
     df = s.ingests(m)
     return df.with_columns(pl.col("ingest_id").is_in(list(active)).alias("in_use")).sort(
         "ingest_id", descending=True)
@@ -53,7 +52,7 @@ def kpi_row(store: Store) -> None:
     in_use = ing.filter(pl.col("in_use"))
     latest = ing.row(0, named=True) if ing.height else None
     waiting = inbox.waiting(store)
-    created = store.manifest(current).get("created_at") if current else None
+    created = store.manifest(current).created_at if current else None
     cleared = int(in_use["cells_cleared"].fill_null(0).sum()) if in_use.height else 0
     with st.container(horizontal=True):
         share.kpi("store_version", current, note=f"This one was made {created or '—'} (UTC).")

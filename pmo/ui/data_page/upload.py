@@ -11,6 +11,7 @@ from pmo import config, inbox, uploads
 from pmo import metrics as fmt
 from pmo.importers import registry
 from pmo.ingest import EMPTY, FileOutcome, IngestFailed, analyse, counts_text, current_user
+from pmo.manifest import Manifest
 from pmo.readiness import write_state
 from pmo.store import Store, StoreBusy
 from pmo.ui import auth, safe
@@ -119,7 +120,7 @@ def _analyse(store: Store, e: Staged) -> None:
     e.made_with = wanted
 
 
-def file_card(store: Store, e: Staged, manifest: dict) -> None:
+def file_card(store: Store, e: Staged, manifest: Manifest) -> None:
     with st.container(border=True, key=f"data_card_{e.file_id}"):
         head, opts = st.columns([6, 1], vertical_alignment="center")
         with head:
@@ -171,7 +172,7 @@ def _confirm_empty(e: Staged) -> None:
         st.rerun()
 
 
-def _outcome_body(e: Staged, manifest: dict) -> None:
+def _outcome_body(e: Staged, manifest: Manifest) -> None:
     o = e.outcome
     fid = e.file_id
     with st.container(horizontal=True, vertical_alignment="bottom"):
