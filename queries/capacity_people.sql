@@ -25,6 +25,9 @@ cal as materialized (
     where (case when $bucket = 'month' then month_start else week_start end)
           between cast($start_date as date) and cast($end_date as date)
 ),
+pp as materialized (
+    select * from resource_people
+),
 selected as (
     select project_id from filtered_projects($portfolio, $program, $department, $manager, $stage)
 ),
@@ -34,7 +37,7 @@ demand as materialized (
     from resource_demand_days d join cal c on c.day = d.day
 ),
 people as (
-    select person_id from resource_people where (select all_projects from unfiltered)
+    select person_id from pp where (select all_projects from unfiltered)
     union
     select person_id from demand
     where is_selected and not is_placeholder and (planned_hours <> 0 or actual_hours <> 0)
@@ -81,7 +84,7 @@ rows as (
         coalesce(m.unpriced_hours, 0) as unpriced_hours,
         k.under_contract
     from capacity k
-    join resource_people p using (person_id)
+    join pp p using (person_id)
     left join person_demand m on m.person_id = k.person_id and m.bucket_start = k.bucket_start
     union all
     select

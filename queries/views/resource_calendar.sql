@@ -7,6 +7,7 @@
 -- it, planned after).
 -- params: (none)
 -- reads: allocations, settings_resources, time_entries
+-- cache: summary
 -- grain: day
 -- columns: day, is_working_day, week_start, month_start, first_day, last_day, actuals_through
 with
