@@ -169,26 +169,37 @@ t = capacity.totals(people, cap_settings)
 share.kpi_row(f"Capacity against demand, {window_text}",
               f"Per {bucket}; demand is actual hours to {fmt.day(actuals_through) if actuals_through else '—'}, "
               "planned after.")
-with st.container(horizontal=True):
+row = iter(st.columns(6))
+with next(row):
     share.kpi("capacity_hours", t["capacity_hours"],
               note=f"{fmt.plural(t['people_count'] - t['unknown_capacity_people'], 'person', 'people')} with a known capacity.")
+with next(row):
     share.kpi("forecast_hours", t["forecast_hours"])
+with next(row):
     share.kpi("utilisation", t["utilisation"], note="Total demand ÷ total capacity.")
+with next(row):
     share.kpi("over_allocated_people", t["over_allocated_people"],
               delta=f"{fmt.text('hours_over', t['hours_over'])} over" if t["over_allocated_people"] else None,
               note=f"Out of {fmt.plural(t['people_count'], 'person', 'people')}; hours over = demand − capacity "
                    "summed over their over-allocated periods.")
+with next(row):
     share.kpi("unstaffed_hours", t["unstaffed_hours"])
+with next(row):
     share.kpi("bench_hours", t["bench_hours"],
               note=f"{fmt.plural(t['bench_people'], 'person', 'people')} under "
                    f"{fmt.pct(cap_settings.under_used_below, 0)} over the window.")
 share.kpi_row("Planned against actual, to the last logged day")
-with st.container(horizontal=True):
+row = iter(st.columns(6))
+with next(row):
     share.kpi("planned_to_date_hours", t["planned_to_date_hours"])
+with next(row):
     share.kpi("actual_hours", t["actual_hours"])
+with next(row):
     share.kpi("actual_vs_planned", t["actual_vs_planned"])
+with next(row):
     share.kpi("labour_cost", t["labour_cost"],
               note=f"{fmt.text('unpriced_hours', t['unpriced_hours'])} have no cost rate and are left out.")
+with next(row):
     share.kpi("unknown_capacity_people", t["unknown_capacity_people"],
               note=f"Their {fmt.text('forecast_hours', t['unknown_capacity_hours'])} of demand are not in the "
                    "utilisation.")
@@ -226,10 +237,10 @@ share.pack_table("Over-allocated people and the projects that overload them",
 if over.is_empty():
     st.success("Nobody is booked beyond their capacity in this window.", icon=":material/check_circle:")
 else:
-    st.markdown(f"**{fmt.plural(over['person_id'].n_unique(), 'person', 'people')}** over capacity in "
-                f"{fmt.plural(over.height, bucket)}, most hours over first. Over-allocated = demand strictly "
+    st.markdown(f"**{fmt.plural(over['person_id'].n_unique(), 'person', 'people')}** over capacity, "
+                f"{fmt.plural(over.height, 'person-' + bucket)} in all, most hours over first. Over-allocated = demand strictly "
                 "above capacity in the period; the reason names every project they are booked on.")
-    tables.paged(over.select(over_cols), key="cap_over", noun="periods", order="most hours over first",
+    tables.paged(capacity.dashes(over.select(over_cols)), key="cap_over", noun="periods", order="most hours over first",
                  currency=currency,
                  overrides={"reason": st.column_config.TextColumn(fmt.label("reason"), width=620,
                                                                  help=fmt.spec("reason").help)})
@@ -255,8 +266,8 @@ person_cols = ["person_name", "role", "team", "department", "capacity_hours", "p
                "over_periods", "hours_over", "utilisation_band", "reason"]
 person_cols = [c for c in person_cols if c in summary.columns]
 with st.expander(f"Every person over the window ({summary.height:,}): totals, band and reason"):
-    tables.paged(summary.select(person_cols), key="cap_people", noun="people", order="worst first",
-                 sort_options={"Worst first": ("over_periods", True),
+    tables.paged(capacity.dashes(summary.select(person_cols)), key="cap_people", noun="people", order="worst first",
+                 sort_options={"Worst first": ("hours_over", True),
                                "Highest utilisation first": ("utilisation", True),
                                "Most hours available first": ("availability_hours", True),
                                "Name": ("person_name", False)},
@@ -273,7 +284,7 @@ group_label = st.segmented_control("Group by", list(GROUPS), default="Role", req
                                    help="Utilisation of a group = its total demand ÷ its total capacity.") or "Role"
 by = GROUPS[group_label]
 groups = capacity.group_summary(people, by, cap_settings)
-tables.paged(groups, key=f"cap_groups_{by}", noun="groups", order="highest utilisation first", currency=currency)
+tables.paged(capacity.dashes(groups), key=f"cap_groups_{by}", noun="groups", order="highest utilisation first", currency=currency)
 share.download_table(groups, f"Utilisation by {by}")
 
 # ---------------------------------------------------------------------------------------------
@@ -313,8 +324,7 @@ else:
 # ---------------------------------------------------------------------------------------------
 # Unstaffed demand and bench
 # ---------------------------------------------------------------------------------------------
-left, right = st.columns(2)
-with left:
+if True:
     st.subheader("Unstaffed demand", anchor=False)
     open_demand = capacity.unstaffed(projects)
     if open_demand.is_empty():
@@ -324,7 +334,7 @@ with left:
                    "resources): demand with nobody behind it yet.")
         tables.paged(open_demand, key="cap_unstaffed", noun="rows", order="largest first", currency=currency)
         share.download_table(open_demand, "Unstaffed demand")
-with right:
+if True:
     st.subheader("Bench and under-used capacity", anchor=False)
     bench = summary.filter(pl.col("utilisation_band").is_in(["bench", "under-used"])).sort(
         "availability_hours", descending=True)
@@ -336,7 +346,7 @@ with right:
                    "([resources] under_used_below), most free hours first.")
         bench_cols = ["person_name", "role", "team", "capacity_hours", "forecast_hours", "availability_hours",
                       "utilisation", "reason"]
-        tables.paged(bench.select(bench_cols), key="cap_bench", noun="people", order="most free hours first",
+        tables.paged(capacity.dashes(bench.select(bench_cols)), key="cap_bench", noun="people", order="most free hours first",
                      currency=currency)
         share.download_table(bench.select(bench_cols), "Bench and under-used")
 

@@ -260,7 +260,7 @@ def person_summary(people: pl.DataFrame, s: Settings) -> pl.DataFrame:
     out = out.with_columns(utilisation_band=pl.when(pl.col("over_periods") > 0).then(pl.lit("over-allocated"))
                            .otherwise(band_expr(s.under_used_below)))
     return out.with_columns(reason=_person_reason(s)).sort(
-        ["over_periods", "hours_over", "utilisation"], descending=True, nulls_last=True, maintain_order=True)
+        ["hours_over", "over_periods", "utilisation"], descending=True, nulls_last=True, maintain_order=True)
 
 
 def _empty_person_summary() -> pl.DataFrame:
@@ -274,7 +274,7 @@ def _empty_person_summary() -> pl.DataFrame:
 
 
 def _h(e: pl.Expr) -> pl.Expr:
-    return e.round(1).cast(pl.String) + pl.lit(" h")
+    return e.cast(pl.Float64).round(1).cast(pl.String) + pl.lit(" h")
 
 
 def _person_reason(s: Settings) -> pl.Expr:
@@ -378,7 +378,10 @@ def over_allocations(people: pl.DataFrame, projects: pl.DataFrame, s: Settings, 
     rows = rows.with_columns(projects_text=pl.Series(texts, dtype=pl.String)).drop("name", "forecast_hours_right")
     rows = rows.with_columns(reason=pl.lit("Booked ") + _h(pl.col("forecast_hours")) + pl.lit(" on ")
                              + _h(pl.col("capacity_hours")) + pl.lit(" of capacity (")
-                             + _h(pl.col("hours_over")) + pl.lit(" over): ") + pl.col("projects_text"))
+                             + _h(pl.col("hours_over")) + pl.lit(" over")
+                             + pl.when(pl.col("utilisation_note").is_not_null())
+                             .then(pl.lit("; ") + pl.col("utilisation_note")).otherwise(pl.lit(""))
+                             + pl.lit("): ") + pl.col("projects_text"))
     return rows.sort(["hours_over", "bucket_start", "person_id"], descending=[True, False, False])
 
 
@@ -487,5 +490,7 @@ def heat_cells(people: pl.DataFrame, ids: list[str], s: Settings) -> pl.DataFram
              "forecast_hours", "utilisation", "utilisation_band", "utilisation_note").sort("rank", "bucket_start")
 
 
-def label(name: str) -> str:
-    return metrics.label(name)
+def dashes(df: pl.DataFrame) -> pl.DataFrame:
+    """Text columns with a dash for a missing value (a person with no team), as tables show them."""
+    return df.with_columns(pl.col(c).fill_null(metrics.MISSING) for c in ("person_name", "role", "team", "department")
+                           if c in df.columns and df.schema[c] == pl.String)

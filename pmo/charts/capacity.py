@@ -35,12 +35,20 @@ def demand_vs_capacity(stacked: pl.DataFrame, line: pl.DataFrame, bucket: str, w
     """Forecast demand per period stacked by project, the capacity as a line; a rule at the last
     logged day (actual hours before it, planned after)."""
     x = alt.X("bucket_start:T", axis=_period_axis(bucket))
-    bars = alt.Chart(stacked.to_pandas()).mark_bar(opacity=0.9).encode(
+    n = max(1, line.height)
+    names = sorted(set(stacked["project_label"].to_list()) - {capacity.OTHER_PROJECTS})
+    domain = names + ([capacity.OTHER_PROJECTS] if capacity.OTHER_PROJECTS in stacked["project_label"] else [])
+    palette = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2", "#eeca3b", "#9d755d",
+               "#ff9da6", "#79706e"][:len(names)] + ["#d0d0d0"]
+    stacked = stacked.with_columns(order=pl.col("project_label").replace_strict(
+        {p: i for i, p in enumerate(domain)}, default=len(domain), return_dtype=pl.Int64))
+    bars = alt.Chart(stacked.to_pandas()).mark_bar(opacity=0.95, size=max(3, min(40, int(700 / n)))).encode(
         x=x,
         y=alt.Y("forecast_hours:Q", title=fmt.label("forecast_hours"), stack="zero"),
         color=alt.Color("project_label:N", title=fmt.label("project_id"),
+                        scale=alt.Scale(domain=domain, range=palette[:len(domain)]),
                         legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
-        order=alt.Order("project_label:N"),
+        order=alt.Order("order:Q", sort="descending"),
         tooltip=[alt.Tooltip("bucket_start:T", title=capacity.BUCKETS[bucket], format="%d %b %Y"),
                  alt.Tooltip("project_label:N", title=fmt.label("project_id")), _hours_tip("forecast_hours")])
     cap = alt.Chart(line.to_pandas()).mark_line(color=CAPACITY_COLOR, strokeWidth=2.5, interpolate="step-after",
@@ -129,15 +137,19 @@ def heat_map(cells: pl.DataFrame, bucket: str, under_used_below: float) -> alt.C
 def role_deficit(deficit: pl.DataFrame) -> alt.Chart:
     """Demand minus capacity per role and quarter: right (red) = short, left (green) = spare."""
     df = deficit.with_columns(
-        side=pl.when(pl.col("deficit_hours").round(6) > 0).then(pl.lit("short")).otherwise(pl.lit("spare")))
+        side=pl.col("quarter") + pl.when(pl.col("deficit_hours").round(6) > 0).then(pl.lit(": short"))
+        .otherwise(pl.lit(": spare")))
+    quarters = sorted(set(deficit["quarter_start"].to_list()))
+    labels = [capacity.quarter_label(q) for q in quarters]
+    domain = [f"{q}: {s}" for q in labels for s in ("short", "spare")]
+    colours = [c for i, _ in enumerate(labels) for c in ((SHORT, SPARE) if i == 0 else ("#e8a09a", "#9fd3b4"))]
     roles = df.group_by("role").agg(pl.col("deficit_hours").max()).sort("deficit_hours", descending=True)["role"]
     return _sized(alt.Chart(df.to_pandas()).mark_bar().encode(
         y=alt.Y("role:N", sort=roles.to_list(), title=fmt.label("role"), axis=alt.Axis(labelLimit=200)),
-        yOffset=alt.YOffset("quarter:N"),
+        yOffset=alt.YOffset("quarter_start:O"),
         x=alt.X("deficit_hours:Q", title=fmt.label("deficit_hours")),
-        color=alt.Color("side:N", title=None, scale=alt.Scale(domain=["short", "spare"], range=[SHORT, SPARE]),
+        color=alt.Color("side:N", title=None, scale=alt.Scale(domain=domain, range=colours),
                         legend=alt.Legend(orient="top")),
-        opacity=alt.Opacity("quarter:N", title=fmt.label("quarter"), legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("role:N", title=fmt.label("role")), alt.Tooltip("quarter:N", title=fmt.label("quarter")),
                  _hours_tip("demand_hours"), _hours_tip("unstaffed_hours"), _hours_tip("capacity_hours"),
                  _hours_tip("deficit_hours")],
@@ -154,7 +166,7 @@ def planned_vs_actual(pva: pl.DataFrame) -> alt.Chart:
     names = {"planned_to_date_hours": fmt.label("planned_to_date_hours"), "actual_hours": fmt.label("actual_hours")}
     long = long.with_columns(pl.col("measure").replace_strict(names))
     return _sized(alt.Chart(long.to_pandas()).mark_bar().encode(
-        y=alt.Y("label:N", sort=top["label"].to_list(), title=fmt.label("project_id"),
+        y=alt.Y("label:N", sort=top["label"].to_list(), title=None,
                 axis=alt.Axis(labelLimit=260)),
         yOffset="measure:N",
         x=alt.X("hours:Q", title=fmt.label("hours")),
