@@ -146,12 +146,13 @@ def pseudonyms(people: pl.DataFrame) -> dict[str, str]:
 
 
 def hide_names(df: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
-    """person_name replaced by the pseudonym; employee id and location dropped."""
+    """person_name replaced by the pseudonym; employee id, e-mail and location emptied."""
     if "person_name" not in df.columns:
         return df
     out = df.with_columns(pl.col("person_id").replace_strict(names, default=None, return_dtype=pl.String)
                           .alias("person_name"))
-    return out.drop([c for c in ("employee_id", "location", "email") if c in out.columns])
+    return out.with_columns(pl.lit(None, pl.String).alias(c) for c in ("employee_id", "location", "email")
+                            if c in out.columns)
 
 
 # ------------------------------------------------------------------------------------------------
