@@ -168,3 +168,17 @@ def test_an_empty_store_says_what_to_load(tmp_path, monkeypatch):
     at = run()
     assert any("No timesheets or allocations are loaded" in i.value and "Harvest" in i.value for i in at.info)
     assert not at.metric
+
+
+def test_the_project_page_lists_the_projects_people_and_hours(hand_env):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180).run()
+    at.switch_page("pages/6_Project.py")
+    at.query_params["project"] = "P2"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    crew = next(d.value for d in at.dataframe if "remaining_hours" in d.value.columns)
+    rows = {r["person_name"]: r for r in crew.to_dict("records")}
+    # Ben: 50% of his 32 h Thanksgiving week = 16 h + 24 h on Thanksgiving; 4 h logged on Wed 4 Nov
+    assert (rows["Ben Cho"]["planned_hours"], rows["Ben Cho"]["actual_hours"]) == (40, 4)
+    assert (rows["Karl Meyer"]["planned_hours"], rows["Karl Meyer"]["remaining_hours"]) == (40, 40)
+    assert set(rows) == {"Ben Cho", "Karl Meyer"}
