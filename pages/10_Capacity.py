@@ -169,7 +169,7 @@ t = capacity.totals(people, cap_settings)
 share.kpi_row(f"Capacity against demand, {window_text}",
               f"Per {bucket}; demand is actual hours to {fmt.day(actuals_through) if actuals_through else '—'}, "
               "planned after.")
-row = iter(st.columns(6))
+row = iter(st.columns(4) + st.columns(4))
 with next(row):
     share.kpi("capacity_hours", t["capacity_hours"],
               note=f"{fmt.plural(t['people_count'] - t['unknown_capacity_people'], 'person', 'people')} with a known capacity.")
@@ -188,21 +188,21 @@ with next(row):
     share.kpi("bench_hours", t["bench_hours"],
               note=f"{fmt.plural(t['bench_people'], 'person', 'people')} under "
                    f"{fmt.pct(cap_settings.under_used_below, 0)} over the window.")
+with next(row):
+    share.kpi("unknown_capacity_people", t["unknown_capacity_people"],
+              note=f"Their {fmt.text('forecast_hours', t['unknown_capacity_hours'])} of demand are not in the "
+                   "utilisation.")
+with next(row):
+    share.kpi("labour_cost", t["labour_cost"],
+              note=f"{fmt.text('unpriced_hours', t['unpriced_hours'])} have no cost rate and are left out.")
 share.kpi_row("Planned against actual, to the last logged day")
-row = iter(st.columns(6))
+row = iter(st.columns(4))
 with next(row):
     share.kpi("planned_to_date_hours", t["planned_to_date_hours"])
 with next(row):
     share.kpi("actual_hours", t["actual_hours"])
 with next(row):
     share.kpi("actual_vs_planned", t["actual_vs_planned"])
-with next(row):
-    share.kpi("labour_cost", t["labour_cost"],
-              note=f"{fmt.text('unpriced_hours', t['unpriced_hours'])} have no cost rate and are left out.")
-with next(row):
-    share.kpi("unknown_capacity_people", t["unknown_capacity_people"],
-              note=f"Their {fmt.text('forecast_hours', t['unknown_capacity_hours'])} of demand are not in the "
-                   "utilisation.")
 
 # ---------------------------------------------------------------------------------------------
 # Demand against capacity over time
