@@ -42,7 +42,7 @@ people as (
     select person_id from demand
     where is_selected and not is_placeholder and (planned_hours <> 0 or actual_hours <> 0)
 ),
-capacity as (
+cap_totals as (
     select k.person_id, c.bucket_start, sum(k.capacity_hours) as capacity_hours,
            bool_or(k.under_contract) as under_contract
     from resource_capacity_days k
@@ -83,7 +83,7 @@ rows as (
         m.actual_cost,
         coalesce(m.unpriced_hours, 0) as unpriced_hours,
         k.under_contract
-    from capacity k
+    from cap_totals k
     join pp p using (person_id)
     left join person_demand m on m.person_id = k.person_id and m.bucket_start = k.bucket_start
     union all

@@ -21,7 +21,7 @@ cal as materialized (
     select day, is_working_day, actuals_through from resource_calendar
 ),
 person_day as materialized (
-    select person_id, day, is_open_day, capacity_hours as capacity from resource_capacity_days
+    select person_id, day, is_open_day, capacity_hours as day_capacity from resource_capacity_days
 ),
 alloc as materialized (
     select row_number() over () as aid, person_id, role, project_id, start_date,
@@ -45,9 +45,9 @@ planned as (
         where a.person_id is not null and a.hours is not null and a.allocation_pct is null
               and a.aid not in (select aid from named_open)
         union all
-        select a.person_id, a.project_id, d.day, a.allocation_pct * d.capacity from alloc a
+        select a.person_id, a.project_id, d.day, a.allocation_pct * d.day_capacity from alloc a
         join person_day d on d.person_id = a.person_id and d.day between a.start_date and a.end_date
-        where a.person_id is not null and a.hours is null and a.hours_per_day is null and d.capacity > 0
+        where a.person_id is not null and a.hours is null and a.hours_per_day is null and d.day_capacity > 0
     ) group by all
 ),
 actual as (

@@ -51,7 +51,7 @@ demand as materialized (
     from resource_demand_days d join cal c on c.day = d.day
     group by all
 ),
-capacity as (
+cap_totals as (
     select d.person_id, c.bucket_start, sum(d.capacity_hours) as capacity_hours,
            bool_or(d.under_contract) as under_contract
     from resource_capacity_days d join cal c on c.day = d.day
@@ -66,7 +66,7 @@ person_rows as (
         m.actual_cost,
         coalesce(m.unpriced_hours, 0) as unpriced_hours,
         k.under_contract
-    from capacity k
+    from cap_totals k
     left join demand m on m.person_id = k.person_id and m.bucket_start = k.bucket_start and not m.is_placeholder
 ),
 final as (
