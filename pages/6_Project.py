@@ -11,9 +11,9 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from pmo import metrics as fmt
-from pmo import health
+from pmo import capacity, health
 from pmo.charts import health as charts
-from pmo.ui import data, filters, page, safe, share, tables, url
+from pmo.ui import data, filters, page, safe, session, share, tables, url
 
 st.set_page_config(page_title="Project", page_icon=":material/folder_open:", layout="wide")
 
@@ -246,6 +246,36 @@ with b2:
         tables.paged(raid, key="raid", noun="risks and issues", currency=currency,
                      placeholder="—")
         share.download_table(raid, "Risks and issues")
+
+# ---------------------------------------------------------------------------------------------
+# People and hours (timesheets and allocations; docs/capacity.md)
+# ---------------------------------------------------------------------------------------------
+st.subheader("People and hours", anchor=False)
+crew = data.query("project_people_hours", project_id=project_id)
+if crew.is_empty():
+    st.info("No timesheet or allocation names this project. Load a timesheet export (Harvest, Toggl, "
+            "Clockify, Tempo) or an allocation sheet to see who works on it.", icon=":material/groups:")
+else:
+    role_now = session.role()
+    cap_settings, _ = capacity.Settings.from_config(data.settings())
+    if not capacity.may_see_names(cap_settings, role_now.name if role_now else None,
+                                  role_now.level if role_now else None):
+        crew = capacity.hide_names(crew, capacity.pseudonyms(crew))
+    crew = crew.with_columns(person_name=pl.when(pl.col("is_placeholder"))
+                             .then(pl.lit("Unstaffed (placeholder)")).otherwise(pl.col("person_name")))
+    crew_cols = ["person_name", "role", "team", "planned_hours", "actual_hours", "planned_to_date_hours",
+                 "remaining_hours", "first_day", "last_day"]
+    st.caption(f"{fmt.plural(crew.filter(~pl.col('is_placeholder')).height, 'person', 'people')} · "
+               f"{fmt.text('actual_hours', float(crew['actual_hours'].sum()))} logged against "
+               f"{fmt.text('planned_to_date_hours', float(crew['planned_to_date_hours'].sum()))} planned on the "
+               "same days · whether they are over-allocated across projects: the Capacity page.")
+    tables.paged(capacity.dashes(crew.select(crew_cols)), key="project_people", noun="people",
+                 order="most hours first", currency=currency, placeholder="—")
+    share.download_table(crew.select(crew_cols), "People and hours")
+    try:
+        st.page_link("pages/10_Capacity.py", label="Open the Capacity page", icon=":material/groups:")
+    except StreamlitPageNotFoundError:   # the page run on its own: no page registry
+        pass
 
 # ---------------------------------------------------------------------------------------------
 # Status history

@@ -19,7 +19,7 @@ DEFAULTS = {
     "end_date": date(2026, 12, 31), "today": date(2026, 11, 25), "fiscal_start_month": 1,
     "category": None, "cost_center": None, "country": None, "role": None, "source": None,
     "level": None, "limit": 50, "offset": 0, "sort": "project_id", "descending": False,
-    "ingest_ids": None, "eac_method": None, "include_closed": False,
+    "ingest_ids": None, "eac_method": None, "include_closed": False, "bucket": "week",
 }
 
 
@@ -60,7 +60,8 @@ def test_summary_views_and_saved_queries_are_the_heavy_ones():
 
     assert set(cache.summary_views()) == {"_project_alias", "projects", "status_snapshots", "tasks",
                                           "ledger_monthly", "project_milestones", "project_health",
-                                          "salary_positions"}
+                                          "salary_positions", "resource_people", "resource_calendar",
+                                          "resource_capacity_days", "resource_demand_days"}
     saved = {n for n in query.catalog.catalog() if "saved" in query.info(n).cache}
     assert saved == {"budget_lines", "portfolio_health_projects", "portfolio_health_history",
                      "portfolio_milestones"}

@@ -21,6 +21,8 @@ PAGES = [
      "One project: key facts, RAG reasons, EVM, milestones, budget lines, risks, history."),
     ("pages/2_Budget_Variance.py", "Budget variance", ":material/account_balance:",
      "Budget vs actual vs forecast by any cut, forecast at completion, overrun flags."),
+    ("pages/10_Capacity.py", "Capacity", ":material/groups:",
+     "Capacity against demand by person, role and team: over-allocation and why, short roles, bench."),
     ("pages/3_Salary_Benchmarks.py", "Salary benchmarks", ":material/payments:",
      "Market bands per PMO role, own staff placed on them, compa-ratio, cost of closing gaps."),
     ("pages/4_Data.py", "Data", ":material/upload_file:",

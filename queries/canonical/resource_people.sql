@@ -2,6 +2,7 @@
 -- One row per person: HR facts first, else what the tools say most often.
 -- params: (none)
 -- reads: _resource_hr, allocations, capacity, time_entries
+-- cache: summary
 -- grain: one row per person
 -- columns: person_id, person_name, employee_id, email, role, team, department, location, country, weekly_hours, default_weekly_hours, fte, contract_start, contract_end, has_contract, has_stated_capacity
 with facts as (
