@@ -26,6 +26,7 @@ HEAT_KEY = "raid_heat"
 ITEM_COLUMNS = ["project_id", "item_id", "title", "owner", "status", "exposure_score", "exposure_band",
                 "probability_score", "impact_score", "cost_exposure", "due_date", "age_days", "flag_reason",
                 "tool", "project_name"]
+CELL_COLUMNS = ["project_id", "item_id", "title", "owner", "due_date", "flag_reason", "cost_exposure", "tool"]
 BAND_CHIPS = st.column_config.MultiselectColumn(
     fmt.label("exposure_band"), options=list(raid.BANDS), color=list(raid.BAND_COLORS),
     help=fmt.help_text("exposure_band"))
@@ -162,8 +163,8 @@ with right:
         if in_cell.is_empty():
             st.caption("No open risk in this cell.")
         else:
-            tables.paged(chips(in_cell.select(ITEM_COLUMNS), "exposure_band"), key="raid_cell", noun="risks",
-                         currency=currency, placeholder="—", overrides={"exposure_band": BAND_CHIPS})
+            tables.paged(in_cell.select(CELL_COLUMNS), key="raid_cell", noun="risks", currency=currency,
+                         placeholder="—")
             share.download_table(in_cell.select(ITEM_COLUMNS), f"Open risks P{cell[0]} x I{cell[1]}")
 
 # ---------------------------------------------------------------------------------------------
@@ -204,19 +205,21 @@ with a2:
     flagged = raid.flagged(items)
     counts = raid.flag_counts(items)
     st.subheader(f"Flagged items ({flagged.height})", anchor=False)
-    st.caption(" · ".join(f"{fmt.label(k)}: {v}" for k, v in counts.items())
-               + f". Flags of open items at the judged date; 'not updated' = no update for more than "
-                 f"{limits['not_updated_days']} days.")
-    if flagged.is_empty():
-        st.success("No open item is overdue, unowned or stale.", icon=":material/check_circle:")
-    else:
-        cols = ["project_id", "item_id", "kind", "title", "flag_reason", "owner", "due_date", "updated_date",
-                "exposure_score", "tool"]
-        tables.paged(flagged.select(cols), key="raid_flagged", noun="items", order="most flags first",
-                     currency=currency, placeholder="—", height=320)
-        share.download_table(flagged.select(cols), "Flagged RAID items")
-        share.pack_table("Flagged RAID items", flagged.head(12).select("project_id", "item_id", "title", "flag_reason"),
-                         widths={"project_id": 1.3, "item_id": 1, "title": 4, "flag_reason": 6})
+    st.caption("Open items at the judged date; an item can raise several flags. The table below says "
+               "why each is flagged.")
+    for name, n in counts.items():
+        st.markdown(f"- **{fmt.label(name)}**: {fmt.plural(n, 'open item')} — {fmt.help_text(name)}")
+if flagged.is_empty():
+    st.success("No open item is overdue, unowned or stale.", icon=":material/check_circle:")
+else:
+    cols = ["project_id", "item_id", "kind", "title", "flag_reason", "owner", "due_date", "updated_date",
+            "exposure_score", "tool"]
+    tables.paged(flagged.select(cols), key="raid_flagged", noun="items", order="most flags first",
+                 currency=currency, placeholder="—")
+    share.download_table(flagged.select(cols), "Flagged RAID items")
+share.pack_table("Flagged RAID items", flagged.head(12).select("project_id", "item_id", "title", "flag_reason"),
+                 widths={"project_id": 1.3, "item_id": 1, "title": 4, "flag_reason": 6},
+                 empty="No open item is overdue, unowned or stale.")
 
 # ---------------------------------------------------------------------------------------------
 # Issues by priority and age; assumptions due for validation
@@ -230,10 +233,6 @@ with i1:
     else:
         share.chart(charts.issues(raid.issues_by_priority(items, limits["ageing_days"]),
                                   raid.bucket_labels(limits["ageing_days"])), key="raid_issues")
-        cols = ["project_id", "item_id", "title", "priority", "age_days", "owner", "due_date", "flag_reason", "tool"]
-        tables.paged(issues.select(cols), key="raid_issues_table", noun="issues",
-                     order="most urgent priority first, then the oldest", currency=currency, placeholder="—")
-        share.download_table(issues.select(cols), "Open issues")
 with i2:
     due = raid.assumptions_due(items)
     open_assumptions = open_items.filter(pl.col("kind") == "assumption").height
@@ -249,6 +248,13 @@ with i2:
         tables.paged(due.select(cols), key="raid_assumptions", noun="assumptions", order="most overdue first",
                      currency=currency, placeholder="—")
         share.download_table(due.select(cols), "Assumptions due for validation")
+
+if not issues.is_empty():
+    cols = ["project_id", "item_id", "title", "priority", "age_days", "ageing_bucket", "owner", "due_date",
+            "flag_reason", "tool"]
+    tables.paged(issues.select(cols), key="raid_issues_table", noun="issues",
+                 order="most urgent priority first, then the oldest", currency=currency, placeholder="—")
+    share.download_table(issues.select(cols), "Open issues")
 
 # ---------------------------------------------------------------------------------------------
 # Dependencies: graph, links with their state, cycles as data errors
@@ -266,22 +272,19 @@ else:
         st.error(f"{fmt.plural(cycles.height, 'dependency cycle')} in the exports (data errors to fix at the "
                  "source): " + "; ".join(safe.md(c) for c in cycles["cycle_text"].to_list()[:tables.LIST_ITEMS]),
                  icon=":material/sync_problem:")
-    g1, g2 = st.columns([1.2, 1], gap="large")
-    with g1:
-        shown_links = links.head(tables.TOP_ROWS * 4)
-        nodes, edges = raid.graph_layout(shown_links)
-        share.chart(charts.dependency_graph(nodes, edges), key="raid_graph")
-        if links.height > shown_links.height:
-            st.caption(f"The first {shown_links.height} of {links.height} links drawn (cycles, at risk and "
-                       "blocked first); the table lists every one. Narrow the sidebar filters to draw others.")
-    with g2:
-        cols = ["dependency_state", "dependency_reason", "project_id", "item_id", "item_title", "blocker_project_id",
-                "blocker_id", "blocker_title", "dependent_start", "blocker_due", "blocker_slip_days",
-                "is_cross_project", "tool"]
-        tables.paged(chips(links.select(cols), "dependency_state"), key="raid_links", noun="links",
-                     order="cycles, at risk, blocked first", currency=currency, placeholder="—",
-                     overrides={"dependency_state": STATE_CHIPS}, height=480)
-        share.download_table(links.select(cols), "Dependencies")
+    shown_links = links.head(tables.TOP_ROWS * 4)
+    nodes, edges = raid.graph_layout(shown_links)
+    share.chart(charts.dependency_graph(nodes, edges), key="raid_graph")
+    if links.height > shown_links.height:
+        st.caption(f"The first {shown_links.height} of {links.height} links drawn (cycles, at risk and "
+                   "blocked first); the table lists every one. Narrow the sidebar filters to draw others.")
+    cols = ["dependency_state", "dependency_reason", "project_id", "item_id", "item_title", "blocker_project_id",
+            "blocker_id", "blocker_title", "dependent_start", "blocker_due", "blocker_slip_days",
+            "is_cross_project", "tool"]
+    tables.paged(chips(links.select(cols), "dependency_state"), key="raid_links", noun="links",
+                 order="cycles, at risk, blocked first", currency=currency, placeholder="—",
+                 overrides={"dependency_state": STATE_CHIPS})
+    share.download_table(links.select(cols), "Dependencies")
     share.pack_table("Dependencies at risk, blocked or in a cycle", links.filter(
         pl.col("dependency_state").is_in(["data error", "at risk", "blocked"])).select(
         "dependency_state", "project_id", "item_id", "dependency_reason").head(12),

@@ -259,7 +259,7 @@ def node_key(project: str | None, item: str | None) -> str:
     return f"{project or '?'}/{item or '*'}"
 
 
-def graph_layout(links: pl.DataFrame, radius: float = 1.0, spread: float = 0.22
+def graph_layout(links: pl.DataFrame, radius: float = 1.0, spread: float = 0.16
                  ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Positions for the dependency graph: each project a cluster on a circle (in project order),
     its items on a small circle around the cluster's centre (the whole project, '*', at the centre).

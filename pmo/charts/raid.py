@@ -10,13 +10,18 @@ import polars as pl
 from pmo import metrics, raid
 
 CELL_PICK = "cell"          # the heat map's click selection
+# Plot area `height` px high and as wide as the container (Streamlit otherwise fits the whole chart,
+# title and legend included, into the height and squeezes the plot).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 KIND_COLORS = ("#c0392b", "#f0964a", "#4a6fa5", "#8e44ad")
 
 
-def _band_scale(title: str = "Exposure band") -> alt.Color:
-    return alt.Color("exposure_band:N", title=title,
+def _band_scale(ranges: dict[str, str]) -> alt.Color:
+    """The band colours; the legend says each band's exposure range (config [raid])."""
+    names = " ".join(f"datum.label == '{b}' ? '{b} {r}' :" for b, r in ranges.items())
+    return alt.Color("exposure_band:N", title=metrics.label("exposure_band"),
                      scale=alt.Scale(domain=list(raid.BANDS), range=list(raid.BAND_COLORS)),
-                     legend=alt.Legend(orient="top"))
+                     legend=alt.Legend(orient="top", labelExpr=f"{names} datum.label"))
 
 
 def heat_map(cells: pl.DataFrame, ranges: dict[str, str], selected: tuple[int, int] | None = None) -> alt.Chart:
@@ -36,10 +41,9 @@ def heat_map(cells: pl.DataFrame, ranges: dict[str, str], selected: tuple[int, i
     y = alt.Y("probability_score:O", title=metrics.label("probability_score"), sort=list(reversed(raid.SCORES)))
     base = alt.Chart(df, title=alt.TitleParams(
         "Open risks by probability and impact",
-        subtitle="Colour = exposure band (" + ", ".join(f"{b} {r}" for b, r in ranges.items())
-                 + "); number = open risks; click a cell to list them"))
+        subtitle="Number = open risks in the cell; colour = exposure band; click a cell to list its risks"))
     rects = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        x=x, y=y, color=_band_scale(),
+        x=x, y=y, color=_band_scale(ranges),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
         strokeWidth=alt.condition("datum.is_selected", alt.value(5), alt.value(2)),
         stroke=alt.condition("datum.is_selected", alt.value("#1f2d3d"), alt.value("white")),
@@ -51,7 +55,7 @@ def heat_map(cells: pl.DataFrame, ranges: dict[str, str], selected: tuple[int, i
     ).add_params(pick)
     text = base.mark_text(fontSize=18, fontWeight="bold").encode(
         x=x, y=y, text="shown:N", color=alt.value("#1f2d3d"))
-    return (rects + text).properties(height=340)
+    return (rects + text).properties(height=300, autosize=FIT_WIDTH)
 
 
 def ageing(counts: pl.DataFrame) -> alt.Chart:
@@ -68,7 +72,7 @@ def ageing(counts: pl.DataFrame) -> alt.Chart:
         order=alt.Order("kind:N"),
         tooltip=[alt.Tooltip("ageing_bucket:N", title=metrics.label("ageing_bucket")),
                  alt.Tooltip("kind:N", title="Kind"), alt.Tooltip("sum(items):Q", title="Open items")],
-    ).properties(height=260)
+    ).properties(height=240, autosize=FIT_WIDTH)
 
 
 def issues(by_priority: pl.DataFrame, buckets: list[str]) -> alt.Chart:
@@ -87,7 +91,7 @@ def issues(by_priority: pl.DataFrame, buckets: list[str]) -> alt.Chart:
         tooltip=[alt.Tooltip("priority:N", title=metrics.label("priority")),
                  alt.Tooltip("ageing_bucket:N", title=metrics.label("ageing_bucket")),
                  alt.Tooltip("sum(items):Q", title="Open issues")],
-    ).properties(height=alt.Step(30))
+    ).properties(height=alt.Step(30), autosize=FIT_WIDTH)
 
 
 def dependency_graph(nodes: pl.DataFrame, edges: pl.DataFrame) -> alt.Chart:
@@ -120,22 +124,20 @@ def dependency_graph(nodes: pl.DataFrame, edges: pl.DataFrame) -> alt.Chart:
     heads = base.mark_point(shape="triangle-up", filled=True, size=160, opacity=1).encode(
         x=alt.X("ax:Q", axis=axis, scale=scale), y=alt.Y("ay:Q", axis=axis, scale=scale), angle=alt.Angle("angle:Q", scale=None),
         color=alt.Color("dependency_state:N", scale=states, legend=None), tooltip=tips)
-    node_df = nodes.with_columns(
-        pl.coalesce(pl.col("item_id"), pl.col("project_id")).alias("label"))
+    node_df = nodes.with_columns(pl.col("item_id").fill_null("whole project").alias("label"))
     dots = alt.Chart(node_df).mark_circle(size=220, color="#1f2d3d", opacity=0.85).encode(
         x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
         tooltip=[alt.Tooltip("project_id:N", title=metrics.label("project_id")),
                  alt.Tooltip("item_id:N", title=metrics.label("item_id"))])
     labels = alt.Chart(node_df).mark_text(dy=-14, fontSize=11, fontWeight="bold").encode(
         x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale), text="label:N")
-    projects = (node_df.group_by("project_id").agg(pl.col("x").mean(), pl.col("y").max())
-                .with_columns((pl.col("y") + 0.12).alias("y")))
-    project_labels = alt.Chart(projects).mark_text(fontSize=12, color="#4a6fa5", dy=-22).encode(
+    projects = node_df.group_by("project_id").agg(pl.col("x").mean(), pl.col("y").max())
+    project_labels = alt.Chart(projects).mark_text(fontSize=12, color="#4a6fa5", dy=-28).encode(
         x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale), text="project_id:N")
     return alt.layer(lines, heads, dots, labels, project_labels, title=alt.TitleParams(
         "Dependency graph: what blocks what",
         subtitle="An arrow per blocking link, from the blocker to what waits for it; thick = cross-project")
-    ).properties(height=520).configure_view(strokeWidth=0)
+    ).properties(height=480, autosize=FIT_WIDTH).configure_view(strokeWidth=0)
 
 
 def history_counts(trend: pl.DataFrame) -> alt.Chart:
@@ -150,10 +152,10 @@ def history_counts(trend: pl.DataFrame) -> alt.Chart:
         x=alt.X("as_of:T", title=metrics.label("as_of"), axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6)),
         y=alt.Y("items:Q", title="Open items", axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("what:N", title=None, scale=alt.Scale(domain=list(names.values()), range=list(KIND_COLORS)),
-                        legend=alt.Legend(orient="top")),
+                        legend=alt.Legend(orient="top", columns=2)),
         tooltip=[alt.Tooltip("as_of:T", title=metrics.label("as_of"), format="%d %b %Y"),
                  alt.Tooltip("what:N", title="Count"), alt.Tooltip("items:Q", title="Open items")],
-    ).properties(height=260)
+    ).properties(height=240, autosize=FIT_WIDTH)
 
 
 def history_exposure(trend: pl.DataFrame) -> alt.Chart:
@@ -168,4 +170,4 @@ def history_exposure(trend: pl.DataFrame) -> alt.Chart:
                  alt.Tooltip("open_risks:Q", title=metrics.label("open_risks")),
                  alt.Tooltip("critical_risks:Q", title=metrics.label("critical_risks")),
                  alt.Tooltip("high_risks:Q", title=metrics.label("high_risks"))],
-    ).properties(height=260)
+    ).properties(height=240, autosize=FIT_WIDTH)
