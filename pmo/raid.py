@@ -153,19 +153,20 @@ def ageing_counts(items: pl.DataFrame, ageing_days: list[int]) -> pl.DataFrame:
 
 
 def priority_rank(priority: str | None) -> int:
-    """Tools write priorities differently (Jira Highest / High, ServiceNow '1 - Critical', Azure
-    DevOps 1-4, P1 ...): 1 most urgent ... 5 least, 6 unknown or none."""
+    """Tools write priorities differently (Jira Highest / High, ServiceNow '1 - Critical', Project
+    Online '(1) High', Azure DevOps 1-4, P1 ...): 1 most urgent ... 5 least, 6 unknown or none. The
+    word wins over the number ('(1) High' is high: 2)."""
     if priority is None or not str(priority).strip():
         return 6
     p = str(priority).strip().lower()
-    m = re.match(r"^p?([1-5])\b", p)
-    if m:
-        return int(m.group(1))
     for rank, words in ((1, ("critical", "highest", "blocker", "urgent", "very high")),
                         (5, ("lowest", "trivial", "planning", "very low")),
                         (2, ("high", "major")), (4, ("low", "minor")), (3, ("medium", "moderate", "normal"))):
         if any(w in p for w in words):
             return rank
+    m = re.match(r"^\(?p?([1-5])\b", p)     # numbers only (Azure DevOps 1-4, P1 ...)
+    if m:
+        return int(m.group(1))
     return 6
 
 
@@ -233,7 +234,7 @@ def dependency_state(row: dict) -> tuple[str, str]:
         return "data error", (f"{blocker} blocks {dependent} and is itself blocked by it through other "
                               "links (a cycle): fix the links in the export")
     if row.get("is_unresolved"):
-        return "not found", f"The blocker '{row.get('blocker_id') or '?'}' is in no loaded project"
+        return "not found", f"The blocker '{row.get('blocker_id') or '?'}' is in no project loaded (or none you may see)"
     if row.get("is_at_risk"):
         return "at risk", (f"{blocker} is due {metrics.day(row.get('blocker_due'))}, "
                            f"{metrics.plural(row.get('blocker_slip_days') or 0, 'day')} after {dependent} needs it "
@@ -291,7 +292,7 @@ def graph_layout(links: pl.DataFrame, radius: float = 1.0, spread: float = 0.16
         x2, y2 = pos[node_key(r["project_id"], r["item_id"])]
         xy.append({"x": x, "y": y, "x2": x2, "y2": y2, "ax": x + 0.75 * (x2 - x), "ay": y + 0.75 * (y2 - y),
                    # vega's angle turns a triangle-up clockwise from pointing up
-                   "angle": math.degrees(math.atan2(x2 - x, y2 - y)) % 360})
+                   "angle": round(math.degrees(math.atan2(x2 - x, y2 - y)), 3) % 360})
     edges = pl.concat([links, pl.DataFrame(xy, schema={c: pl.Float64 for c in
                                                        ("x", "y", "x2", "y2", "ax", "ay", "angle")})],
                       how="horizontal") if links.height else links
