@@ -163,8 +163,15 @@ with right:
         if in_cell.is_empty():
             st.caption("No open risk in this cell.")
         else:
-            tables.paged(in_cell.select(CELL_COLUMNS), key="raid_cell", noun="risks", currency=currency,
-                         placeholder="—")
+            for r in in_cell.head(tables.LIST_ITEMS).iter_rows(named=True):
+                project_link(r["project_id"], f"{r['project_id']} {r['item_id']} · {r['title']}")
+                st.caption(" · ".join(safe.md(x) for x in (
+                    f"owner {r['owner']}" if r["owner"] else "no owner",
+                    f"due {fmt.day(r['due_date'])}" if r["due_date"] else None,
+                    r["flag_reason"] or None, r["tool"]) if x))
+            if in_cell.height > tables.LIST_ITEMS:
+                tables.paged(in_cell.select(CELL_COLUMNS), key="raid_cell", noun="risks", currency=currency,
+                             placeholder="—")
             share.download_table(in_cell.select(ITEM_COLUMNS), f"Open risks P{cell[0]} x I{cell[1]}")
 
 # ---------------------------------------------------------------------------------------------

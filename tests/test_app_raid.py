@@ -78,8 +78,9 @@ def test_hand_made_store_past_date_filter_and_cell(hand_store, monkeypatch):
     assert (beta["Open risks"], beta["Critical risks"], beta["Open risk exposure (Σ P×I)"]) == ("1", "1", "25")
     at = open_page(RAID, cell="5-5")
     assert any("Probability 5 × impact 5" in m.value for m in at.markdown)
-    cell = frame_with(at, "title")
-    assert cell["item_id"].to_list() == ["R3"] and at.query_params["cell"] == "5-5"
+    listed = [link.proto.label for link in at.page_link if link.proto.query_string == "project=P2"]
+    assert listed == ["P2 R3 · Regulator objects"] and at.query_params["cell"] == "5-5"
+    assert any("Mitigation overdue" in c.value and "no owner" in c.value for c in at.caption)
     at = open_page(RAID, cell="9-9")                                # an edited link: dropped, no error
     assert "cell" not in at.query_params
 
