@@ -21,7 +21,7 @@ def _band_scale(ranges: dict[str, str]) -> alt.Color:
     names = " ".join(f"datum.label == '{b}' ? '{b} {r}' :" for b, r in ranges.items())
     return alt.Color("exposure_band:N", title=metrics.label("exposure_band"),
                      scale=alt.Scale(domain=list(raid.BANDS), range=list(raid.BAND_COLORS)),
-                     legend=alt.Legend(orient="top", labelExpr=f"{names} datum.label"))
+                     legend=alt.Legend(orient="top", columns=2, labelExpr=f"{names} datum.label"))
 
 
 def heat_map(cells: pl.DataFrame, ranges: dict[str, str], selected: tuple[int, int] | None = None) -> alt.Chart:
