@@ -276,7 +276,7 @@ else:
                "blocker is due after the dependent needs it, **blocked** while both ends are open; a "
                "**cycle** is a data error (no item of it can start).")
     if not cycles.is_empty():
-        st.error(f"{fmt.plural(cycles.height, 'dependency cycle')} in the exports (data errors to fix at the "
+        st.warning(f"{fmt.plural(cycles.height, 'dependency cycle')} in the exports (data errors to fix at the "
                  "source): " + "; ".join(safe.md(c) for c in cycles["cycle_text"].to_list()[:tables.LIST_ITEMS]),
                  icon=":material/sync_problem:")
     shown_links = links.head(tables.TOP_ROWS * 4)

@@ -29,12 +29,20 @@ def test_a_jira_raid_export_reaches_the_raid_page_and_the_link_reopens_the_view(
     page.get_by_text("is live").first.wait_for(timeout=90_000)
 
     # PAY-301 'HSM vendor slips again': Risk probability High (0.7 -> 4) x consequence Severe (5) = 20
-    open_raid(page, f"{server['url']}/RAID?cell=4-5")
+    open_raid(page, f"{server['url']}/RAID")
+    page.get_by_text("Click a cell").first.wait_for(timeout=60_000)
+    # Vega's SVG marks carry their fields in aria-label
+    cell = page.locator('[data-testid="stVegaLiteChart"] svg g.mark-rect '
+                        'path[aria-label*="Probability (1-5): 4"][aria-label*="Impact (1-5): 5"]').first
+    cell.scroll_into_view_if_needed()
+    box = cell.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.get_by_text("Probability 4 × impact 5").first.wait_for(timeout=60_000)
+    assert "cell=4-5" in page.url
     risk = page.locator('[data-testid="stPageLink"]', has_text="PAY-301 · HSM vendor slips again")
     risk.first.wait_for(timeout=60_000)
     # its Blocks links: CRM-91 and CRM-92 block each other, a cycle listed as a data error
-    page.locator('[data-testid="stAlertContentError"]', has_text="CRM-91").first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stAlertContentWarning"]', has_text="CRM-91").first.wait_for(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
 
     page.get_by_role("button", name="Copy link").click()
@@ -46,4 +54,8 @@ def test_a_jira_raid_export_reaches_the_raid_page_and_the_link_reopens_the_view(
     again.locator('[data-testid="stPageLink"]', has_text="PAY-301 · HSM vendor slips again").first.wait_for(timeout=60_000)
     assert again.locator('[data-testid="stException"]').count() == 0
     again.close()
+    page.keyboard.press("Escape")          # close the Copy link popover
+    page.get_by_role("button", name="Clear cell").click()
+    page.get_by_text("Click a cell").first.wait_for(timeout=60_000)
+    assert "cell=" not in page.url
     page.close()
