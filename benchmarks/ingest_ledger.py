@@ -4,7 +4,7 @@ of each process. Writes the figures to benchmarks/RESULTS.md (section "Ingest").
 
 `pmo ingest` is timed as users run it: it detects, parses, validates, keeps the raw file and
 publishes, then returns while a background process builds the dashboard's summary tables
-(pmo/db.py `warm`). The benchmark also times until those tables are saved, and waits for them
+(pmo/query/runtime.py `warm`). The benchmark also times until those tables are saved, and waits for them
 before the next command, so no run overlaps another.
 
 usage: python benchmarks/ingest_ledger.py [LINES] [RUNS]     (default 10,000,000 lines, 3 runs)
@@ -61,8 +61,8 @@ def machine() -> str:
 
 def _summaries_ready(store: Path, timeout: float = 300) -> bool:
     """Wait for the background `pmo summaries` of version 1: its last file is the last saved result."""
-    import pmo.db
-    last = list(pmo.db.SAVED_RESULTS)[-1]
+    from pmo.query import catalog
+    last = [n for n in catalog.catalog() if "saved" in catalog.info(n).cache][-1]
     end = time.perf_counter() + timeout
     while time.perf_counter() < end:
         if list(store.glob(f"cache/000001-*/results/{last}-*.parquet")):

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pmo import db, sql  # noqa: E402
+from pmo import query  # noqa: E402
 from pmo import metrics as fmt  # noqa: E402
 from pmo.store import Store  # noqa: E402
 
@@ -201,7 +201,9 @@ def main() -> int:
         tmp = Path(tempfile.mkdtemp(prefix="pmo-load-"))
         data_dir = tmp / "store"
         load_demo(Store(data_dir))
-    head = sql.run(db.connect(Store(data_dir)).con, "portfolio_headline").row(0, named=True)
+    kpis = query.connect(Store(data_dir)).query("portfolio_health_kpis", portfolio=None, program=None,
+                                                department=None, manager=None, stage=None, as_of=None)
+    head = kpis.filter(kpis["period"] == "current").row(0, named=True)     # Home shows these
     port = free_port()
     env = dict(os.environ, PMO_DATA_DIR=str(data_dir))
     env.pop("PMO_ROLE", None)

@@ -1,6 +1,6 @@
 """One dashboard page under AppTest, in its own process (so its caches start cold): server-side
 time of the first run and of a filter change with warm caches, the time spent in the page's
-query layer (pmo.db.connect and pmo.db.run_query, timed by wrapping them), the rows every data element
+query layer (pmo.query: Runtime construction and Runtime.query, timed by wrapping them), the rows every data element
 receives, and the process's peak memory. Prints one JSON line. Used by benchmarks/run.py.
 
 usage: PMO_DATA_DIR=STORE python benchmarks/page_probe.py PAGE [PAGE ...]
@@ -19,30 +19,34 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest
 
-from pmo import db
+from pmo.query.runtime import Runtime
 
 SPENT = {"connect": 0.0, "sql": 0.0, "queries": 0}
-_run_query, _connect = db.run_query, db.connect
+_query, _init = Runtime.query, Runtime.__init__
+_depth = [0]      # Runtime.query calls itself (a per-project cut): time the outer call only
 
 
-def _timed_run_query(*a, **k):
+def _timed_query(self, *a, **k):
+    _depth[0] += 1
     t0 = time.perf_counter()
     try:
-        return _run_query(*a, **k)
+        return _query(self, *a, **k)
     finally:
-        SPENT["sql"] += time.perf_counter() - t0
-        SPENT["queries"] += 1
+        _depth[0] -= 1
+        if _depth[0] == 0:
+            SPENT["sql"] += time.perf_counter() - t0
+            SPENT["queries"] += 1
 
 
-def _timed_connect(*a, **k):
+def _timed_init(self, *a, **k):
     t0 = time.perf_counter()
     try:
-        return _connect(*a, **k)
+        return _init(self, *a, **k)
     finally:
         SPENT["connect"] += time.perf_counter() - t0
 
 
-db.run_query, db.connect = _timed_run_query, _timed_connect
+Runtime.query, Runtime.__init__ = _timed_query, _timed_init
 
 
 URL = {"pages/6_Project.py": {"project": "PRJ-1001"}}   # a link to one project, as from Portfolio health

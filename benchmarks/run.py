@@ -5,7 +5,7 @@
 2. `pmo ingest` of all of them: wall time and peak memory (max RSS).
 3. Every page under AppTest, each in a fresh process (cold caches): server-side time of the first
    run and of a filter change with warm caches (Portfolio, or the page's first filter), the time
-   of the page's query layer inside those (pmo.db.connect + pmo.sql.run), the most rows any
+   of the page's query layer inside those (pmo.query: connecting and running page queries), the most rows any
    dataframe/table/chart element receives (benchmarks/page_probe.py).
 4. In the same run, on the same data: (a) the floor: each page's main aggregates as minimal
    hand-written DuckDB SQL over read_parquet of the store's segment files; (b) the pandas way:
@@ -331,9 +331,9 @@ def main() -> None:
     ingest_t, ingest_rss = ingest(src, store)
     print(f"pmo ingest: {ingest_t:.1f} s, peak {ingest_rss:,.0f} MB", flush=True)
 
-    from pmo import db
+    from pmo import query
     from pmo.store import Store
-    con = db.connect(Store(store)).con
+    con = query.connect(Store(store)).con
     sizes = dict(con.execute(
         "select 'projects', count(*) from projects union all select 'tasks', count(*) from tasks union all "
         "select 'financials', count(*) from financials union all select 'salaries', count(*) from salaries "
@@ -385,7 +385,7 @@ def write_results(a, rows, mem, served, ingest_t, ingest_rss, size_mb, sizes) ->
         "Python modules are already imported, as in a running dashboard (cold: a new store version, no "
         "connection, summary tables or query results in memory; the import time a restarted process adds "
         "is shown apart), then after a filter change with warm caches. 'query layer' = the part of the "
-        "page's time spent in pmo.db.connect and pmo.db.run_query: the data work, the "
+        "page's time spent in pmo.query (building a version's connection, running page queries): the data work, the "
         "like-for-like comparison with the floor and with pandas; the rest is Streamlit building the page "
         "(widgets, charts, tables). "
         "Floor = the page's main aggregates as minimal DuckDB SQL over read_parquet of the segment files "

@@ -215,6 +215,7 @@ with st.container(horizontal=True):
                    f"over; red: more than {fmt.pct(thresholds.red_over_pct, 0)} or {money(thresholds.red_over_amount)}; "
                    f"never under {money(thresholds.min_amount)}. Out of {fmt.plural(flags.height, 'project')}.")
 share.kpi_row(f"Variance and burn, {window.label()}")
+st.caption(f"Variance and burn, **{window.label()}** (the window picked in the sidebar)")
 with st.container(horizontal=True):
     share.kpi("window_variance", total["window_variance"], delta=signed_pct(total["window_variance_pct"]),
               note=f"Window: {window.label()}.")

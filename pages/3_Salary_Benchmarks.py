@@ -52,7 +52,7 @@ def compact(value) -> str:
 
 
 def kpi_row(placed: pl.DataFrame, staff: pl.DataFrame) -> None:
-    overall = salaries.summarise(placed, None, small_group)
+    overall = salaries.summarise(placed, None, small_group, population=everyone)
     row = overall.row(0, named=True) if overall.height else None
     hidden = row is None or row["suppressed"]
     suppressed = salaries.suppressed_label(small_group)
@@ -134,6 +134,11 @@ with st.sidebar:
 staff = data.query("salary_staff", **picked).with_columns(
     pl.coalesce("city", "country").alias("location"), (pl.col("fte")).alias("fte_pct"))
 placed = staff.filter(pl.col("match_status") == "placed")
+# the same staff without the filters: figures that differ from the unfiltered ones by fewer than
+# small_group people are suppressed too (pmo.salaries.summarise)
+everyone = (data.query("salary_staff", country=None, department=None, level=None)
+            .filter(pl.col("match_status") == "placed")
+            .with_columns(pl.coalesce("city", "country").alias("location")) if any(picked.values()) else None)
 bands = salaries.label_bands(data.query("salary_bands", role=None, country=picked["country"]))
 age_to = bands["age_to"][0] if bands.height else s["age_to"]
 
@@ -230,7 +235,7 @@ else:
     group_label = st.segmented_control("Group by", list(GROUPS), default="Role", key="salary_group_by",
                                        required=True, bind="query-params")
     by = GROUPS[group_label or "Role"]
-    summary = salaries.summarise(placed, by, small_group)
+    summary = salaries.summarise(placed, by, small_group, population=everyone)
     if by == "benchmark_role":
         order = {r: i for i, r in enumerate(role_options)}
         summary = summary.sort(pl.col(by).replace_strict(order, default=999, return_dtype=pl.Int64))
@@ -239,7 +244,7 @@ else:
         if placed.height < small_group:
             st.info(f"Compa-ratio distribution: {salaries.suppressed_label(small_group)}.")
         else:
-            share.chart(charts.compa_histogram(placed), key="compa_chart")
+            share.chart(charts.compa_histogram(placed, min_people=small_group), key="compa_chart")
     with right:
         share.chart(charts.gap_cost_chart(summary, by, currency=currency, by_title=group_label),
                     key="gap_chart")

@@ -325,7 +325,7 @@ def waterfall(summary: pl.DataFrame, top: int = 12) -> pl.DataFrame:
         rest = parts.slice(top - 1)
         parts = pl.concat([parts.head(top - 1), pl.DataFrame(
             {"label": [f"Other {rest.height}"], "amount": [float(rest["amount"].sum())]})])
-    rows = [{"label": "Total budget", "start": 0.0, "end": total_budget, "amount": total_budget,
+    rows = [{"label": "Ledger budget", "start": 0.0, "end": total_budget, "amount": total_budget,
              "kind": "total"}]
     level = total_budget
     for r in parts.iter_rows(named=True):

@@ -1,7 +1,8 @@
 """The `pmo` command: ingest exports, query the store, serve the dashboard, manage versions.
 
 Exit codes: 0 success; 2 a problem with the input or the store (one clear line per problem on
-stderr, the store unchanged); 3 the store is busy with another writer (retry).
+stderr, the store unchanged: a bad file, a read-only store, a full disk, a damaged version);
+3 the store is busy with another writer (retry).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pmo import config
 
 # When `pmo ingest` builds the dashboard's summary tables (pmo/query/cache.py) for the new version.
 SUMMARY_MODES = ("background", "now", "skip")
-from pmo.store import Store, StoreBusy, StoreError, open_store
+from pmo.store import Store, StoreBusy, StoreError, open_store, write_failure
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("history", "list versions and ingests")
     sp = add("rollback", "serve an earlier version again (as a new version)")
     sp.add_argument("version", type=int)
-    sp = add("check", "data-quality report for the whole store")
+    add("health", "whether the dashboard can serve the store (what /healthz says, with the details)")
+    sp = add("check", "data-quality report for the whole store (and whether its files are whole)")
     sp.add_argument("--governance", action="store_true",
                     help="the governance checks per project and portfolio instead (docs/governance.md)")
     sp.add_argument("--as-of", type=_date, help="with --governance: judge at the newest status date on or before this")
@@ -105,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         _err(str(exc))
         return 2
+    except OSError as exc:
+        # a read-only store or a full disk: one line saying so, never a traceback
+        _err(str(write_failure(exc, store.root) or f"the store {store.root} could not be used ({exc})."))
+        return 2
     except KeyboardInterrupt:
         _err("interrupted; the store is unchanged.")
         return 130
@@ -126,9 +132,12 @@ def cmd_ingest(store: Store, args) -> int:
             _err(problem)
         _err("nothing was stored; the store is unchanged.")
         return 2
-    except (StoreBusy, KeyboardInterrupt):
+    except (StoreBusy, StoreError, KeyboardInterrupt):
         raise
-    except Exception as exc:  # noqa: BLE001 - an importer bug: one line, never a traceback
+    except Exception as exc:
+        disk = write_failure(exc, store.root)
+        if disk is not None:           # the disk refused a write (Polars / DuckDB wrap OS errors)
+            raise disk from exc
         _err(f"the files could not be read ({type(exc).__name__}: {exc}); please report it with the file.")
         _err("nothing was stored; the store is unchanged.")
         return 2
@@ -176,6 +185,11 @@ def _summaries_in_background(store: Store, version: int) -> None:
 
 def cmd_summaries(store: Store, args) -> int:
     store.manifest(args.version)    # a version that does not exist: StoreError, exit 2 (main)
+    state = store.write_state()
+    if state:
+        _err(f"the store {store.root} is {state}: the summary tables cannot be saved there "
+             "(the dashboard computes them in memory).")
+        return 2
     _build_summaries(store, args.version)
     return 0
 
@@ -195,17 +209,28 @@ def _build_summaries(store: Store, version: int | None = None) -> None:
     print(f"summary tables for the dashboard built in {seconds:.1f} s")
 
 
+def local_role(store: Store):
+    """The role the CLI acts as: admin, or env PMO_ROLE (as the dashboard's local mode)."""
+    from pmo import auth
+
+    return auth.local_role(auth.load(config.load(store.root), store.root))
+
+
 def cmd_sql(store: Store, args) -> int:
-    from pmo import query
-    from pmo.safe_sql import UnsafeSQL, run_user_sql
+    from pmo import integrity, sandbox
+    from pmo.safe_sql import SqlLimits, UnsafeSQL
 
     cfg = config.load(store.root)
+    serving = integrity.serving(store)
+    if serving.degraded:
+        _err(serving.message())
+    if serving.version is None:
+        return 2
     try:
-        rt = query.connect(store)
-        rt.ensure_summaries(tuple(query.cache.summary_views()))   # views read their summary tables
-        df, more = run_user_sql(rt.con, args.query,
-                                row_cap=cfg["security"]["sql_row_cap"],
-                                timeout_s=cfg["security"]["sql_timeout_seconds"])
+        # in a worker process with the memory bound and the hard timeout, as the SQL explorer;
+        # env PMO_ROLE limits the rows as it does on the pages
+        df, more = sandbox.run(store.root, serving.version, local_role(store).sql_scope(), args.query,
+                               SqlLimits.from_config(cfg))
     except UnsafeSQL as exc:
         _err(f"query refused: {exc}")
         return 2
@@ -223,6 +248,28 @@ def cmd_sql(store: Store, args) -> int:
 
 
 def cmd_serve(store: Store, args) -> int:
+    """Check the settings, prepare the store (the sample data into an empty store when the demo is
+    on), then serve: the port opens only once the store is ready (pmo/readiness.py)."""
+    from pmo import auth, hosting, readiness
+
+    try:
+        roles = auth.load(config.load(store.root), store.root)
+    except auth.RolesError as exc:
+        _err(str(exc))
+        return 2
+    secrets, problems = hosting.read_secrets()
+    problems += hosting.start_problems(roles, secrets)
+    if problems:
+        for p in problems:
+            _err(p)
+        _err("the dashboard did not start.")
+        return 2
+    try:
+        print(readiness.prepare(store), flush=True)
+    except StoreError as exc:
+        if store.is_empty():
+            raise
+        _err(str(exc))               # e.g. read-only: it still serves what it has
     # server.py (next to dashboard.py) is the dashboard wrapped in st.App with a /healthz route
     env = dict(os.environ, PMO_DATA_DIR=str(store.root.resolve()))
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
@@ -299,19 +346,35 @@ def cmd_history(store: Store, args) -> int:
     return 0
 
 
-def cmd_check(store: Store, args) -> int:
-    from pmo import query, quality
+def cmd_health(store: Store, args) -> int:
+    from pmo import readiness
 
+    ready, body = readiness.health(store, details=True)
+    print(json.dumps(body, indent=1, default=str))
+    return 0 if ready else 2
+
+
+def cmd_check(store: Store, args) -> int:
+    from pmo import integrity, quality, query
+
+    serving = integrity.serving(store, fresh=True)       # every file hashed again
+    for d in serving.damaged:
+        for f, why in d.files:
+            _err(f"version {d.version}: {store.path(f)} {why}")
+    if serving.degraded:
+        _err(serving.message())
+        if serving.version is None:
+            return 2
     if args.governance:
         from pmo import governance
 
-        rt = query.connect(store)
+        rt = query.connect(store, serving.version)
         rows = rt.query("governance_report", as_of=args.as_of, portfolio=args.portfolio)
         print(governance.format_report(rows.to_dicts(), show_all=args.all))
-        return 0
-    report = quality.store_report(query.connect(store).con)
+        return 2 if serving.degraded else 0
+    report = quality.store_report(query.connect(store, serving.version, scope=local_role(store).sql_scope()).con)
     print(quality.format_report(report))
-    return 0
+    return 2 if serving.degraded else 0
 
 
 def cmd_link(store: Store, args) -> int:
@@ -361,6 +424,11 @@ def cmd_watch(store: Store, args) -> int:
     """Process inbox/ once (--once: exit 0 all fine, 2 a file failed, 3 store busy) or until Ctrl-C."""
     from pmo import inbox
 
+    state = store.write_state()
+    if state:
+        _err(f"the store {store.root} is {state}: the drop folder cannot be processed here "
+             "(files are moved and published).")
+        return 2
     store.inbox.mkdir(parents=True, exist_ok=True)
     if args.once:
         results = inbox.process_inbox(store)
@@ -386,7 +454,7 @@ def cmd_watch(store: Store, args) -> int:
 COMMANDS = {
     "ingest": cmd_ingest, "sql": cmd_sql, "serve": cmd_serve, "demo": cmd_demo,
     "rebuild": cmd_rebuild, "history": cmd_history, "rollback": cmd_rollback, "check": cmd_check,
-    "watch": cmd_watch, "summaries": cmd_summaries, "link": cmd_link,
+    "watch": cmd_watch, "summaries": cmd_summaries, "health": cmd_health, "link": cmd_link,
 }
 
 

@@ -617,11 +617,13 @@ def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
                  tool: str | None = None, user: str | None = None,
                  display_names: list[str] | None = None, mapping_path: Path | None = None,
                  date_order: str | None = None, allow_empty: bool = False,
-                 currency: str | None = None) -> list[FileOutcome]:
+                 currency: str | None = None, scope=None) -> list[FileOutcome]:
     """Ingest a batch of files as one new version. All or nothing. Raises IngestFailed, StoreBusy.
 
     `allow_empty`: publish files with no data rows (they clear their source) instead of refusing
-    them; `currency`: the currency of amounts the files do not state (see `analyse`)."""
+    them; `currency`: the currency of amounts the files do not state (see `analyse`); `scope`: the
+    publisher's row scope (pmo.auth.Scope): a limited one publishes only rows inside it and keeps
+    every other scope's rows of the same source (pmo/write_scope.py)."""
     names = display_names or [p.name for p in paths]
     with store.writer() as w:
         cfg = config.load(store.root)
@@ -643,9 +645,17 @@ def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
                     kinds |= exc.kinds
             if problems:
                 raise IngestFailed(problems, kinds)
+            ws = None
+            if scope is not None and (scope.portfolios is not None or scope.departments is not None):
+                from pmo import write_scope
+
+                ws = write_scope.for_publish(store, scope, outcomes)
+                outside = write_scope.check(outcomes, ws)
+                if outside:
+                    raise IngestFailed(outside)
             manifest = stage(w, outcomes, paths, user or current_user(), tool,
                              [c.dest if c else None for c in copies], currency=_currency_code(currency, "--currency"),
-                             allow_empty=allow_empty)
+                             allow_empty=allow_empty, write_scope=ws)
             version = w.publish(manifest)
         except BaseException:
             for c in copies:
@@ -663,7 +673,7 @@ def ingest_files(store: Store, paths: list[Path], *, as_of: date | None = None,
 
 def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
           tool_override: str | None, copied: list[Path | None] | None = None, *,
-          currency: str | None = None, allow_empty: bool = False) -> dict:
+          currency: str | None = None, allow_empty: bool = False, write_scope=None) -> dict:
     """Keep the raw files, place the new segments over the current ones; return the new manifest.
 
     `copied`: per file, its bytes already copied into the writer's tmp (`Writer.copy_raw`).
@@ -676,7 +686,7 @@ def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
         w.stage_raw(Path(p), o.sha256, o.file_name, copied[i] if copied else None)
         if o.mapping and o.mapping[1] is not None:
             w.stage_copy(o.mapping[1], f"mappings/{o.mapping[0]}.toml")
-        rejects_file = place(w, segments, o)
+        rejects_file = place(w, segments, o, write_scope)
         ingests.append({
             "ingest_id": o.ingest_id, "file_name": o.file_name, "sha256": o.sha256,
             "size_bytes": o.size_bytes, "tool": o.tool, "importer_version": _importer_version(o.tool),
@@ -685,9 +695,11 @@ def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
             "cells_cleared": o.cells_cleared, "user": user,
             "ingested_at": now_iso(), "version": w.base["version"] + 1, "source": o.source,
             "action": "ingest", "tool_override": tool_override, "as_of_given": None,
-            "rejects_file": rejects_file, "notes": o.notes,
+            "rejects_file": rejects_file, "rejects_sha256": w.checksum(rejects_file) if rejects_file else None,
+            "notes": o.notes,
             "mapping": o.mapping[0] if o.mapping else None, "date_order": o.date_order,
             "currency": currency, "allow_empty": allow_empty,
+            **({"scope": write_scope.to_record()} if write_scope is not None else {}),
         })
     active = list(w.base.get("active", [])) + [o.ingest_id for o in outcomes]
     names = ", ".join(o.file_name for o in outcomes)
@@ -695,11 +707,13 @@ def stage(w: Writer, outcomes: list[FileOutcome], paths: list[Path], user: str,
             "segments": segments, "ingests": ingests, "active": active}
 
 
-def place(w: Writer, segments: dict, o: FileOutcome) -> str | None:
+def place(w: Writer, segments: dict, o: FileOutcome, write_scope=None) -> str | None:
     """Put one outcome's frames into `segments` (in place); return its rejects file if any.
 
     Current-state tables keep one segment per source: a newer (or equally recent) export replaces
     it, an older one is skipped there. History tables keep one segment per source and as-of date.
+    `write_scope` (a scoped analyst's publish): the new segment keeps the existing one's rows
+    outside that scope (pmo/write_scope.py).
     """
     for table, df in o.frames.items():
         seg_key = o.source if table not in schema.HISTORY_TABLES else f"{o.source}@{o.as_of}"
@@ -707,13 +721,25 @@ def place(w: Writer, segments: dict, o: FileOutcome) -> str | None:
         if existing and existing.get("as_of") and existing["as_of"] > o.as_of.isoformat():
             continue
         ready = o.segment_files.get(table)
-        if ready is not None and ready[1] == o.ingest_id and ready[0].exists():
+        rows = o.tables[table]
+        if write_scope is not None:
+            from pmo import write_scope as ws_mod
+
+            body = df.drop("_row").with_columns(pl.lit(o.ingest_id, dtype=pl.Int64).alias(schema.INGEST_ID))
+            if ready is not None and ready[1] == o.ingest_id and ready[0].exists():
+                body = pl.scan_parquet(ready[0])
+            old = pl.read_parquet(w.read_path(existing["file"])) if existing else None
+            merged = ws_mod.merge(old, body, table, write_scope)
+            rel = w.stage_frame(f"segments/{table}", uuid.uuid4().hex, merged)
+            rows = merged.height
+        elif ready is not None and ready[1] == o.ingest_id and ready[0].exists():
             rel = w.stage_file(f"segments/{table}", uuid.uuid4().hex, ready[0])   # written while parsed
         else:
             body = df.drop("_row").with_columns(pl.lit(o.ingest_id, dtype=pl.Int64).alias(schema.INGEST_ID))
             rel = w.stage_frame(f"segments/{table}", uuid.uuid4().hex, body)
         segments.setdefault(table, {})[seg_key] = {
-            "file": rel, "ingest_id": o.ingest_id, "as_of": o.as_of.isoformat(), "rows": o.tables[table]}
+            "file": rel, "ingest_id": o.ingest_id, "as_of": o.as_of.isoformat(), "rows": rows,
+            "sha256": w.checksum(rel)}
     if not o.rejects:
         return None
     rej = pl.DataFrame(
@@ -753,7 +779,12 @@ def replay(store: Store, w: Writer, ingest_ids: list[int]) -> tuple[dict, dict]:
                     date_order=rec.get("date_order"), ingest_id=iid, work_dir=w.tmp, allow_empty=True,
                     currency=cfg["general"]["reporting_currency"] if legacy else rec.get("currency"))
         o.ingest_id = iid
-        rejects[iid] = place(w, segments, o)
+        scoped = rec.get("scope")
+        if scoped:
+            from pmo.write_scope import WriteScope
+
+            scoped = WriteScope.from_record(scoped)
+        rejects[iid] = place(w, segments, o, scoped or None)
     return segments, rejects
 
 
@@ -767,8 +798,9 @@ def rebuild(store: Store, user: str | None = None) -> int:
     with store.writer() as w:
         active = list(w.base.get("active", []))
         segments, rejects = replay(store, w, active)
-        ingests = [dict(i, rejects_file=rejects.get(i["ingest_id"], i.get("rejects_file")))
-                   for i in w.base["ingests"]]
+        ingests = [dict(i, rejects_file=rejects[i["ingest_id"]],
+                        rejects_sha256=w.checksum(rejects[i["ingest_id"]]) if rejects[i["ingest_id"]] else None)
+                   if i["ingest_id"] in rejects else i for i in w.base["ingests"]]
         v = w.publish({"action": "rebuild", "note": f"rebuilt from {len(active)} raw files",
                        "user": user or current_user(), "segments": segments,
                        "ingests": ingests, "active": active})

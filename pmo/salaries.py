@@ -226,14 +226,33 @@ GROUP_COLUMNS = ("staff_count", "median_compa_ratio", "mean_compa_ratio", "media
                  "below_p25_count", "above_p75_count", "cost_to_p25", "cost_to_p50")
 
 
-def summarise(positions: pl.DataFrame, by: str | None, small_group: int) -> pl.DataFrame:
-    """Aggregates of placed staff per group of `by` (None = everyone), suppressed below `small_group`.
+def hidden_label(small_group: int) -> str:
+    """The note of every suppressed group, small or hidden to protect a small one (the same words
+    for both, so the note does not tell which is which)."""
+    return f"suppressed (groups under {small_group} people)"
+
+
+def _placed(positions: pl.DataFrame) -> pl.DataFrame:
+    return positions.filter(pl.col("p50").is_not_null() & pl.col("base_salary").is_not_null())
+
+
+def summarise(positions: pl.DataFrame, by: str | None, small_group: int,
+              population: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Aggregates of placed staff per group of `by` (None = everyone), suppressed so that no
+    figure of fewer than `small_group` people can be read, not even by subtraction.
 
     `positions` holds rows of `salary_positions` (placed staff only are counted: those with a p50).
-    A group with fewer than `small_group` placed people keeps its name, `suppressed = True`, a
-    `note` saying so, and NULL in every figure, its count included.
+    A suppressed group keeps its name, `suppressed = True`, a `note`, and NULL in every figure, its
+    count included. Suppressed are:
+    - a group of fewer than `small_group` people;
+    - complementary: when the suppressed groups hold fewer than `small_group` people together, the
+      smallest other groups too, until they do (the total minus the groups shown then gives an
+      aggregate of at least `small_group` people, never one person);
+    - with `population` (the same staff without the page's filters): a group whose people outside
+      the filters number 1 to `small_group` - 1 (the unfiltered figure minus the filtered one would
+      isolate them).
     """
-    placed = positions.filter(pl.col("p50").is_not_null() & pl.col("base_salary").is_not_null())
+    placed = _placed(positions)
     key = by or "_all"
     if by is None:
         placed = placed.with_columns(pl.lit("All placed staff").alias(key))
@@ -247,11 +266,27 @@ def summarise(positions: pl.DataFrame, by: str | None, small_group: int) -> pl.D
         pl.col("cost_to_p25").sum().alias("cost_to_p25"),
         pl.col("cost_to_p50").sum().alias("cost_to_p50"),
     ).sort(key, nulls_last=True))
-    small = pl.col("staff_count") < small_group
-    out = agg.with_columns(
-        small.alias("suppressed"),
-        pl.when(small).then(pl.lit(suppressed_label(small_group))).otherwise(pl.lit("")).alias("note"),
-        *[pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in GROUP_COLUMNS],
+    hide = [n < small_group for n in agg["staff_count"].to_list()]
+    if population is not None:
+        everyone = _placed(population)
+        if by is None:
+            outside = [everyone.height - agg["staff_count"][0]] if agg.height else []
+        else:
+            totals = dict(everyone.group_by(by).len().iter_rows())
+            outside = [totals.get(g, 0) - n for g, n in zip(agg[key].to_list(), agg["staff_count"].to_list(),
+                                                             strict=True)]
+        hide = [h or 0 < o < small_group for h, o in zip(hide, outside, strict=True)]
+    if by is not None:
+        counts = agg["staff_count"].to_list()
+        # complementary suppression: the hidden groups together must hold at least small_group people
+        while any(hide) and sum(c for c, h in zip(counts, hide, strict=True) if h) < small_group \
+                and not all(hide):
+            smallest = min((c, i) for i, (c, h) in enumerate(zip(counts, hide, strict=True)) if not h)[1]
+            hide[smallest] = True
+    small = pl.Series("suppressed", hide, dtype=pl.Boolean)
+    out = agg.with_columns(small).with_columns(
+        pl.when(pl.col("suppressed")).then(pl.lit(hidden_label(small_group))).otherwise(pl.lit("")).alias("note"),
+        *[pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in GROUP_COLUMNS],
     )
     if by is None:
         out = out.rename({key: "group"})

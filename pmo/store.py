@@ -20,6 +20,7 @@ no version points at; the next writer removes them.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -37,6 +38,7 @@ import polars as pl
 from pmo import config
 
 VERSION_DIGITS = 6
+FULL_BELOW_BYTES = 1 << 20     # less free space than this on the store's disk counts as full
 # Segment Parquet compression. LZ4 rather than zstd: at 10 million ledger lines it encodes in about
 # 0.7 s less CPU and DuckDB scans it faster (0.15 vs 0.20 s; one project's rows 0.07 vs 0.14 s),
 # for files about 30% larger (71 vs 54 MB). benchmarks/RESULTS.md, "Ingest speed".
@@ -51,6 +53,48 @@ class StoreError(Exception):
     """The store is missing or damaged; the message says what to do."""
 
 
+class StoreReadOnly(StoreError):
+    """The store's directory cannot be written (a read-only mount, no permission)."""
+
+
+class StoreFull(StoreError):
+    """The store's disk is full (or a file size or quota limit was reached)."""
+
+
+READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_FULL_WORDS = ("no space left", "file too large", "disk quota exceeded")
+_READ_ONLY_WORDS = ("read-only file system", "permission denied", "operation not permitted")
+
+
+def write_failure(exc: BaseException, root: Path | str) -> StoreError | None:
+    """A StoreReadOnly / StoreFull saying what happened and what to do, when `exc` (or what caused
+    it: Polars and DuckDB wrap OS errors in their own) is the disk refusing a write; else None."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        code = getattr(e, "errno", None)
+        text = str(e).lower()
+        if code in FULL_ERRNOS or any(w in text for w in _FULL_WORDS):
+            return StoreFull(f"the disk of the store {root} is full (or a file size or quota limit was "
+                             f"reached): {_short(e)}. Nothing was stored; the store is unchanged. Free space "
+                             "(e.g. old files in processed/), then retry.")
+        if code in READ_ONLY_ERRNOS or any(w in text for w in _READ_ONLY_WORDS):
+            return StoreReadOnly(f"the store {root} is read-only ({_short(e)}): nothing can be published, "
+                                 "rolled back or rebuilt here, and the store is unchanged. Run this where the "
+                                 "store is writable (the ingest host), or mount it read-write.")
+        e = e.__cause__ or e.__context__
+    return None
+
+
+def _short(exc: BaseException) -> str:
+    if getattr(exc, "strerror", None):
+        return exc.strerror
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 @dataclass(frozen=True)
 class Segment:
     table: str
@@ -59,6 +103,7 @@ class Segment:
     ingest_id: int
     as_of: str | None
     rows: int
+    sha256: str | None = None   # of the file as published (None: a store written before checksums)
 
 
 def default_dir() -> Path:
@@ -125,6 +170,33 @@ class Store:
     def is_empty(self) -> bool:
         return self.current_version() == 0
 
+    def write_state(self) -> str | None:
+        """None when the store can be written; else "read-only" or "full" (probed by writing a
+        small file, the way a publish would; a store that does not exist yet is judged by the
+        nearest existing folder above it)."""
+        folder = self.root
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        probe = folder / f".write-probe-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        try:
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.write(fd, b"probe\n")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                probe.unlink(missing_ok=True)
+        except OSError as exc:
+            found = write_failure(exc, self.root)
+            return "full" if isinstance(found, StoreFull) else "read-only"
+        try:
+            st = os.statvfs(folder)
+            if st.f_bavail * st.f_frsize < FULL_BELOW_BYTES:
+                return "full"
+        except OSError:
+            pass
+        return None
+
     # --- writing -----------------------------------------------------------------------------
     @contextlib.contextmanager
     def writer(self):
@@ -145,12 +217,34 @@ class Store:
             fh.close()
 
     def _clear_debris(self) -> None:
-        """Remove what a killed writer left: tmp/, versions past CURRENT, unreferenced segments."""
+        """Remove what a killed writer left: tmp/, versions past CURRENT, and segment / rejects
+        files no version names (moved into place before the kill, never published). Raw files
+        are kept whatever happens (they are content-addressed and cost nothing to keep)."""
         shutil.rmtree(self.path("tmp"), ignore_errors=True)
         current = self.current_version()
         for p in self.path("versions").glob("*.json"):
             if p.stem.isdigit() and int(p.stem) > current:
                 p.unlink(missing_ok=True)
+        referenced: set[str] = set()
+        try:
+            for v in range(1, current + 1):
+                m = self.manifest(v)
+                referenced |= {s["file"] for segs in m.get("segments", {}).values() for s in segs.values()}
+                referenced |= {i["rejects_file"] for i in m.get("ingests", []) if i.get("rejects_file")}
+        except (StoreError, ValueError, KeyError, OSError):
+            return               # a version cannot be read: remove nothing rather than guess
+        for kind in ("segments", "rejects"):
+            for p in self.path(kind).rglob("*.parquet"):
+                if str(p.relative_to(self.root)) not in referenced:
+                    p.unlink(missing_ok=True)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(4 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def empty_manifest() -> dict:
@@ -199,6 +293,22 @@ class Writer:
         shutil.move(src, staged)   # a rename: the file was written on the store's disk
         self._moves.append((staged, self.store.path(rel)))
         return rel
+
+    def read_path(self, rel: str) -> Path:
+        """Where the file for `rel` can be read now: staged in tmp, else in the store."""
+        dest = self.store.path(rel)
+        for staged, target in self._moves:
+            if target == dest:
+                return staged
+        return dest
+
+    def checksum(self, rel: str) -> str:
+        """The sha256 of a file staged for `rel` (recorded in the manifest, checked by readers)."""
+        dest = self.store.path(rel)
+        for staged, target in self._moves:
+            if target == dest:
+                return file_sha256(staged)
+        raise KeyError(rel)
 
     def discard(self) -> None:
         """Drop everything staged (a failed ingest): the store stays exactly as it was."""

@@ -297,3 +297,30 @@ def mapping_toml(*, table: str, columns: dict[str, str], name: str, source: str,
         lines += ["", "[constants]"]
         lines += [f"{toml_key(c)} = {toml_string(v)}" for c, v in consts.items()]
     return "\n".join(lines) + "\n"
+
+
+# --- what a role may see of the history ----------------------------------------------------------
+# A kept raw file holds every row of the export (every portfolio, every person). The rule
+# (docs/security.md, "Raw files and history"): a role limited to some portfolios or departments gets
+# no raw download at all (the pages, table downloads and SQL explorer give it its own rows); a file
+# holding individual pay or capacity only to roles that may see individual salaries. Every raw
+# download is audited. Per-file row counts add up rows of every portfolio: a scoped role sees the
+# ingest log without them.
+PERSONAL_TABLES = {"salaries", "capacity"}
+COUNT_COLUMNS = ("rows_read", "rows_accepted", "rows_rejected", "cells_cleared")
+
+
+def raw_download_refusal(role, tables: str | None) -> str | None:
+    """Why `role` (pmo.auth.Role) may not download a raw file holding `tables` (the ingest log's
+    comma-separated list), or None."""
+    from pmo.auth import can
+
+    if role is None or not can(role, "download_raw"):
+        return "Raw export files are for analysts and admins."
+    if role.scope.restricted:
+        return (f"Raw files hold the rows of every portfolio; your role sees {role.scope.describe()}, so they "
+                "are not offered. The pages, their downloads and the SQL explorer give your rows.")
+    held = {t.strip() for t in (tables or "").split(",") if t.strip()}
+    if held & PERSONAL_TABLES and not can(role, "see_individual_salaries"):
+        return "This file holds individual pay or capacity, which your role may not see."
+    return None

@@ -62,15 +62,17 @@ def metrics(at) -> dict[str, tuple[str, str | None]]:
 
 
 def test_kpis_show_the_hand_worked_figures(ledger_env):
-    m = metrics(run())
-    assert m["Total budget"] == ("$1.87M", "")
-    assert m["Actual to date"][0] == "$1.19M"
-    assert m["Forecast at completion"][0] == "$2.14M"
-    assert m["Forecast variance"] == ("-$266K", "-14.2% (over budget)")
-    assert m["Projects flagged"] == ("3", "2 red · 1 amber")
+    at = run()
+    m = metrics(at)
+    assert m["Ledger budget (whole life)"] == ("$1.87M", "")
+    assert m["Ledger actual to date"][0] == "$1.19M"
+    assert m["FAC (ledger forecast)"][0] == "$2.14M"
+    assert m["Forecast variance (ledger)"] == ("-$266K", "-14.2% (over budget)")
+    assert m["Overrun flags (ledger FAC)"] == ("3", "2 red · 1 amber")
     # fiscal year (April) to date, starting with the first month the ledger has
-    assert m["Variance Aug 2026 – Oct 2026"] == ("$122K", "+9.3% (under budget)")
-    assert m["Burn rate"][0] == "$396K / month"
+    assert m["Variance in window"] == ("$122K", "+9.3% (under budget)")
+    assert any("**Aug 2026 – Oct 2026**" in c.value for c in at.caption)
+    assert m["Burn rate / month"][0] == "$396K"
     assert m["Months of budget left"][0] == "1.7"
     assert m["Open commitments"][0] == "$40K"
 
@@ -93,17 +95,19 @@ def test_flagged_projects_are_listed_with_the_reason(ledger_env):
 
 def test_window_pickers_change_the_variance(ledger_env):
     at = run(bv_from="Sep 2026", bv_to="Sep 2026")
-    assert metrics(at)["Variance Sep 2026"] == ("$73K", "+17.8% (under budget)")
-    assert metrics(at)["Forecast at completion"][0] == "$2.14M"          # FAC is whole-life
+    assert metrics(at)["Variance in window"] == ("$73K", "+17.8% (under budget)")
+    assert any("**Sep 2026**" in c.value for c in at.caption)
+    assert metrics(at)["FAC (ledger forecast)"][0] == "$2.14M"          # FAC is whole-life
 
 
 def test_an_earlier_as_of_date_shows_the_ledger_as_of_that_month(ledger_env):
     at = run(as_of="2026-09-25")
     m = metrics(at)
-    assert m["Actual to date"][0] == "$790K"                 # actuals up to Sep 2026
-    assert m["Forecast at completion"][0] == "$2.16M"        # Oct counts at its forecast (P1) or actual (P2)
-    assert m["Variance Aug 2026 – Sep 2026"] == ("$110K", "+12.2% (under budget)")
-    assert m["Burn rate"][0] == "$263K / month"              # (Jul 0 + Aug 453 + Sep 337) / 3
+    assert m["Ledger actual to date"][0] == "$790K"                 # actuals up to Sep 2026
+    assert m["FAC (ledger forecast)"][0] == "$2.16M"        # Oct counts at its forecast (P1) or actual (P2)
+    assert m["Variance in window"] == ("$110K", "+12.2% (under budget)")
+    assert any("**Aug 2026 – Sep 2026**" in c.value for c in at.caption)
+    assert m["Burn rate / month"][0] == "$263K"              # (Jul 0 + Aug 453 + Sep 337) / 3
     assert any("actuals to **Sep 2026**" in c.value for c in at.caption)
 
 
@@ -120,8 +124,8 @@ def test_group_by_every_cut_renders(ledger_env):
 def test_drill_path_from_the_url_scopes_every_figure(ledger_env):
     at = run(bv_portfolio="Ops", bv_group="Program")
     m = metrics(at)
-    assert m["Total budget"][0] == "$1.52M" and m["Forecast at completion"][0] == "$1.64M"
-    assert m["Projects flagged"] == ("2", "1 red · 1 amber")
+    assert m["Ledger budget (whole life)"][0] == "$1.52M" and m["FAC (ledger forecast)"][0] == "$1.64M"
+    assert m["Overrun flags (ledger FAC)"] == ("2", "1 red · 1 amber")
     assert at.segmented_control(key="bv_group").value == "Program"
     assert list(summary_table(at)["label"]) == ["Core"]
     crumbs = [b.label for b in at.button if b.key and b.key.startswith("bv_crumb_")]
@@ -130,17 +134,17 @@ def test_drill_path_from_the_url_scopes_every_figure(ledger_env):
 
 def test_breadcrumb_goes_back_up(ledger_env):
     at = run(bv_portfolio="Ops", bv_program="Core", bv_project="P1", bv_group="Category")
-    assert metrics(at)["Total budget"][0] == "$500K"
+    assert metrics(at)["Ledger budget (whole life)"][0] == "$500K"
     assert at.button(key="bv_crumb_project").label == "Project: P1 · Alpha"
     assert list(summary_table(at)["label"]) == ["Labour", "Vendor"]
     at.button(key="bv_crumb_program").click()
     ok(at.run())
-    assert metrics(at)["Total budget"][0] == "$1.52M"
+    assert metrics(at)["Ledger budget (whole life)"][0] == "$1.52M"
     assert at.segmented_control(key="bv_group").value == "Project"
     assert set(summary_table(at)["label"]) == {"P1 · Alpha", "P2 · Beta", "P5 · Eps"}
     at.button(key="bv_crumb_all").click()
     ok(at.run())
-    assert metrics(at)["Total budget"][0] == "$1.87M"
+    assert metrics(at)["Ledger budget (whole life)"][0] == "$1.87M"
     assert at.segmented_control(key="bv_group").value == "Portfolio"
 
 
@@ -176,9 +180,9 @@ def test_sample_store_kpis_match_the_query(sample_env, sample_store_dir):
     t = lines.select(pl.col("budget").sum(), pl.col("actual").sum(), pl.col("fac").sum()).row(0)
     at = run()
     m = metrics(at)
-    assert m["Total budget"][0] == fmt.money(t[0])
-    assert m["Actual to date"][0] == fmt.money(t[1])
-    assert m["Forecast at completion"][0] == fmt.money(t[2])
+    assert m["Ledger budget (whole life)"][0] == fmt.money(t[0])
+    assert m["Ledger actual to date"][0] == fmt.money(t[1])
+    assert m["FAC (ledger forecast)"][0] == fmt.money(t[2])
     assert t[0] > 1e7 and t[2] > t[1]
 
 

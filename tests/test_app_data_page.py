@@ -20,6 +20,7 @@ from pmo import query, inbox, mapping, quality
 from pmo.ingest import analyse
 from pmo.store import Store
 from pmo.ui import data_page
+from pmo.ui.data_page import state, upload  # noqa: F401 - the submodules the tests patch
 
 from conftest import FIXTURES, ROOT
 
@@ -180,11 +181,11 @@ def test_file_with_problems_is_not_published(data_dir):
     at = upload(open_page(), FX_BAD)
     assert any("fx_bad.csv: column 'Rate to USD' cannot be read" in e.value for e in at.error)
     assert at.button(key="data_publish").disabled
-    assert any("Not published: fx_bad.csv" in c.value for c in at.caption)
+    assert any("Not published: fx\\_bad\\.csv" in c.value for c in at.caption)   # escaped Markdown
 
 
 def test_busy_store_keeps_previews_then_publishes(data_dir, monkeypatch):
-    monkeypatch.setattr(data_page, "PUBLISH_ATTEMPTS", 2)
+    monkeypatch.setattr(data_page.upload, "PUBLISH_ATTEMPTS", 2)
     store = Store(data_dir)
     v0 = store.current_version()
     at = upload(open_page(), JIRA)
@@ -192,7 +193,7 @@ def test_busy_store_keeps_previews_then_publishes(data_dir, monkeypatch):
         at.button(key="data_publish").click().run()
     assert_clean(at)
     assert store.current_version() == v0
-    assert [(s.state, s.label) for s in at.status] == [("error", data_page.BUSY_MESSAGE)]
+    assert [(s.state, s.label) for s in at.status] == [("error", data_page.state.BUSY_MESSAGE)]
     assert metrics(at)["Rows for tasks"] == "7"             # the preview is still there
     at.button(key="data_publish").click().run()
     assert store.current_version() == v0 + 1

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from pmo import metrics as fmt
 from pmo import query
+from pmo.ui import safe
 
 pytestmark = pytest.mark.app
 
@@ -54,16 +55,17 @@ def assert_kpis_shown(at: AppTest, expected: dict) -> None:
     assert shown["Active projects"] == fmt.count(expected["active_projects"])
     for colour in ("Red", "Amber", "Green"):
         key = colour.lower()
-        label = f"{colour} · {fmt.pct(expected[f'{key}_share'], 0)}"
-        assert shown[label] == fmt.count(expected[f"{key}_count"]), label
-    assert shown["Total budget (BAC)"] == fmt.money(expected["bac"])
-    assert shown["Earned value (EV)"] == fmt.money(expected["ev"])
-    assert shown["Actual cost (AC)"] == fmt.money(expected["ac"])
+        assert shown[f"{colour} (computed)"] == fmt.count(expected[f"{key}_count"]), colour
+    shares = " · ".join(f"{c} {fmt.pct(expected[f'{c.lower()}_share'], 0)}" for c in ("Red", "Amber", "Green"))
+    assert any(c.value.startswith(shares) for c in at.caption), shares
+    assert shown["Total BAC (active projects)"] == fmt.money(expected["bac"])
+    assert shown["Total EV (active projects)"] == fmt.money(expected["ev"])
+    assert shown["Total AC (active projects)"] == fmt.money(expected["ac"])
     assert shown["Portfolio CPI"] == fmt.ratio(expected["cpi"])
     assert shown["Portfolio SPI"] == fmt.ratio(expected["spi"])
     assert shown["Projects late"] == fmt.count(expected["late_projects"])
-    assert shown["Milestones due"] == fmt.count(expected["milestones_due_30_count"])
-    assert shown["Milestones missed"] == fmt.count(expected["milestones_missed_30_count"])
+    assert shown["Milestones due (next 30 days)"] == fmt.count(expected["milestones_due_30_count"])
+    assert shown["Milestones missed (last 30 days)"] == fmt.count(expected["milestones_missed_30_count"])
 
 
 def frame_with(at: AppTest, column: str):
@@ -92,7 +94,7 @@ def test_health_page_shows_the_query_figures(app_env, sample_con):
     links = project_links(at)
     assert set(links) == {f"project={p}" for p in flagged["project_id"]}
     for row in flagged.iter_rows(named=True):
-        assert links[f"project={row['project_id']}"] == row["health_reason"]
+        assert links[f"project={row['project_id']}"] == safe.md(row["health_reason"])   # help is Markdown
     assert len(at.get("vega_lite_chart")) >= 6
     assert at.get_by_key("health_table") is not None
 
@@ -134,13 +136,14 @@ def test_a_filter_matching_nothing_says_so(app_env):
 def test_project_page_from_the_url(app_env, sample_con):
     at = open_page(PROJECT, project="PRJ-1012")
     facts = query.run(sample_con, "project_facts", project_id="PRJ-1012", as_of=None, eac_method=None).row(0, named=True)
-    assert at.title[0].value == f"PRJ-1012 · {facts['project_name']}"
+    assert at.title[0].value == f"{safe.md('PRJ-1012')} · {safe.md(facts['project_name'])}"   # escaped Markdown
     shown = metrics(at)
     assert shown["CPI"] == fmt.ratio(facts["cpi"]) and shown["SPI"] == fmt.ratio(facts["spi"])
-    assert shown["Budget (BAC)"] == fmt.money(facts["bac"])
-    assert shown["EAC"] == fmt.money(facts["eac"])
+    assert shown["BAC"] == fmt.money(facts["bac"])
+    assert shown["EAC (earned value)"] == fmt.money(facts["eac"])
     captions = [c.value for c in at.caption]
-    assert facts["schedule_reason"] in captions and facts["cost_reason"] in captions
+    for reason in (facts["schedule_reason"], facts["cost_reason"]):
+        assert any(safe.md(reason) in c for c in captions), reason
     evm = at.table[0].value
     assert "CPI — cost performance index" in evm["Measure"].to_list()
     assert len(at.get("vega_lite_chart")) == 1                       # the S-curve
@@ -153,7 +156,7 @@ def test_project_page_at_a_past_status_date(app_env, sample_con):
     facts = query.run(sample_con, "project_facts", project_id="PRJ-1004", as_of=date(2026, 7, 31),
                     eac_method=None).row(0, named=True)
     assert facts["status_date"] == date(2026, 7, 31)
-    assert any("Status date 31 July 2026" in c.value for c in at.caption)
+    assert any("Status date 31 Jul 2026" in c.value for c in at.caption)
     assert metrics(at)["CPI"] == fmt.ratio(facts["cpi"])
     history = frame_with(at, "reported_scope_health")
     assert max(history["as_of"]).date() == date(2026, 7, 31) and len(history) == 2
@@ -170,7 +173,7 @@ def test_project_page_with_an_unknown_or_no_id(app_env):
     at = open_page(PROJECT)
     assert any("Choose a project" in i.value for i in at.info)
     at.selectbox(key="project_pick").select("PRJ-1001").run()
-    assert at.title[0].value.startswith("PRJ-1001 · ")
+    assert at.title[0].value.startswith(f"{safe.md('PRJ-1001')} · ")
 
 
 def test_bad_health_config_is_reported_not_raised(sample_store_copy, monkeypatch):

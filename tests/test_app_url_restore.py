@@ -83,7 +83,7 @@ def test_portfolio_health_link_restores_filters_as_of_method_and_table_settings(
                   .iter_rows(named=True)}
     shown = metrics(at)
     assert shown["Active projects"] == fmt.count(k["current"]["active_projects"])
-    assert shown["Total budget (BAC)"] == fmt.money(k["current"]["bac"])
+    assert shown["Total BAC (active projects)"] == fmt.money(k["current"]["bac"])
     assert shown["Portfolio CPI"] == fmt.ratio(k["current"]["cpi"])
     assert k["current"]["as_of_date"] == date(2026, 10, 30)
     assert shown["Active projects"] != fmt.count(everything["current"]["active_projects"])
@@ -105,7 +105,7 @@ def test_project_link_restores_project_status_date_and_eac_method(app_env, sampl
     latest = pmo_query.run(sample_con, "project_facts", project_id="PRJ-1012", as_of=None,
                      eac_method=None).row(0, named=True)
     shown = metrics(at)
-    assert shown["EAC"] == fmt.money(facts["eac"]) != fmt.money(latest["eac"])
+    assert shown["EAC (earned value)"] == fmt.money(facts["eac"]) != fmt.money(latest["eac"])
     assert shown["% complete"] == fmt.pct(facts["percent_complete"], 0)
     assert link_params(at) == {"project": "PRJ-1012", "as_of": EARLIER, "eac": "plan"}
 
@@ -131,11 +131,11 @@ def test_budget_variance_link_restores_filters_window_grouping_and_drill_path(ap
     window = budget.Window(date(2026, 1, 1), date(2026, 6, 1))
     total = budget.summarise(df, None, window, close).row(0, named=True)
     shown = metrics(at)
-    assert shown["Variance Jan 2026 – Jun 2026"] == fmt.money(total["variance"])
-    assert shown["Total budget"] == fmt.money(total["total_budget"])
+    assert shown["Variance in window"] == fmt.money(total["window_variance"])
+    assert shown["Ledger budget (whole life)"] == fmt.money(total["ledger_budget"])
     unfiltered = budget.summarise(budget.prepare(pmo_query.run(sample_con, "budget_lines", as_of=TODAY,
                                                          fiscal_start_month=fy, **EVERY)), None, window, close)
-    assert shown["Total budget"] != fmt.money(unfiltered["total_budget"][0])
+    assert shown["Ledger budget (whole life)"] != fmt.money(unfiltered["ledger_budget"][0])
     assert link_params(at) == query
 
 

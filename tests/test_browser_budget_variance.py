@@ -50,7 +50,7 @@ def expected(data_dir, portfolio: str | None = None) -> dict:
 def open_page(browser, url: str):
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
     page.goto(url + "/Budget_Variance")
-    page.get_by_text("Forecast at completion").first.wait_for(timeout=90_000)
+    page.get_by_text("FAC (ledger forecast)").first.wait_for(timeout=90_000)
     page.get_by_text("Where are we over?").first.wait_for(timeout=90_000)
     return page
 
@@ -60,15 +60,15 @@ def test_kpis_show_the_ledger_figures(browser, server):
     assert exp["budget"] == pytest.approx(exp["budget_lines"]) and exp["actual"] == pytest.approx(exp["actual_lines"])
     assert exp["budget"] > 1e7 and exp["fac"] > exp["actual"] > 0
     page = open_page(browser, server["url"])
-    assert metric(page, "Total budget")[0] == fmt.money(exp["budget"])
-    assert metric(page, "Actual to date")[0] == fmt.money(exp["actual"])
-    assert metric(page, "Forecast at completion")[0] == fmt.money(exp["fac"])
+    assert metric(page, "Ledger budget (whole life)")[0] == fmt.money(exp["budget"])
+    assert metric(page, "Ledger actual to date")[0] == fmt.money(exp["actual"])
+    assert metric(page, "FAC (ledger forecast)")[0] == fmt.money(exp["fac"])
     variance = exp["budget"] - exp["fac"]
-    value, delta = metric(page, "Forecast variance")
+    value, delta = metric(page, "Forecast variance (ledger)")
     assert value == fmt.money(variance)
     assert fmt.pct(variance / exp["budget"]) in delta
     assert delta.endswith("(over budget)" if variance < 0 else "(under budget)")
-    assert metric(page, "Projects flagged") == (fmt.count(exp["red"] + exp["amber"]),
+    assert metric(page, "Overrun flags (ledger FAC)") == (fmt.count(exp["red"] + exp["amber"]),
                                                 f"{exp['red']} red · {exp['amber']} amber")
     page.close()
 
@@ -94,13 +94,13 @@ def test_click_a_bar_to_drill_in_and_the_breadcrumb_to_go_back(browser, server):
     page.get_by_role("button", name=f"Portfolio: {portfolio}").first.wait_for(timeout=60_000)
     exp = expected(server["data_dir"], portfolio)
     page.wait_for_function(
-        "v => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('Total budget') "
+        "v => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('Ledger budget (whole life)') "
         "&& m.innerText.includes(v))", arg=fmt.money(exp["budget"]), timeout=60_000)
-    assert metric(page, "Forecast at completion")[0] == fmt.money(exp["fac"])
+    assert metric(page, "FAC (ledger forecast)")[0] == fmt.money(exp["fac"])
     page.get_by_role("button", name="All", exact=True).first.click()
     page.wait_for_function("() => !location.search.includes('bv_portfolio')", timeout=60_000)
     total = expected(server["data_dir"])
     page.wait_for_function(
-        "v => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('Total budget') "
+        "v => [...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('Ledger budget (whole life)') "
         "&& m.innerText.includes(v))", arg=fmt.money(total["budget"]), timeout=60_000)
     page.close()

@@ -38,7 +38,7 @@ def test_health_page_kpis_and_drill_down_to_a_project(browser, server):
     assert metric_value(page, "Active projects") == fmt.count(cur["active_projects"])
     assert metric_value(page, f"Red · {fmt.pct(cur['red_share'], 0)}") == fmt.count(cur["red_count"])
     assert metric_value(page, f"Amber · {fmt.pct(cur['amber_share'], 0)}") == fmt.count(cur["amber_count"])
-    assert metric_value(page, "Total budget (BAC)") == fmt.money(cur["bac"])
+    assert metric_value(page, "Total BAC (active projects)") == fmt.money(cur["bac"])
     assert metric_value(page, "Portfolio CPI") == fmt.ratio(cur["cpi"])
     assert metric_value(page, "Portfolio SPI") == fmt.ratio(cur["spi"])
     assert metric_value(page, "Milestones missed") == fmt.count(cur["milestones_missed_30_count"])

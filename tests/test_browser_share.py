@@ -74,7 +74,7 @@ def test_copied_link_opens_the_same_view_in_a_fresh_browser(browser, server):
     page = open_health(first, f"{server['url']}/Portfolio_Health?as_of=2026-10-30&eac=plan")
     pick(page, "Portfolio", "Infrastructure & Cloud")              # one filter set by hand
     expect(metric(page, "Active projects")).to_have_text(fmt.count(k["active_projects"]), timeout=60_000)
-    expect(metric(page, "Total budget (BAC)")).to_have_text(fmt.money(k["bac"]), timeout=60_000)
+    expect(metric(page, "Total BAC (active projects)")).to_have_text(fmt.money(k["bac"]), timeout=60_000)
     seen = kpi_texts(page)
     link = copied_link(page)
     first.close()

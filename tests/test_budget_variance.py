@@ -305,17 +305,17 @@ def test_default_window_is_fiscal_year_to_date():
 
 def test_portfolio_kpis(frame):
     t = budget.summarise(frame, None, WINDOW, OCT).row(0, named=True)
-    assert t["total_budget"] == approx(1870 * K)
-    assert t["actual_itd"] == approx(1188 * K)
+    assert t["ledger_budget"] == approx(1870 * K)
+    assert t["ledger_actual_to_date"] == approx(1188 * K)
     assert t["remaining_forecast"] == approx(948 * K)
     assert t["fac"] == approx(2136 * K)
     assert t["forecast_variance"] == approx(-266 * K)
     assert t["forecast_variance_pct"] == approx(-266 / 1870)
-    assert t["budget"] == approx(1310 * K) and t["actual"] == approx(1188 * K)
-    assert t["variance"] == approx(122 * K) and t["variance_pct"] == approx(122 / 1310)
+    assert t["window_budget"] == approx(1310 * K) and t["window_actual"] == approx(1188 * K)
+    assert t["window_variance"] == approx(122 * K) and t["window_variance_pct"] == approx(122 / 1310)
     assert t["burn_rate"] == approx(396 * K)
     assert t["months_left"] == approx(682 / 396)
-    assert t["commitment"] == approx(40 * K)
+    assert t["open_commitments"] == approx(40 * K)
 
 
 def test_burn_rate_counts_a_month_without_actual_lines_as_zero(frame):
@@ -330,9 +330,9 @@ def test_burn_rate_counts_a_month_without_actual_lines_as_zero(frame):
 
 def test_a_narrower_window(frame):
     t = budget.summarise(frame, None, Window(SEP, SEP), OCT).row(0, named=True)
-    assert t["budget"] == approx((100 + 240 + 50 + 20) * K)
-    assert t["actual"] == approx(337 * K)
-    assert t["variance"] == approx(73 * K)
+    assert t["window_budget"] == approx((100 + 240 + 50 + 20) * K)
+    assert t["window_actual"] == approx(337 * K)
+    assert t["window_variance"] == approx(73 * K)
 
 
 @pytest.mark.parametrize(("by", "expected"), [
@@ -350,7 +350,7 @@ def test_a_narrower_window(frame):
 ])
 def test_every_cut_adds_up(frame, by, expected):
     s = budget.summarise(frame, by, WINDOW, OCT)
-    got = {r["key"]: (r["total_budget"], r["actual_itd"], r["fac"]) for r in s.iter_rows(named=True)}
+    got = {r["key"]: (r["ledger_budget"], r["ledger_actual_to_date"], r["fac"]) for r in s.iter_rows(named=True)}
     assert got == {k: tuple(approx(v * K) for v in vals) for k, vals in expected.items()}
 
 
@@ -411,9 +411,9 @@ def test_monthly_series_and_s_curve(frame):
     mo = budget.monthly(frame, OCT)
     assert mo["period"].to_list() == [budget.add_months(AUG, k) for k in range(9)]   # Aug 2026 .. Apr 2027
     row = {r["period"]: r for r in mo.iter_rows(named=True)}
-    assert (row[SEP]["budget"], row[SEP]["actual"], row[SEP]["forecast"]) == (approx(410 * K), approx(337 * K), 0.0)
-    assert row[m(2027, 1)]["budget"] == 0.0 and row[m(2027, 1)]["fac"] == 0.0       # a month with no lines
-    assert row[NOV]["forecast"] == approx((120 + 318 + 80 + 70) * K)
+    assert (row[SEP]["budget"], row[SEP]["actual"], row[SEP]["forecast_remaining"]) == (approx(410 * K), approx(337 * K), 0.0)
+    assert row[m(2027, 1)]["budget"] == 0.0 and row[m(2027, 1)]["fac_month"] == 0.0       # a month with no lines
+    assert row[NOV]["forecast_remaining"] == approx((120 + 318 + 80 + 70) * K)
     assert row[OCT]["cum_actual"] == approx(1188 * K) and row[NOV]["cum_actual"] is None
     assert row[SEP]["cum_fac"] is None and row[OCT]["cum_fac"] == approx(1188 * K)
     assert row[m(2027, 4)]["cum_fac"] == approx(2136 * K)
@@ -423,14 +423,14 @@ def test_monthly_series_and_s_curve(frame):
 def test_waterfall_from_budget_to_fac_by_category(frame):
     steps = budget.waterfall(budget.summarise(frame, "category", WINDOW, OCT))
     got = [(r["label"], round(r["start"] / K, 6), round(r["end"] / K, 6), r["kind"]) for r in steps.iter_rows(named=True)]
-    assert got == [("Total budget", 0, 1870, "total"), ("Hardware", 1870, 2020, "over"),
+    assert got == [("Ledger budget", 0, 1870, "total"), ("Hardware", 1870, 2020, "over"),
                    ("Labour", 2020, 2130, "over"), ("Vendor", 2130, 2176, "over"),
                    ("Travel", 2176, 2136, "under"), ("FAC", 0, 2136, "total")]   # Software is on budget
 
 
 def test_waterfall_folds_the_smallest_steps(frame):
     steps = budget.waterfall(budget.summarise(frame, "project", WINDOW, OCT), top=3)
-    assert steps["label"].to_list() == ["Total budget", "P3 · Gamma", "P1 · Alpha", "Other 2", "FAC"]
+    assert steps["label"].to_list() == ["Ledger budget", "P3 · Gamma", "P1 · Alpha", "Other 2", "FAC"]
     other = steps.filter(pl.col("label") == "Other 2").row(0, named=True)
     assert other["amount"] == approx(-16 * K)                       # P2 -56 + P5 +40
     assert steps["end"][-2] == approx(2136 * K)
@@ -469,7 +469,7 @@ def test_apply_path(frame):
     scoped = budget.apply_path(frame, {"portfolio": "Ops", "category": "Vendor"})
     assert set(scoped["project_id"]) == {"P1", "P2"}
     t = budget.summarise(scoped, None, WINDOW, OCT).row(0, named=True)
-    assert (t["total_budget"], t["fac"]) == (approx(940 * K), approx(986 * K))
+    assert (t["ledger_budget"], t["fac"]) == (approx(940 * K), approx(986 * K))
     assert budget.apply_path(frame, {"month": "2026-09", "project": "P1"})["actual"].sum() == approx(70 * K)
     assert budget.apply_path(frame, {"fiscal_year": "FY2028"})["fac"].sum() == approx(50 * K)
     assert budget.apply_path(frame, {"portfolio": "Nowhere"}).is_empty()

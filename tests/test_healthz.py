@@ -27,7 +27,8 @@ def test_healthz_reports_ready_and_the_store_version(server):
 
     status, body, headers = get(server["url"] + "/healthz")
     assert status == 200
-    assert body == {"ready": True, "store_version": 1, "data_dir": str(server["data_dir"].resolve())}
+    assert body == {"ready": True, "status": "ok", "store_version": 1, "serving_version": 1}
+    assert str(server["data_dir"]) not in json.dumps(body)          # no server paths
     assert headers.get("cache-control") == "no-store"
     rollback(Store(server["data_dir"]), 1, user="test")      # a new version, published by another process
     status, body, _ = get(server["url"] + "/healthz")
@@ -37,10 +38,10 @@ def test_healthz_reports_ready_and_the_store_version(server):
         assert r.status == 200
 
 
-def test_empty_or_damaged_store_is_not_ready(tmp_path, monkeypatch, sample_store_copy):
+def test_empty_store_is_ready_with_no_data_and_a_damaged_one_is_not(tmp_path, monkeypatch, sample_store_copy):
     monkeypatch.setenv("PMO_DATA_DIR", str(tmp_path / "empty"))
     ready, body = pmo_server.health()
-    assert not ready and body["store_version"] is None and "empty" in body["reason"]
+    assert ready and body["status"] == "no data" and body["store_version"] == 0 and "empty" in body["reason"]
 
     monkeypatch.setenv("PMO_DATA_DIR", str(sample_store_copy))
     assert pmo_server.health()[0]
@@ -49,8 +50,11 @@ def test_empty_or_damaged_store_is_not_ready(tmp_path, monkeypatch, sample_store
     store = Store(sample_store_copy)
     store.path(store.segments()["projects"][0].file).unlink()     # a file the current version needs
     ready, body = pmo_server.health()
-    assert not ready and body["store_version"] == 1 and "missing" in body["reason"]
+    assert not ready and body["status"] == "damaged" and body["store_version"] == 1
+    assert "is missing" in body["reason"] and str(sample_store_copy) not in body["reason"]
+    ready, details = pmo_server.health(details=True)              # `pmo health`: with the paths
+    assert details["data_dir"] == str(sample_store_copy.resolve()) and details["damaged"][1]
 
     (sample_store_copy / "CURRENT").write_text("garbage")
     ready, body = pmo_server.health()
-    assert not ready and "cannot be read" in body["reason"]
+    assert not ready and "cannot be read" in body["reason"] and str(sample_store_copy) not in body["reason"]

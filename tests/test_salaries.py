@@ -326,19 +326,42 @@ def _staff(dept: str, pays: list[float], p25=80.0, p50=100.0, p75=120.0) -> list
 
 
 def test_groups_smaller_than_five_are_suppressed():
-    df = pl.DataFrame(_staff("Big", [70, 90, 100, 110, 130]) + _staff("Small", [50, 60, 70, 200]))
+    df = pl.DataFrame(_staff("Big", [70, 90, 100, 110, 130]) + _staff("Bigger", [70, 90, 100, 110, 130, 140])
+                      + _staff("Small", [50, 60, 70, 200]))
     out = {r["department"]: r for r in salaries.summarise(df, "department", 5).rows(named=True)}
-    big, small = out["Big"], out["Small"]
-    assert big["staff_count"] == 5 and not big["suppressed"] and big["note"] == ""
-    assert big["median_compa_ratio"] == approx(1.0)        # median of .7 .9 1.0 1.1 1.3
-    assert big["mean_compa_ratio"] == approx(1.0)
-    assert big["below_p25_count"] == 1 and big["above_p75_count"] == 1   # 70 < 80; 130 > 120
-    assert big["cost_to_p25"] == approx(10)                # 80 - 70
-    assert big["cost_to_p50"] == approx(40)                # 30 + 10
-    assert small["suppressed"] and small["note"] == "fewer than 5 people"
+    big, bigger, small = out["Big"], out["Bigger"], out["Small"]
+    assert bigger["staff_count"] == 6 and not bigger["suppressed"] and bigger["note"] == ""
+    assert bigger["median_compa_ratio"] == approx(1.05)    # median of .7 .9 1.0 1.1 1.3 1.4
+    assert bigger["below_p25_count"] == 1 and bigger["above_p75_count"] == 2   # 70 < 80; 130, 140 > 120
+    assert bigger["cost_to_p25"] == approx(10)             # 80 - 70
+    assert bigger["cost_to_p50"] == approx(40)             # 30 + 10
+    assert small["suppressed"] and small["note"] == "suppressed (groups under 5 people)"
     assert all(small[c] is None for c in salaries.GROUP_COLUMNS)
+    # Small alone would be the total minus the groups shown: the smallest other group is hidden too
+    assert big["suppressed"] and big["note"] == small["note"] and big["staff_count"] is None
     everyone = salaries.summarise(df, None, 5).row(0, named=True)
-    assert everyone["staff_count"] == 9 and everyone["below_p25_count"] == 4
+    assert everyone["staff_count"] == 15 and everyone["below_p25_count"] == 5
+
+
+def test_complementary_suppression_stops_once_the_hidden_groups_hold_five():
+    df = pl.DataFrame(_staff("A", [100] * 2) + _staff("B", [100] * 2) + _staff("C", [90] * 7)
+                      + _staff("D", [90] * 9))
+    out = {r["department"]: r for r in salaries.summarise(df, "department", 5).rows(named=True)}
+    # A and B are small (2 + 2 = 4 people hidden, under 5): C, the smallest other, is hidden too
+    assert [d for d in "ABCD" if out[d]["suppressed"]] == ["A", "B", "C"]
+    assert out["D"]["cost_to_p50"] == approx(90)
+
+
+def test_filtered_figures_that_differ_from_the_unfiltered_ones_by_a_few_people_are_suppressed():
+    everyone = pl.DataFrame(_staff("A", [90] * 6) + _staff("B", [80] * 2) + _staff("C", [85] * 8))
+    filtered = everyone.filter(pl.col("department") != "B")       # e.g. a country filter leaving B out
+    head = salaries.summarise(filtered, None, 5, population=everyone).row(0, named=True)
+    assert head["suppressed"]                 # unfiltered minus filtered = the 2 people of B
+    groups = {r["department"]: r for r in salaries.summarise(filtered, "department", 5, population=everyone)
+              .rows(named=True)}
+    assert not groups["A"]["suppressed"] and not groups["C"]["suppressed"]   # the same people filtered or not
+    no_filter = salaries.summarise(everyone, None, 5, population=everyone).row(0, named=True)
+    assert not no_filter["suppressed"] and no_filter["cost_to_p50"] == approx(6 * 10 + 2 * 20 + 8 * 15)
 
 
 def test_people_without_a_band_do_not_count_towards_a_group():
@@ -408,8 +431,10 @@ def test_gap_chart_marks_suppressed_groups_and_groups_without_gap():
     summary = salaries.summarise(df, "department", 5)
     spec = charts.gap_cost_chart(summary, "department", by_title="Department").to_dict()
     texts = {r["group"]: r["note"] for r in spec["datasets"][spec["layer"][1]["data"]["name"]]}
-    assert texts == {"Small": "fewer than 5 people", "Paid": "no one below p50: no cost"}
+    # Small (2 people) is hidden, and Big with it (the smallest other group): the total minus Paid
+    # then covers 7 people, never Small alone
+    assert texts == {"Small": "suppressed (groups under 5 people)", "Big": "suppressed (groups under 5 people)",
+                     "Paid": "no one below p50: no cost"}
     bars = spec["datasets"][spec["layer"][0]["data"]["name"]]
     assert {(r["group"], r["target"], r["cost"]) for r in bars} == {
-        ("Big", "Raise to p25", 10.0), ("Big", "Raise to p50", 40.0),
         ("Paid", "Raise to p25", 0.0), ("Paid", "Raise to p50", 0.0)}

@@ -146,8 +146,14 @@ def test_compa_bins_hand_worked():
     staff = pl.DataFrame({"compa_ratio": [0.949, 0.95, 0.999, 1.0, 1.04, None, 1.2]})
     bins = salary_charts.compa_bins(staff)
     assert bins.rows() == [(0.9, 0.95, 1), (0.95, 1.0, 2), (1.0, 1.05, 2), (1.2, 1.25, 1)]
-    sets = salary_charts.compa_histogram(staff).to_dict()["datasets"].values()
+    # no bar under the privacy threshold: 1 + 2 merged (3 people), then 2 + 1
+    assert salary_charts.compa_bins(staff, min_people=3).rows() == [(0.9, 1.0, 3), (1.0, 1.25, 3)]
+    # a last bin under it joins the one before: 1 + 2 + 2 = 5, then 1 left over
+    assert salary_charts.compa_bins(staff, min_people=5).rows() == [(0.9, 1.25, 6)]
+    sets = salary_charts.compa_histogram(staff, min_people=1).to_dict()["datasets"].values()
     assert [len(rows) for rows in sets if "people" in rows[0]] == [4]
+    sets = salary_charts.compa_histogram(staff).to_dict()["datasets"].values()     # 5 by default
+    assert [rows for rows in sets if "people" in rows[0]] == [[{"bin_start": 0.9, "bin_end": 1.25, "people": 6}]]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def s_curve(monthly: pl.DataFrame, close_month: date, currency: str = "USD") -> 
 
 
 def waterfall_chart(steps: pl.DataFrame, by_label: str, currency: str = "USD") -> alt.Chart:
-    """Total budget, then one step per group (up = over budget, adding cost; down = under), then
+    """The ledger budget, then one step per group (up = over budget, adding cost; down = under), then
     FAC. Each step is labelled with that group's forecast variance (budget - FAC)."""
     df = steps.with_columns(
         pl.col("kind").replace_strict({"total": "Total", "over": "Over budget", "under": "Under budget"})

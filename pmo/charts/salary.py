@@ -98,26 +98,48 @@ def band_chart(bands: pl.DataFrame, staff: pl.DataFrame | None = None, *, title:
 BIN = 0.05                  # compa-ratio histogram bin width
 
 
-def compa_bins(staff: pl.DataFrame, step: float = BIN) -> pl.DataFrame:
+def compa_bins(staff: pl.DataFrame, step: float = BIN, min_people: int = 1) -> pl.DataFrame:
     """People per compa-ratio bin [bin_start, bin_end), bins `step` wide on multiples of `step`
-    (1.00 starts a bin); people without a compa-ratio are not counted."""
+    (1.00 starts a bin); people without a compa-ratio are not counted. `min_people`: a bin with
+    fewer people is merged with the next ones (the last with the one before), so no bar shows a
+    group under the privacy threshold ([salaries] small_group)."""
     edge = (pl.col("compa_ratio") / step + 1e-9).floor()
-    return (staff.filter(pl.col("compa_ratio").is_not_null())
+    bins = (staff.filter(pl.col("compa_ratio").is_not_null())
             .group_by(edge.alias("_bin")).agg(pl.len().alias("people")).sort("_bin")
             .select((pl.col("_bin") * step).round(6).alias("bin_start"),
                     ((pl.col("_bin") + 1) * step).round(6).alias("bin_end"), "people"))
+    if min_people <= 1 or bins.height == 0:
+        return bins
+    merged: list[list] = []
+    current: list | None = None
+    for start, end, people in bins.iter_rows():
+        if current is None:
+            current = [start, end, people]
+        elif current[2] < min_people:
+            current[1], current[2] = end, current[2] + people
+        else:
+            merged.append(current)
+            current = [start, end, people]
+    if current is not None:
+        if current[2] < min_people and merged:
+            merged[-1][1], merged[-1][2] = current[1], merged[-1][2] + current[2]
+        else:
+            merged.append(current)
+    return pl.DataFrame(merged, schema=bins.schema, orient="row")
 
 
-def compa_histogram(staff: pl.DataFrame, *, title: str = "Compa-ratio distribution: pay ÷ market median"
-                    ) -> alt.LayerChart:
-    """Histogram of compa-ratios (0.05 wide bins) with a rule at 1.00 (paid at the market median).
-    Counted here (`compa_bins`): the chart gets one row per bin, whatever the head count."""
-    bars = alt.Chart(compa_bins(staff)).mark_bar(color="#1f4e79").encode(
+def compa_histogram(staff: pl.DataFrame, *, min_people: int = 5,
+                    title: str = "Compa-ratio distribution: pay ÷ market median") -> alt.LayerChart:
+    """Histogram of compa-ratios (0.05 wide bins, bins under `min_people` merged with their
+    neighbours) with a rule at 1.00 (paid at the market median). Counted here (`compa_bins`): the
+    chart gets one row per bin, whatever the head count."""
+    bars = alt.Chart(compa_bins(staff, min_people=min_people)).mark_bar(color="#1f4e79").encode(
         x=alt.X("bin_start:Q", bin="binned", title="Compa-ratio (1.00 = market median)",
                 axis=alt.Axis(format=".2f")),
         x2="bin_end:Q",
         y=alt.Y("people:Q", title="People", axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=[alt.Tooltip("bin_start:Q", title="Compa-ratio from", format=".2f"),
+                 alt.Tooltip("bin_end:Q", title="to", format=".2f"),
                  alt.Tooltip("people:Q", title="People")])
     rule = alt.Chart(pl.DataFrame({"x": [1.0], "label": ["market median"]})).mark_rule(
         color="#e07b39", strokeDash=[4, 3], strokeWidth=2).encode(

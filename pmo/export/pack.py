@@ -15,7 +15,7 @@ import polars as pl
 
 from pmo.export.charts import chart_png, chart_title, png_size
 from pmo.export.meta import Meta
-from pmo.export.tables import flatten
+from pmo.export.tables import SLIDE_MAX_CHARS, flatten
 from pmo.export.theme import MUTED, PANEL, PPTX_FONT, RULE, TEXT, font_files, theme
 
 
@@ -284,7 +284,7 @@ def _table_slides(t: PackTable, meta: Meta) -> list[Slide]:
     rel = [float(t.widths.get(c, 1.0)) for c in cols]
     widths = [total_w * r / sum(rel) for r in rel]
     header = [str(t.labels.get(c, c.replace("_", " ").capitalize())) for c in cols]
-    text_rows = [["—" if v is None else str(v) for v in row] for row in flatten(t.df).iter_rows()]
+    text_rows = [["—" if v is None else str(v) for v in row] for row in flatten(t.df, max_chars=SLIDE_MAX_CHARS).iter_rows()]
     pad = 0.16
 
     def height(cells: list[str], bold: bool = False) -> float:

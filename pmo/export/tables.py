@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import re
 from datetime import date, datetime
@@ -40,22 +41,81 @@ def neutralise_frame(df: pl.DataFrame) -> pl.DataFrame:
         for c, t in df.schema.items() if t == pl.String)
 
 
-def flatten(df: pl.DataFrame) -> pl.DataFrame:
-    """Cells a flat file can hold: lists as 'a, b, c', structs as JSON, categoricals as text."""
-    out = []
+XLSX_MAX_CHARS = 32_767         # characters Excel holds in one cell
+SLIDE_MAX_CHARS = 300           # characters of one cell on a slide
+_JSON_LEAVES = (pl.Boolean, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64,
+                pl.Float32, pl.Float64, pl.String, pl.Date, pl.Null)
+
+
+def _json_fast(dtype) -> bool:
+    """Whether Polars' own JSON writer takes this (nested) type: only plain leaves inside."""
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return _json_fast(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return all(_json_fast(f.dtype) for f in dtype.fields)
+    return isinstance(dtype, pl.Datetime) or any(dtype == leaf for leaf in _JSON_LEAVES)
+
+
+def _jsonable(value):
+    """A value of any column type as JSON: bytes as hex, decimals and times as text."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _as_json(series: pl.Series) -> pl.Series:
+    """A nested column (list, array, struct, map) as JSON text, one cell each (NULL stays NULL)."""
+    if _json_fast(series.dtype):
+        encoded = pl.DataFrame({"v": series}).select(pl.struct("v").struct.json_encode()).to_series()
+        body = encoded.str.slice(5).str.strip_suffix("}")          # '{"v":[1,2]}' -> '[1,2]'
+        return pl.select(pl.when(series.is_null()).then(None).otherwise(body)).to_series().alias(series.name)
+    return pl.Series(series.name, [None if v is None else json.dumps(_jsonable(v), ensure_ascii=False, separators=(",", ":"))
+                                   for v in series.to_list()], dtype=pl.String)
+
+
+def _cut(col: pl.Expr, max_chars: int) -> pl.Expr:
+    """Text longer than `max_chars` cut there, with '…' and the full length saying so."""
+    n = col.str.len_chars()
+    return (pl.when(n > max_chars)
+            .then(col.str.slice(0, max_chars - 40) + pl.lit("… [cut: ") + n.cast(pl.String) + pl.lit(" characters]"))
+            .otherwise(col))
+
+
+def flatten(df: pl.DataFrame, *, max_chars: int | None = None) -> pl.DataFrame:
+    """Cells a flat file can hold, whatever the result: lists, arrays, structs and maps as JSON
+    text, binary as 0x-hex, decimals as numbers (as text beyond 15 digits), times, durations,
+    categoricals, NULL-only and object columns as text. `max_chars`: text longer than this is cut
+    (Excel's cell limit, a slide's cell) and says so. Zero rows give the header alone."""
+    out: dict[str, pl.Series] = {}
     for name, dtype in df.schema.items():
-        col = pl.col(name)
-        if isinstance(dtype, (pl.List, pl.Array)):
-            out.append(col.cast(pl.List(pl.String)).list.join(", ").alias(name))
-        elif isinstance(dtype, pl.Struct):
-            out.append(col.struct.json_encode().alias(name))
-        elif isinstance(dtype, (pl.Categorical, pl.Enum, pl.Duration, pl.Time, pl.Null, pl.Object)):
-            out.append(col.cast(pl.String).alias(name))
-        elif isinstance(dtype, pl.Decimal):
-            out.append(col.cast(pl.Float64).alias(name))
+        col = df.get_column(name)
+        if isinstance(dtype, (pl.List, pl.Array, pl.Struct)) or type(dtype).__name__ == "Map":
+            col = _as_json(col)
         elif dtype == pl.Binary:
-            out.append(pl.lit(None, dtype=pl.String).alias(name))
-    return df.with_columns(out) if out else df
+            col = col.bin.encode("hex")
+            col = pl.select(pl.when(col.is_null()).then(None).otherwise(pl.lit("0x") + col)).to_series().alias(name)
+        elif isinstance(dtype, pl.Decimal):
+            col = col.cast(pl.String) if (dtype.precision or 38) > 15 else col.cast(pl.Float64)
+        elif isinstance(dtype, (pl.Categorical, pl.Enum, pl.Duration, pl.Time, pl.Null)):
+            col = col.cast(pl.String)
+        elif dtype == pl.Object:
+            col = pl.Series(name, [None if v is None else str(v) for v in col.to_list()], dtype=pl.String)
+        elif str(dtype) in ("Int128", "UInt128"):      # past what a spreadsheet number holds
+            col = col.cast(pl.String)
+        out[name] = col
+    flat = pl.DataFrame(list(out.values())) if out else df
+    if max_chars is not None:
+        flat = flat.with_columns(_cut(pl.col(c), max_chars).alias(c)
+                                 for c, t in flat.schema.items() if t == pl.String)
+    return flat
 
 
 def headers(columns: list[str], labels: dict | None = None) -> list[str]:
@@ -140,7 +200,7 @@ def to_xlsx_bytes(df: pl.DataFrame, meta: Meta, sheet: str = "Data", labels: dic
         ws.write_string(i, 0, key, f_key)
         ws.write_string(i, 1, neutralise(value))
     head_row = len(meta_lines) + 2
-    table = flatten(df)
+    table = flatten(df, max_chars=XLSX_MAX_CHARS)
     names = headers(df.columns, labels)
     formats = []
     for c, dtype in table.schema.items():

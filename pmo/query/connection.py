@@ -11,10 +11,17 @@ Layers (as in dbt / Evidence):
 5. a role limited to some rows: queries/scope/ (pmo/query/scope.py).
 Each file is created after the files it `reads` (its header). Then the connection is locked down:
 no file access outside the store's segments and cache, no extensions, settings frozen.
+
+Spilling: DuckDB allows its temp directory to every query automatically (whatever
+`allowed_directories` says), so each connection gets a private one of its own (`spill_dir`, mode
+0700, removed when the runtime closes), and a connection that runs user SQL gets none at all
+(`spill=False`: a query that needs more than `memory_limit` fails cleanly instead).
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -109,13 +116,31 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"create or replace view {q.name} as {q.body}")
 
 
+SPILL_PREFIX = "pmo-spill-"
+
+
+def spill_dir() -> Path:
+    """A new private directory (0700) for one connection's spill files."""
+    return Path(tempfile.mkdtemp(prefix=SPILL_PREFIX))
+
+
+def remove_spill_dir(path: Path | None) -> None:
+    if path is not None and path.name.startswith(SPILL_PREFIX):
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def build(store: Store, manifest: dict, cfg: dict, settings: dict[str, pl.DataFrame],
-          scope: Scope | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with every view of `manifest`'s version, limited to `scope`."""
+          scope: Scope | None = None, *, spill: Path | None = None,
+          memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with every view of `manifest`'s version, limited to `scope`.
+    `spill`: the connection's private spill directory (None: no spilling at all)."""
     con = duckdb.connect(":memory:")
     sec = cfg.get("security", {})
-    con.execute(f"set memory_limit = {quote(str(sec.get('memory_limit', '4GB')))}")
+    con.execute(f"set memory_limit = {quote(memory_limit or str(sec.get('memory_limit', '4GB')))}")
     con.execute(f"set threads = {int(sec.get('threads', 2))}")
+    # '' turns spilling off; DuckDB's default ('.tmp' in the working directory) would be shared
+    # by every connection of the process and readable from user SQL
+    con.execute(f"set temp_directory = {quote(str(spill) if spill is not None else '')}")
     create_segments(con, store, manifest)
     create_log(con, store, manifest)
     for name, frame in settings.items():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from datetime import date
 from pathlib import Path
@@ -37,14 +38,24 @@ class Runtime:
     """One store version's views (within a row scope) and the caches around them."""
 
     def __init__(self, store: Store, version: int | None = None, *, scope: Scope | None = None,
-                 harden: bool = True, keep_results: int = RESULTS_KEPT):
+                 harden: bool = True, keep_results: int = RESULTS_KEPT, spill: bool = True,
+                 memory_limit: str | None = None):
         self.store = store
         self.cfg = config.load(store.root)
         manifest = store.manifest(version)
         self.version: int = manifest["version"]
         self.scope = scope
         self.settings = connection.settings_tables(self.cfg, store.root)
-        self.con: duckdb.DuckDBPyConnection = connection.build(store, manifest, self.cfg, self.settings, scope)
+        # spill=False for a connection that runs user SQL (pmo.sandbox): no spill files at all
+        self.spill_dir: Path | None = connection.spill_dir() if spill else None
+        try:
+            self.con: duckdb.DuckDBPyConnection = connection.build(
+                store, manifest, self.cfg, self.settings, scope, spill=self.spill_dir, memory_limit=memory_limit)
+        except BaseException:
+            connection.remove_spill_dir(self.spill_dir)
+            raise
+        # a runtime dropped without close() (tests, `query.connect(...).con`) still removes it
+        self._spill_cleanup = weakref.finalize(self, connection.remove_spill_dir, self.spill_dir)
         restricted = scope is not None and scope.restricted
         # A scoped connection's tables hold only its role's rows: kept in memory, never saved.
         self.cache_dir: Path | None = (
@@ -62,6 +73,7 @@ class Runtime:
 
     def close(self) -> None:
         self.con.close()
+        self._spill_cleanup()
 
     # --- running queries ----------------------------------------------------------------------
     def query(self, name: str, **params) -> pl.DataFrame:
@@ -180,10 +192,10 @@ class Runtime:
 
 
 def connect(store: Store, version: int | None = None, *, scope: Scope | None = None,
-            harden: bool = True) -> Runtime:
+            harden: bool = True, spill: bool = True, memory_limit: str | None = None) -> Runtime:
     """The runtime of `version` (default: current) of `store`, limited to the rows `scope` allows
-    (default: all rows)."""
-    return Runtime(store, version, scope=scope, harden=harden)
+    (default: all rows). `spill=False`: no spill directory (a connection for user SQL)."""
+    return Runtime(store, version, scope=scope, harden=harden, spill=spill, memory_limit=memory_limit)
 
 
 def warm(store: Store, version: int | None = None) -> float:

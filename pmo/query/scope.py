@@ -46,6 +46,20 @@ ROW_TEST: dict[str, str | None] = {
 }
 
 
+# Which rows of each table a scoped analyst may publish (pmo/write_scope.py): a project's rows by
+# its ids, as ROW_TEST; salaries and a person's capacity by the department limit; a project link
+# when either end is theirs. Rows every role sees (market data, exchange rates, public holidays)
+# change every portfolio's figures, so only unscoped analysts and admins publish them (None).
+WRITE_RULE: dict[str, str | None] = {
+    **{t: "project" for t, test in ROW_TEST.items() if test == "in_project_scope(project_id)"},
+    "salaries": "salary",
+    "capacity": "salary",
+    "project_links": "link",
+    "salary_benchmarks": None,
+    "fx_rates": None,
+}
+
+
 def scope_frame(scope: Scope) -> pl.DataFrame:
     """`_scope`: one row per allowed value, and a NULL-valued row marking each limited dimension
     (so an empty list means "nothing", not "everything")."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from pmo import audit
+from pmo import audit, upload_guard
 from pmo import auth as rules
 from pmo.auth import Role, Scope
 from pmo.ui import data, session
@@ -54,6 +54,7 @@ def gate() -> Role:
     if not cfg["required"]:
         role = rules.local_role(cfg)
         session.remember(audit.current_user(), role)
+        _uploads(role)
         _check_page(role)
         return role
     if not _auth_configured():
@@ -63,18 +64,34 @@ def gate() -> Role:
         st.stop()
     if not st.user.get("is_logged_in", False):
         session.forget()
+        _uploads(None)
         sign_in_screen(cfg)
         st.stop()
     ident = rules.identity_from_claims(st.user.to_dict(), cfg["groups_claim"])
     role = rules.role_for(ident.email, ident.groups, cfg, email_verified=ident.email_verified)
     if role is None:
         session.forget()
+        _uploads(None)
         not_authorised(ident)
         st.stop()
     session.remember(ident.label, role)
+    _uploads(role)
     _log_sign_in(ident, role)
     _check_page(role)
     return role
+
+
+def _uploads(role: Role | None) -> None:
+    """Tell the upload endpoint's guard (server.py) whether this browser session may send files:
+    only a role that may publish; checked on every run, so a sign-out or a changed role applies."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    sid = getattr(ctx, "session_id", None)
+    if role is not None and rules.can(role, "ingest"):
+        upload_guard.allow(sid)
+    else:
+        upload_guard.revoke(sid)
 
 
 _logged_sign_ins: dict[tuple, None] = {}       # (user, token issued-at) already audited by this process
@@ -93,9 +110,14 @@ def _log_sign_in(ident: rules.Identity, role: Role) -> None:
         _logged_sign_ins[key] = None
         while len(_logged_sign_ins) > 10_000:
             _logged_sign_ins.pop(next(iter(_logged_sign_ins)))
-    audit.log(data.store().root, ident.label, "sign_in",
-              {"name": ident.name, "groups": list(ident.groups), "scope": role.scope.describe()},
-              role=role.name)
+    try:
+        audit.log(data.store().root, ident.label, "sign_in",
+                  {"name": ident.name, "groups": list(ident.groups), "scope": role.scope.describe()},
+                  role=role.name)
+    except OSError as exc:        # a read-only store: sign-in still works, the server log says why
+        import logging
+
+        logging.getLogger("pmo.audit").warning("sign-in of %s not audited: %s", ident.label, exc)
 
 
 def current_role() -> Role:

@@ -3,7 +3,9 @@ shared by every session of the server process.
 
 Every rerun reads the store's CURRENT pointer (a tiny file), so a version published by
 `pmo ingest` in another process shows on the next interaction without a restart; runtimes are
-keyed by the version, so no result of an older version is shown for a newer one. The cache
+keyed by the version, so no result of an older version is shown for a newer one. A version whose
+files do not match their checksums is never served: `serving()` gives the newest whole version
+(pmo/integrity.py) and page.start says which one is damaged. The cache
 policy of each query (summary tables, saved results, per-project cuts, kept results) is the
 runtime's (pmo/query/runtime.py), not this module's.
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from pmo import config
+from pmo import config, integrity
 from pmo.query import Runtime, connect
 from pmo.auth import ALL, Scope
 from pmo.store import Store, open_store
@@ -40,11 +42,26 @@ def settings_stamp(root: Path) -> tuple:
     return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in files)
 
 
+def serving() -> integrity.Serving:
+    """Which version this run serves: the current one when its files are whole, else the newest
+    whole one before it (None when there is none)."""
+    return integrity.serving(store())
+
+
 def runtime(scope: Scope | None = None) -> Runtime:
-    """The current version's runtime, limited to the session's row scope (or `scope`)."""
+    """The served version's runtime, limited to the session's row scope (or `scope`)."""
     s = store()
-    return _runtime(str(s.root.resolve()), s.current_version(), settings_stamp(s.root),
+    version = serving().version
+    if version is None:
+        raise integrity_error()
+    return _runtime(str(s.root.resolve()), version, settings_stamp(s.root),
                     session.scope() if scope is None else scope)
+
+
+def integrity_error():
+    from pmo.store import StoreError
+
+    return StoreError(serving().message())
 
 
 
@@ -55,7 +72,8 @@ def query(name: str, **params) -> pl.DataFrame:
 
 
 def version() -> int:
-    return store().current_version()
+    """The version the pages serve (the current one unless it is damaged)."""
+    return serving().version or 0
 
 
 def settings() -> dict:

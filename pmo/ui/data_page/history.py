@@ -3,11 +3,16 @@ ingest (each a new version: nothing is deleted)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import polars as pl
 import streamlit as st
 
+from pmo import audit, uploads
 from pmo.ingest import IngestFailed, current_user, remove_ingest, rollback
+from pmo.readiness import write_state
 from pmo.store import Store, StoreBusy
-from pmo.ui import data, share, tables
+from pmo.ui import auth, data, share, tables
 from pmo.ui.data_page.reads import ingests_table, versions_table
 from pmo.ui.data_page.state import BUSY_MESSAGE
 from pmo.ui.data_page.upload import home_link
@@ -24,6 +29,10 @@ def history_view(store: Store) -> None:
         return
     versions = versions_table(root, current)
     ingests = ingests_table(root, current)
+    if auth.current_scope().restricted:       # per-file counts add up rows of every portfolio
+        ingests = ingests.with_columns(pl.lit(None, dtype=pl.Int64).alias(c) for c in uploads.COUNT_COLUMNS)
+        st.caption(f"Your role sees {auth.current_scope().describe()}: the ingest log shows no row counts "
+                   "(they cover every portfolio) and raw files are not offered.")
     _confirmation(store)
     what_is_loaded()
 
@@ -73,15 +82,32 @@ def history_view(store: Store) -> None:
                            format_func=lambda i: f"#{i} {rows[i]['file_name']} (as of {rows[i]['as_of']})")
         rec = rows[iid]
         raw = store.raw_path(rec["sha256"], rec["file_name"])
-        if raw.exists():
-            st.download_button("Download the raw file", data=lambda: raw.read_bytes(), file_name=rec["file_name"],
-                               key="data_download_raw", icon=":material/download:", on_click="ignore")
+        refused = uploads.raw_download_refusal(auth.current_role(), rec.get("tables"))
+        if refused:
+            st.caption(refused)
+        elif raw.exists():
+            st.download_button("Download the raw file", data=_raw_file(store, rec, raw), file_name=rec["file_name"],
+                               key="data_download_raw", icon=":material/download:", on_click="ignore",
+                               disabled=bool(write_state(store)),
+                               help="Audited. Off while the store is read-only (the audit log cannot be written).")
         else:
             st.caption(f"The raw file of ingest {iid} is missing from the store.")
         if st.button("Remove this ingest", key="data_remove", icon=":material/delete:", disabled=not rec["in_use"],
                      help=None if rec["in_use"] else "Not part of the version being served."):
             st.session_state["data_confirm"] = ("remove", iid)
             st.rerun()
+
+
+def _raw_file(store: Store, rec: dict, raw: Path):
+    """The raw file's bytes when the button is clicked, after writing the audit event (no event,
+    no file)."""
+    user, role = auth.current_user(), auth.current_role().name
+
+    def read() -> bytes:
+        audit.log(store.root, user, "export", {"what": "raw file", "file": rec["file_name"],
+                                               "ingest_id": rec["ingest_id"], "sha256": rec["sha256"]}, role=role)
+        return raw.read_bytes()
+    return read
 
 
 def _confirmation(store: Store) -> None:

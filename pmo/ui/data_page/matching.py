@@ -5,7 +5,6 @@ new version (pmo/project_links.py), so it is kept, rolled back and replayed like
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from pmo import metrics, project_links
@@ -36,8 +35,8 @@ def _forget(store: Store, alias: str) -> None:
     except (StoreBusy, IngestFailed) as exc:
         st.session_state["data_match_result"] = ("warning", str(exc))
         return
-    st.session_state["data_match_result"] = ("success", f"The decision about {alias} is undone: version "
-                                                        f"{version} matches it automatically again.")
+    st.session_state["data_match_result"] = ("success", (f"The decision about {alias} is undone: version "
+                                                         f"{version} matches it automatically again."))
 
 
 def matching_view(store: Store) -> None:

@@ -9,15 +9,16 @@ import streamlit as st
 from pmo import metrics as fmt
 from pmo.ingest import counts_text
 from pmo.store import Store
-from pmo.ui import data, share
+from pmo.ui import auth, data, share
 from pmo.ui.data_page.reads import ingests_table, quality_findings
 
 
 def quality_view(store: Store) -> None:
     root, current = str(store.root.resolve()), store.current_version()
-    findings = quality_findings(root, current)
+    scope = auth.sql_scope()          # the session's rows, and salary rows only if it may see them
+    findings = quality_findings(root, current, scope)
     active = store.manifest(current).get("active", [])
-    rejected = data.query("rejected_rows_detail", ingest_ids=list(active), limit=500)
+    rejected = data.runtime(scope).query("rejected_rows_detail", ingest_ids=list(active), limit=500)
     total = rejected["rejected_total"][0] if rejected.height else 0
     with_findings = [f for f in findings if f.rows.height]
     with st.container(horizontal=True):

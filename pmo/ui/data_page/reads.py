@@ -6,10 +6,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pmo import inbox, quality
+from pmo import inbox, quality, uploads
 from pmo import metrics as fmt
 from pmo.store import Store
-from pmo.ui import data, safe, share
+from pmo.ui import auth, data, safe, share
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -39,13 +39,17 @@ def ingests_table(root: str, current: int) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def quality_findings(root: str, current: int) -> list[quality.Finding]:
-    return quality.store_report(data.runtime().con)
+def quality_findings(root: str, current: int, scope) -> list[quality.Finding]:
+    # keyed by the scope: each role sees the findings of its own rows (and salaries only if allowed)
+    return quality.store_report(data.runtime(scope).con)
 
 
 def kpi_row(store: Store) -> None:
     current = store.current_version()
     ing = ingests_table(str(store.root.resolve()), current)
+    scoped = auth.current_scope().restricted
+    if scoped:       # per-file counts add up rows of every portfolio
+        ing = ing.with_columns(pl.lit(None, dtype=pl.Int64).alias(c) for c in uploads.COUNT_COLUMNS)
     in_use = ing.filter(pl.col("in_use"))
     latest = ing.row(0, named=True) if ing.height else None
     waiting = inbox.waiting(store)
@@ -59,7 +63,7 @@ def kpi_row(store: Store) -> None:
         share.kpi("latest_ingest", latest["ingested_at"].date() if latest and latest["ingested_at"] else None,
                   note=(f"{safe.md(latest['file_name'])} by {safe.md(latest['user'])} at "
                         f"{latest['ingested_at']:%H:%M} (UTC)." if latest and latest["ingested_at"] else None))
-        share.kpi("rows_rejected_total", in_use["rows_rejected"].sum() if in_use.height else 0,
+        share.kpi("rows_rejected_total", None if scoped else in_use["rows_rejected"].sum() if in_use.height else 0,
                   note=f"Besides, {fmt.plural(cleared, 'value')} left empty in rows that were stored (cells "
                        "cleared). Both listed with row numbers under Data quality.")
         share.kpi("waiting_in_inbox", len(waiting), note="The dashboard picks them up within seconds; see Drop folder.")

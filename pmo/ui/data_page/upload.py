@@ -11,7 +11,9 @@ from pmo import config, inbox, uploads
 from pmo import metrics as fmt
 from pmo.importers import registry
 from pmo.ingest import EMPTY, FileOutcome, IngestFailed, analyse, counts_text, current_user
+from pmo.readiness import write_state
 from pmo.store import Store, StoreBusy
+from pmo.ui import auth, safe
 from pmo.ui.data_page.mapper import mapper
 from pmo.ui.data_page.state import (
     AUTO,
@@ -245,10 +247,18 @@ def publish_bar(store: Store, entries: list[Staged]) -> None:
     ready = [e for e in entries if e.ok]
     blocked = [e for e in entries if not e.ok]
     if blocked:
-        st.caption(f"Not published: {', '.join(e.name for e in blocked)} (see the problems above).")
+        st.caption(f"Not published: {safe.md(', '.join(e.name for e in blocked))} (see the problems above).")
+    locked = write_state(store)
+    if locked:
+        st.warning(f"The store is {locked}: previews work, publishing does not until it is writable again.",
+                   icon=":material/lock:")
+    if auth.current_scope().restricted:
+        st.caption(f"Your role publishes only rows of {safe.md(auth.current_scope().describe())}; rows of "
+                   "other portfolios in the same source are kept as they are.")
     with st.container(horizontal=True):
         label = f"Publish {len(ready)} file{'s' if len(ready) != 1 else ''}"
-        if st.button(label, type="primary", icon=":material/publish:", key="data_publish", disabled=not ready):
+        if st.button(label, type="primary", icon=":material/publish:", key="data_publish",
+                     disabled=not ready or bool(locked)):
             publish(store, ready)
         if st.button("Cancel", icon=":material/close:", key="data_cancel"):
             clear_uploads()
@@ -276,7 +286,8 @@ def publish(store: Store, entries: list[Staged]) -> None:
                     on_wait=lambda a: st.write(f"Someone else is publishing; waiting ({a} s)..."),
                     as_of=first.as_of, tool=first.tool, date_order=first.date_order,
                     mapping_path=first.mapping_path, display_names=[i.file_name for i in group],
-                    user=current_user(), currency=first.currency, allow_empty=first.allow_empty)
+                    user=current_user(), currency=first.currency, allow_empty=first.allow_empty,
+                    scope=auth.current_scope())
             except StoreBusy:
                 status.update(label=BUSY_MESSAGE, state="error")
                 ok = False
