@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from pmo import metrics as fmt
-from pmo import health
+from pmo import health, raid
 from pmo.charts import health as charts
 from pmo.ui import data, filters, page, safe, share, tables, url
 
@@ -125,12 +125,22 @@ def project_link(project_id: str, label: str, help_: str | None = None) -> None:
         st.markdown(safe.link(label, "Project", project=project_id), help=safe.md(help_) if help_ else None)
 
 
+critical = {r["project_id"]: raid.critical_risk_reason(r)
+            for r in data.query("portfolio_critical_risks", **params).iter_rows(named=True)}
+
+
+def reason_line(row: dict) -> str:
+    """The short reason, and the project's top critical risk when it has one (the RAID page)."""
+    risk = critical.get(row["project_id"])
+    return health.short_reason(row) + (f" · {risk}" if risk else "")
+
+
 flagged = active_projects.filter(pl.col("overall_health").is_in(["red", "amber"]))
 st.subheader(f"Red and amber: which and why ({flagged.height})", anchor=False)
 st.caption("Computed colour, the colour the project reported, and the inputs behind it. Hover a "
            "project for the full rule and values; click it to open the project.")
 reasons = flagged.select("project_id", "project_name", "overall_health", "reported_health",
-                         pl.struct(flagged.columns).map_elements(health.short_reason, return_dtype=pl.String)
+                         pl.struct(flagged.columns).map_elements(reason_line, return_dtype=pl.String)
                          .alias("short_reason"), "health_reason")
 share.pack_table("Red projects and why", reasons.filter(pl.col("overall_health") == "red").select(
     "project_id", "project_name", "short_reason"), widths={"project_id": 1.3, "project_name": 3, "short_reason": 8},
@@ -148,10 +158,16 @@ else:
                              row["health_reason"])
                 reported = row["reported_health"]
                 st.caption(f"reported {health.md_label(reported) if reported else 'nothing'} · "
-                           f"{safe.md(health.short_reason(row))}")
+                           f"{safe.md(reason_line(row))}")
             more(tables.LIST_ITEMS, rows.height, colour,
                  "in the CSV / Excel below and in 'All projects' at the bottom (sorted by health)")
     share.download_table(reasons, "Red and amber projects")
+calm = active_projects.filter(~pl.col("overall_health").is_in(["red", "amber"])
+                              & pl.col("project_id").is_in(list(critical)))
+if calm.height:
+    st.caption(f"Not red or amber but carrying a critical risk ({calm.height}): "
+               + "; ".join(f"{safe.md(p)}: {safe.md(critical[p])}" for p in calm["project_id"].head(tables.LIST_ITEMS))
+               + ". " + safe.link("See the RAID page", "RAID"))
 
 left, right = st.columns(2, gap="large")
 with left:

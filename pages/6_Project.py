@@ -2,8 +2,9 @@
 project id in the URL (?project=PRJ-1001).
 
 Key facts; the computed RAG per dimension with the rule and inputs behind it beside the RAG the
-project reported; the EVM table and S-curve; milestones and late tasks; budget lines; risks and
-issues; the status history. With no or an unknown id it shows a picker and says why.
+project reported; the EVM table and S-curve; milestones and late tasks; budget lines; the RAID
+tabs (risks, issues, assumptions, dependencies with their flags and reasons); the status history.
+With no or an unknown id it shows a picker and says why.
 """
 
 import polars as pl
@@ -11,7 +12,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from pmo import metrics as fmt
-from pmo import capacity, health
+from pmo import capacity, governance, health, raid
 from pmo.charts import health as charts
 from pmo.ui import data, filters, page, safe, session, share, tables, url
 
@@ -34,6 +35,7 @@ f = filters.sidebar()
 settings = data.settings()
 currency = settings["general"]["reporting_currency"]
 rules, _ = health.read_settings(settings)
+raid_limits, _ = governance.read_raid_settings(settings)
 methods = list(health.EAC_METHODS)
 with st.sidebar:
     eac_method = url.url_select(
@@ -213,7 +215,7 @@ with m2:
         share.download_table(late_tasks.drop("task_id"), "Late tasks")
 
 # ---------------------------------------------------------------------------------------------
-# Budget lines, risks and issues
+# Budget lines; the RAID tab (risks, issues, assumptions, dependencies)
 # ---------------------------------------------------------------------------------------------
 b1, b2 = st.columns(2, gap="large")
 with b1:
@@ -235,17 +237,48 @@ with b1:
                      currency=currency, height=260, placeholder="—")
         share.download_table(lines.sort("period", descending=True), "Budget lines")
 with b2:
-    st.subheader("Risks and issues", anchor=False)
-    raid = data.query("project_risks", **params)
-    if raid.is_empty():
-        st.info("No risks or issues recorded for this project.", icon=":material/warning:")
+    st.subheader("RAID", anchor=False)
+    raid_items = raid.with_flag_reasons(data.query("project_raid", **params), raid_limits["not_updated_days"])
+    raid_links = raid.with_dependency_states(data.query("project_dependencies", **params))
+    if raid_items.is_empty() and raid_links.is_empty():
+        st.info("No risks, assumptions, issues or dependencies recorded for this project. They come from "
+                "Project Online's Risks and Issues, Jira, Azure DevOps, ServiceNow or a RAID log "
+                "(docs/raid.md).", icon=":material/crisis_alert:")
     else:
-        open_ = raid.filter(pl.col("is_open"))
-        st.caption(f"{open_.filter(pl.col('kind') == 'risk').height} open risks · "
-                   f"{open_.filter(pl.col('kind') == 'issue').height} open issues at the status date.")
-        tables.paged(raid, key="raid", noun="risks and issues", currency=currency,
-                     placeholder="—")
-        share.download_table(raid, "Risks and issues")
+        raid_open = raid_items.filter(pl.col("is_open"))
+        st.caption(" · ".join(f"{raid_open.filter(pl.col('kind') == k).height} open {k}s" for k in raid.KINDS)
+                   + f" · {raid.open_risks(raid_items).filter(pl.col('exposure_band') == 'critical').height} critical"
+                   + f" · {raid_open.filter(pl.col('flag_count') > 0).height} flagged. "
+                   + safe.link("All projects' RAID", "RAID"))
+        kind_tabs = st.tabs([f"{k.capitalize()}s ({raid_items.filter(pl.col('kind') == k).height})" for k in raid.KINDS]
+                            + [f"Dependencies ({raid_links.height})"])
+        raid_cols = {
+            "risk": ["item_id", "title", "exposure_score", "exposure_band", "owner", "status", "due_date",
+                     "flag_reason", "is_open", "cost_exposure", "mitigation", "tool"],
+            "issue": ["item_id", "title", "priority", "age_days", "owner", "status", "due_date", "flag_reason",
+                      "is_open", "tool"],
+            "assumption": ["item_id", "title", "owner", "due_date", "days_to_due", "flag_reason", "is_open",
+                           "mitigation", "tool"],
+            "dependency": ["item_id", "title", "exposure_score", "owner", "due_date", "flag_reason", "is_open", "tool"],
+        }
+        for kind, tab in zip(raid.KINDS, kind_tabs):
+            with tab:
+                rows = raid_items.filter(pl.col("kind") == kind).select(raid_cols[kind])
+                if rows.is_empty():
+                    st.caption(f"No {kind}s recorded for this project.")
+                    continue
+                tables.paged(rows, key=f"raid_{kind}", noun=f"{kind}s", order="open first, highest exposure first",
+                             currency=currency, placeholder="—")
+                share.download_table(rows, f"{kind.capitalize()}s")
+        with kind_tabs[-1]:
+            if raid_links.is_empty():
+                st.caption("No blocking link names this project.")
+            else:
+                link_cols = ["dependency_state", "dependency_reason", "project_id", "item_id", "blocker_project_id",
+                             "blocker_id", "dependent_start", "blocker_due", "tool"]
+                tables.paged(raid_links.select(link_cols), key="raid_links", noun="links",
+                             order="cycles, at risk, blocked first", currency=currency, placeholder="—")
+                share.download_table(raid_links.select(link_cols), "Dependencies")
 
 # ---------------------------------------------------------------------------------------------
 # People and hours (timesheets and allocations; docs/capacity.md)

@@ -147,7 +147,7 @@ def test_project_page_from_the_url(app_env, sample_con):
     evm = at.table[0].value
     assert "CPI — cost performance index" in evm["Measure"].to_list()
     assert len(at.get("vega_lite_chart")) == 1                       # the S-curve
-    for column in ("milestone_status", "reported_scope_health", "exposure", "commitment"):
+    for column in ("milestone_status", "reported_scope_health", "exposure_score", "commitment"):   # exposure_score: the RAID tab
         assert len(frame_with(at, column)), column
 
 

@@ -60,7 +60,7 @@ def test_figures_that_differ_by_design_say_which():
 # ---- one label, one number on every page --------------------------------------------------------
 
 PAGES = ["dashboard.py", "pages/1_Portfolio_Health.py", "pages/2_Budget_Variance.py",
-         "pages/3_Salary_Benchmarks.py", "pages/6_Project.py"]
+         "pages/3_Salary_Benchmarks.py", "pages/6_Project.py", "pages/9_RAID.py"]
 
 
 def cards(page: str, params: dict, project: str | None = None) -> dict[str, str]:
@@ -103,7 +103,8 @@ def test_one_label_one_number_on_the_sample_store(sample_store_dir, monkeypatch)
 EVERY_TOOL = ["asana/brand_refresh.csv", "azure_devops/payments_query.csv", "clarity/investments.csv",
               "jira/cloud_all_fields.csv", "ledger/project_costs.csv", "msproject/website_relaunch_grid.csv",
               "oracle/expenditures.csv", "sap/cji3_actuals_2025-11.csv", "servicenow/pm_project.csv",
-              "servicenow/project_status.csv", "smartsheet/PMO Portfolio.csv",
+              "servicenow/project_status.csv", "servicenow/risk.csv", "servicenow/issue.csv",
+              "jira/cloud_raid_and_blocks.csv", "smartsheet/PMO Portfolio.csv",
               "raid_log/pmo_raid_log_2026-11-20.csv", "gate_log/pmo_gate_log_2026-11-20.csv",
               "tempo/worklogs_2026-11.csv", "allocation_sheet/float_schedule_2026-11.csv"]
 

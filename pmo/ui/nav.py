@@ -25,6 +25,8 @@ PAGES = [
      "Capacity against demand by person, role and team: over-allocation and why, short roles, bench."),
     ("pages/3_Salary_Benchmarks.py", "Salary benchmarks", ":material/payments:",
      "Market bands per PMO role, own staff placed on them, compa-ratio, cost of closing gaps."),
+    ("pages/9_RAID.py", "RAID", ":material/crisis_alert:",
+     "Risks, assumptions, issues and dependencies: heat map, flags with reasons, dependency graph, history."),
     ("pages/4_Data.py", "Data", ":material/upload_file:",
      "Upload exports, preview, publish, history and rollback."),
     ("pages/5_SQL_Explorer.py", "SQL explorer", ":material/terminal:",
