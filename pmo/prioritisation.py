@@ -1,0 +1,322 @@
+"""Portfolio prioritisation: weighted scoring, exact selection under a budget, the efficient
+frontier, and how two saved scenarios differ (docs/prioritisation.md).
+
+Pure functions, no Streamlit and no store: the page (pages/11_Prioritisation.py) reads the scores,
+costs and dependencies through queries and hands them here.
+
+- A criterion's raw scores are normalised over the candidates as (x - min) / (max - min), or
+  (max - x) / (max - min) for a criterion where lower is better (risk, complexity). A criterion on
+  which every candidate scores the same separates none of them and adds 0; a project not scored on
+  a criterion counts 0 on it (the worst) and is flagged.
+- A project's score = sum of weight x normalised score, weights summing to 100: a score of 0..100.
+- Weights can come from a pairwise comparison matrix (AHP): row geometric means, normalised, with
+  Saaty's consistency ratio (CR <= 0.10 is the usual acceptance rule).
+- Selection maximises the total score with total cost within the budget, forced-in projects always
+  in, forced-out never, a project only with every project it depends on, and optional capacity
+  rows (hours per role and period). It is a 0/1 integer program solved exactly by HiGHS; a
+  greedy score-per-cost ranking is not optimal (tests/test_prioritisation.py has the case).
+- The efficient frontier is the best total score at each budget of a grid.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+# Project Online's driver impact statements (None / Low / Moderate / Strong / Extreme) as numbers;
+# Jira / ServiceNow demand scores are numbers already.
+RATINGS = {"none": 0.0, "low": 1.0, "moderate": 2.0, "medium": 2.0, "strong": 3.0, "high": 3.0,
+           "extreme": 4.0, "very high": 4.0}
+
+# Saaty's random consistency index by matrix size (Saaty 1980; the values every AHP text uses).
+RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
+CONSISTENT_CR = 0.10
+WEIGHT_TOTAL = 100.0
+ROUND = 9          # scores and costs compared after rounding (floating sums of weights)
+
+
+class PrioritisationError(ValueError):
+    """Inputs that cannot be scored or selected; the message says what to change."""
+
+
+def rating_value(text: str | float | int | None) -> float | None:
+    """A score cell as a number: a number as written, or a driver rating word (None/Low/...)."""
+    if text is None:
+        return None
+    if isinstance(text, (int, float)):
+        return None if isinstance(text, float) and math.isnan(text) else float(text)
+    t = str(text).strip().lower()
+    if not t:
+        return None
+    if t in RATINGS:
+        return RATINGS[t]
+    try:
+        return float(t.replace(",", ""))
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Weights
+# ---------------------------------------------------------------------------------------------
+def check_weights(weights: dict[str, float]) -> list[str]:
+    """Problems with a set of weights (empty = fine): each >= 0, summing to 100."""
+    problems = [f"the weight of {c} is negative ({w:g})" for c, w in weights.items() if w < 0]
+    total = sum(weights.values())
+    if abs(total - WEIGHT_TOTAL) > 0.05:
+        problems.append(f"the weights add up to {total:g}, not 100: change them so they sum to 100")
+    return problems
+
+
+def pairwise_weights(criteria: list[str], matrix: list[list[float]]) -> tuple[dict[str, float], float | None]:
+    """Weights (summing to 100) from a reciprocal pairwise comparison matrix by the row geometric
+    mean, and Saaty's consistency ratio CR = CI / RI with CI = (lambda_max - n) / (n - 1) and
+    lambda_max estimated as the mean of (A w)_i / w_i. CR is None for n <= 2 (always consistent)."""
+    n = len(criteria)
+    if len(matrix) != n or any(len(r) != n for r in matrix):
+        raise PrioritisationError(f"the pairwise matrix must be {n} x {n}, one row and column per criterion")
+    for i in range(n):
+        for j in range(n):
+            a = matrix[i][j]
+            if a is None or a <= 0:
+                raise PrioritisationError(f"{criteria[i]} vs {criteria[j]}: a comparison must be a positive "
+                                          "number (1 = equal, 3 = moderately more important, 9 = extremely)")
+            if abs(a * matrix[j][i] - 1) > 1e-6:
+                raise PrioritisationError(f"{criteria[i]} vs {criteria[j]} is {a:g} but {criteria[j]} vs "
+                                          f"{criteria[i]} is {matrix[j][i]:g}: one must be 1 / the other")
+    gm = [math.prod(row) ** (1 / n) for row in matrix]
+    total = sum(gm)
+    w = [g / total for g in gm]
+    weights = {c: WEIGHT_TOTAL * x for c, x in zip(criteria, w)}
+    if n <= 2:
+        return weights, None
+    aw = [sum(matrix[i][j] * w[j] for j in range(n)) for i in range(n)]
+    lam = sum(aw[i] / w[i] for i in range(n)) / n
+    ci = (lam - n) / (n - 1)
+    ri = RANDOM_INDEX.get(n, 1.49)
+    return weights, ci / ri
+
+
+# ---------------------------------------------------------------------------------------------
+# Scores
+# ---------------------------------------------------------------------------------------------
+def normalise(raw: dict[str, dict[str, float | None]], criteria: list[str],
+              lower_is_better: set[str] | frozenset[str] = frozenset()) -> dict[str, dict[str, float]]:
+    """{project: {criterion: raw}} -> {project: {criterion: 0..1}} by min-max over the projects
+    given; a missing raw score is 0; a criterion with max == min gives 0 to everyone."""
+    out: dict[str, dict[str, float]] = {p: {} for p in raw}
+    for c in criteria:
+        values = [v[c] for v in raw.values() if v.get(c) is not None]
+        lo, hi = (min(values), max(values)) if values else (0.0, 0.0)
+        for p, v in raw.items():
+            x = v.get(c)
+            if x is None or hi == lo:
+                out[p][c] = 0.0
+            elif c in lower_is_better:
+                out[p][c] = (hi - x) / (hi - lo)
+            else:
+                out[p][c] = (x - lo) / (hi - lo)
+    return out
+
+
+def weighted_scores(normalised: dict[str, dict[str, float]], weights: dict[str, float]) -> dict[str, float]:
+    """Score 0..100 per project: sum over criteria of weight x normalised score (weights sum to 100)."""
+    return {p: round(sum(weights.get(c, 0.0) * x for c, x in v.items()), ROUND) for p, v in normalised.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Selection
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Candidate:
+    project_id: str
+    cost: float
+    score: float
+    demand: dict[str, float] = field(default_factory=dict)   # capacity row -> hours it needs
+
+
+@dataclass(frozen=True)
+class Selection:
+    selected: tuple[str, ...]
+    total_cost: float
+    total_score: float
+    feasible: bool = True
+    problem: str = ""
+
+
+def _closure(start: set[str], depends: dict[str, set[str]]) -> set[str]:
+    """Every project `start` needs, directly or through others."""
+    seen, todo = set(start), list(start)
+    while todo:
+        for b in depends.get(todo.pop(), ()):
+            if b not in seen:
+                seen.add(b)
+                todo.append(b)
+    return seen
+
+
+def select(candidates: list[Candidate], budget: float, *, forced_in=(), forced_out=(),
+           depends_on: list[tuple[str, str]] = (), capacity: dict[str, float] | None = None) -> Selection:
+    """The set of candidates with the highest total score whose total cost is at most `budget`.
+
+    `depends_on`: (a, b) pairs = a may be selected only with b. Dependencies on a project that is
+    not a candidate are the caller's to resolve (the page drops such a candidate or says why).
+    Ties are broken towards the lower cost. Infeasible inputs (forced-in projects and what they
+    depend on cost more than the budget, or depend on a forced-out project) give feasible=False
+    with the reason."""
+    ids = [c.project_id for c in candidates]
+    index = {p: i for i, p in enumerate(ids)}
+    forced_in, forced_out = set(forced_in) & set(ids), set(forced_out) & set(ids)
+    depends: dict[str, set[str]] = {}
+    for a, b in depends_on:
+        if a in index and b in index and a != b:
+            depends.setdefault(a, set()).add(b)
+    both = forced_in & forced_out
+    if both:
+        return Selection((), 0.0, 0.0, False, f"{', '.join(sorted(both))} is both forced in and forced out")
+    needed = _closure(forced_in, depends)
+    blocked = needed & forced_out
+    if blocked:
+        return Selection((), 0.0, 0.0, False,
+                         f"a forced-in project depends on {', '.join(sorted(blocked))}, which is forced out")
+    must_cost = sum(candidates[index[p]].cost for p in needed)
+    if round(must_cost, 2) > round(budget, 2):
+        return Selection((), 0.0, 0.0, False,
+                         f"the forced-in projects and what they depend on cost {must_cost:,.0f}, more than "
+                         f"the budget of {budget:,.0f}")
+    if not candidates:
+        return Selection((), 0.0, 0.0)
+    x = _solve(candidates, budget, needed, forced_out, depends, capacity or {})
+    if x is None:
+        return Selection((), 0.0, 0.0, False, "no selection meets the capacity limits with the forced-in projects")
+    chosen = tuple(p for p, on in zip(ids, x) if on)
+    return Selection(chosen, round(sum(candidates[index[p]].cost for p in chosen), 2),
+                     round(sum(candidates[index[p]].score for p in chosen), 6))
+
+
+def _solve(candidates: list[Candidate], budget: float, forced_in: set[str], forced_out: set[str],
+           depends: dict[str, set[str]], capacity: dict[str, float]) -> list[bool] | None:
+    """max sum(s x) s.t. sum(c x) <= B, x_a - x_b <= 0 per dependency, sum(d_r x) <= cap_r per
+    capacity row, x binary (fixed 1 / 0 when forced). A tiny cost penalty breaks ties towards the
+    cheaper set, below any score difference that matters (scores are 0..100 with 6 decimals)."""
+    import highspy
+
+    n = len(candidates)
+    index = {c.project_id: i for i, c in enumerate(candidates)}
+    max_cost = max((c.cost for c in candidates), default=0.0) or 1.0
+    tie = 1e-7 / (n * max_cost)
+    rows: list[tuple[dict[int, float], float, float]] = [
+        ({i: c.cost for i, c in enumerate(candidates) if c.cost}, -highspy.kHighsInf, budget)]
+    for a, bs in depends.items():
+        for b in bs:
+            rows.append(({index[a]: 1.0, index[b]: -1.0}, -highspy.kHighsInf, 0.0))
+    for key, limit in capacity.items():
+        coef = {i: c.demand.get(key, 0.0) for i, c in enumerate(candidates) if c.demand.get(key)}
+        if coef:
+            rows.append((coef, -highspy.kHighsInf, limit))
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, len(rows)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.col_cost_ = [c.score - tie * c.cost for c in candidates]
+    lp.col_lower_ = [1.0 if c.project_id in forced_in else 0.0 for c in candidates]
+    lp.col_upper_ = [0.0 if c.project_id in forced_out else 1.0 for c in candidates]
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    lp.row_lower_ = [r[1] for r in rows]
+    lp.row_upper_ = [r[2] for r in rows]
+    # column-wise sparse matrix
+    cols: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for r, (coef, _, _) in enumerate(rows):
+        for i, v in coef.items():
+            cols[i].append((r, v))
+    start, idx, val = [0], [], []
+    for col in cols:
+        for r, v in col:
+            idx.append(r)
+            val.append(v)
+        start.append(len(idx))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = start, idx, val
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 1e-9)
+    h.setOptionValue("threads", 1)
+    h.passModel(lp)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return [v > 0.5 for v in h.getSolution().col_value]
+
+
+def budget_grid(total_cost: float, steps: int = 20) -> list[float]:
+    """`steps` equal budgets from total / steps to the total cost of every candidate."""
+    if total_cost <= 0:
+        return [0.0]
+    return [round(total_cost * k / steps, 2) for k in range(1, steps + 1)]
+
+
+def frontier(candidates: list[Candidate], budgets: list[float], **constraints) -> list[Selection]:
+    """The best selection at each budget (the efficient frontier): its total score never falls as
+    the budget grows, because a selection within a budget is within every larger one."""
+    return [select(candidates, b, **constraints) for b in sorted(budgets)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    budget: float
+    weights: dict[str, float]
+    selected: frozenset[str]
+    forced_in: frozenset[str] = frozenset()
+    forced_out: frozenset[str] = frozenset()
+    scores: dict[str, float] = field(default_factory=dict)
+    costs: dict[str, float] = field(default_factory=dict)
+
+
+def weights_text(weights: dict[str, float]) -> str:
+    """'Strategic alignment=35; Value=30' (how a scenario file keeps its weights)."""
+    return "; ".join(f"{c}={w:g}" for c, w in weights.items())
+
+
+def parse_weights(text: str | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for part in (text or "").split(";"):
+        if "=" in part:
+            c, w = part.rsplit("=", 1)
+            try:
+                out[c.strip()] = float(w)
+            except ValueError:
+                continue
+    return out
+
+
+def compare(a: Scenario, b: Scenario) -> list[dict]:
+    """The projects that enter or leave from scenario `a` to `b`, each with why: forced in / out,
+    its score under b's weights, its cost, the budget."""
+    rows = []
+    for p in sorted(a.selected ^ b.selected):
+        enters = p in b.selected
+        why = []
+        if enters and p in b.forced_in and p not in a.forced_in:
+            why.append(f"forced in by {b.name}")
+        if not enters and p in b.forced_out and p not in a.forced_out:
+            why.append(f"forced out by {b.name}")
+        if not enters and p in a.forced_in and p not in b.forced_in:
+            why.append(f"no longer forced in ({a.name} forced it)")
+        if enters and p in a.forced_out and p not in b.forced_out:
+            why.append(f"no longer forced out ({a.name} forced it out)")
+        sa, sb = a.scores.get(p), b.scores.get(p)
+        if sa is not None and sb is not None and round(sa, 1) != round(sb, 1):
+            why.append(f"score {sa:.1f} → {sb:.1f} under {b.name}'s weights")
+        ca, cb = a.costs.get(p), b.costs.get(p)
+        if ca is not None and cb is not None and round(ca) != round(cb):
+            why.append(f"cost {ca:,.0f} → {cb:,.0f}")
+        if round(a.budget) != round(b.budget):
+            why.append(f"budget {a.budget:,.0f} → {b.budget:,.0f}")
+        if not why:
+            why.append("another combination of projects gives more score within the same budget")
+        rows.append({"project_id": p, "change": "enters" if enters else "leaves", "reason": "; ".join(why)})
+    return rows
