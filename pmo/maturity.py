@@ -124,13 +124,13 @@ def function_levels(bank: Bank, answers: dict[str, int | None]) -> list[dict]:
 
 def assessment_levels(bank: Bank, answers: pl.DataFrame) -> pl.DataFrame:
     """Every assessment's level per function. `answers`: assessment, assessed_on, question_id,
-    level. Rows: assessment, assessed_on, function, function_name, maturity_level, maturity_mean,
+    answer_level. Rows: assessment, assessed_on, function, function_name, maturity_level, maturity_mean,
     questions_answered, questions; oldest assessment first."""
     rows = []
     keys = answers.select("assessment", "assessed_on").unique().sort("assessed_on", "assessment")
     for a, on in keys.iter_rows():
         mine = answers.filter((pl.col("assessment") == a) & (pl.col("assessed_on") == on))
-        given = dict(zip(mine["question_id"].to_list(), mine["level"].to_list()))
+        given = dict(zip(mine["question_id"].to_list(), mine["answer_level"].to_list()))
         rows += [{"assessment": a, "assessed_on": on, **r} for r in function_levels(bank, given)]
     schema = {"assessment": pl.String, "assessed_on": pl.Date, "function": pl.String, "function_name": pl.String,
               "maturity_level": pl.Int64, "maturity_mean": pl.Float64, "questions_answered": pl.Int64,

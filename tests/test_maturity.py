@@ -51,7 +51,7 @@ def test_assessment_levels_over_history():
     answers = pl.DataFrame({
         "assessment": ["2025", "2025", "2026", "2026"],
         "assessed_on": [date(2025, 11, 14), date(2025, 11, 14), date(2026, 5, 15), date(2026, 5, 15)],
-        "question_id": ["REP-1", "REP-2", "REP-1", "REP-2"], "level": [1, 2, 3, 3]})
+        "question_id": ["REP-1", "REP-2", "REP-1", "REP-2"], "answer_level": [1, 2, 3, 3]})
     lv = mt.assessment_levels(BANK, answers).filter(pl.col("function") == "reporting")
     assert lv["assessment"].to_list() == ["2025", "2026"]
     assert lv["maturity_level"].to_list() == [1, 3]
