@@ -180,7 +180,7 @@ def select(candidates: list[Candidate], budget: float, *, forced_in=(), forced_o
         return Selection((), 0.0, 0.0, False,
                          f"a forced-in project depends on {', '.join(sorted(blocked))}, which is forced out")
     must_cost = sum(candidates[index[p]].cost for p in needed)
-    if round(must_cost, 2) > round(budget, 2):
+    if must_cost > budget + 1e-9 * max(1.0, abs(budget)):
         return Selection((), 0.0, 0.0, False,
                          f"the forced-in projects and what they depend on cost {must_cost:,.0f}, more than "
                          f"the budget of {budget:,.0f}")
@@ -206,7 +206,8 @@ def _solve(candidates: list[Candidate], budget: float, forced_in: set[str], forc
     max_cost = max((c.cost for c in candidates), default=0.0) or 1.0
     tie = 1e-7 / (n * max_cost)
     rows: list[tuple[dict[int, float], float, float]] = [
-        ({i: c.cost for i, c in enumerate(candidates) if c.cost}, -highspy.kHighsInf, budget)]
+        # a hair of tolerance: a budget equal to a sum of costs must admit that sum despite float rounding
+        ({i: c.cost for i, c in enumerate(candidates) if c.cost}, -highspy.kHighsInf, budget + 1e-9 * max(1.0, abs(budget)))]
     for a, bs in depends.items():
         for b in bs:
             rows.append(({index[a]: 1.0, index[b]: -1.0}, -highspy.kHighsInf, 0.0))
@@ -252,7 +253,7 @@ def budget_grid(total_cost: float, steps: int = 20) -> list[float]:
     """`steps` equal budgets from total / steps to the total cost of every candidate."""
     if total_cost <= 0:
         return [0.0]
-    return [round(total_cost * k / steps, 2) for k in range(1, steps + 1)]
+    return [total_cost * k / steps for k in range(1, steps)] + [total_cost]
 
 
 def frontier(candidates: list[Candidate], budgets: list[float], **constraints) -> list[Selection]:
@@ -320,3 +321,140 @@ def compare(a: Scenario, b: Scenario) -> list[dict]:
             why.append("another combination of projects gives more score within the same budget")
         rows.append({"project_id": p, "change": "enters" if enters else "leaves", "reason": "; ".join(why)})
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The page's analysis: candidates, scores and dependencies in; every table and figure out
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    weights: dict[str, float]
+    lower_is_better: frozenset[str]
+    proposal_stages: frozenset[str]
+    closed_stages: frozenset[str]
+    frontier_steps: int = 20
+    budget: float = 0.0            # the page's default budget; 0 = the current portfolio's cost
+
+
+def read_settings(settings: dict) -> Settings:
+    p = settings.get("prioritisation", {})
+    return Settings(weights={str(k): float(v) for k, v in p.get("weights", {}).items()},
+                    lower_is_better=frozenset(p.get("lower_is_better", [])),
+                    proposal_stages=frozenset(p.get("proposal_stages", [])),
+                    closed_stages=frozenset(settings.get("governance", {}).get("closed_stages", ["Closed", "Cancelled"])),
+                    frontier_steps=int(p.get("frontier_steps", 20)), budget=float(p.get("budget", 0) or 0))
+
+
+@dataclass
+class Analysis:
+    table: "pl.DataFrame"          # one row per candidate: rank, cost, score, decision, why
+    contributions: "pl.DataFrame"  # project x criterion: raw, normalised, weight, points
+    frontier: "pl.DataFrame"       # budget grid: best score, its cost, projects
+    selection: Selection
+    current_cost: float
+    current_score: float
+    unscored: list[str]
+    unknown_scored: list[str]      # scored ids no candidate has (closed, outside the filters, unmatched)
+
+
+def _money(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def analyse(candidates: "pl.DataFrame", scores: "pl.DataFrame", dependencies: "pl.DataFrame", cfg: Settings,
+            weights: dict[str, float], budget: float, forced_in=(), forced_out=()) -> Analysis:
+    """Score, select and draw the frontier for the candidate projects (not in a closed stage).
+
+    `candidates`: project_id, project_name, portfolio, stage, priority_cost, risk_exposure ...;
+    `scores`: project_id, criterion, score; `dependencies`: project_id, blocker_project_id."""
+    import polars as pl
+
+    cands = candidates.filter(~pl.col("stage").is_in(sorted(cfg.closed_stages)) | pl.col("stage").is_null())
+    ids = cands["project_id"].to_list()
+    criteria = [c for c, w in weights.items()]
+    raw: dict[str, dict[str, float | None]] = {p: {} for p in ids}
+    for r in scores.filter(pl.col("project_id").is_in(ids)).iter_rows(named=True):
+        raw[r["project_id"]][r["criterion"]] = r["score"]
+    unknown = sorted(set(scores["project_id"].to_list()) - set(ids))
+    weighted = [c for c in criteria if weights.get(c, 0) > 0]
+    unscored = sorted(p for p in ids if any(raw[p].get(c) is None for c in weighted))
+    norm = normalise(raw, criteria, cfg.lower_is_better)
+    score = weighted_scores(norm, weights)
+    cost = dict(zip(ids, cands["priority_cost"].to_list()))
+    costed = [p for p in ids if cost[p] is not None and cost[p] >= 0]
+    # dependencies among candidates; a project needing a candidate that cannot be costed cannot be selected
+    deps = [(a, b) for a, b in dependencies.select("project_id", "blocker_project_id").iter_rows()
+            if a in cost and b in cost and a != b]
+    blocked: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for a, b in deps:
+            if a not in blocked and (b not in costed or b in blocked) and a in costed:
+                blocked[a] = f"needs {b}, which cannot be selected"
+                changed = True
+    selectable = [p for p in costed if p not in blocked]
+    fin = [p for p in forced_in if p in selectable]
+    fout = [p for p in forced_out if p in selectable]
+    pool = [Candidate(p, float(cost[p]), score[p]) for p in selectable]
+    live_deps = [(a, b) for a, b in deps if a in selectable and b in selectable]
+    sel = select(pool, budget, forced_in=fin, forced_out=fout, depends_on=live_deps)
+    chosen = set(sel.selected)
+    left = budget - sel.total_cost
+    needs = {}
+    for a, b in live_deps:
+        needs.setdefault(a, []).append(b)
+
+    def why(p: str) -> tuple[str, str]:
+        if cost[p] is None:
+            return "Cannot be selected", "no budget in the project register, so it cannot be costed"
+        if p in blocked:
+            return "Cannot be selected", blocked[p]
+        if p in fin and p in chosen:
+            return "Forced in", "forced in by this scenario"
+        if p in fout:
+            return "Forced out", "forced out by this scenario"
+        if not sel.feasible:
+            return "Not selected", sel.problem
+        if p in chosen:
+            extra = f"; needs {', '.join(needs[p])} (selected)" if p in needs else ""
+            return "Selected", f"score {score[p]:.1f} for {_money(cost[p])}{extra}"
+        missing = [b for b in needs.get(p, []) if b not in chosen]
+        if missing:
+            return "Not selected", f"needs {', '.join(missing)}, which is not selected"
+        if cost[p] > left + 1e-6:
+            return "Not selected", (f"costs {_money(cost[p])}; {_money(left)} of the budget is left, and no swap "
+                                    "for a selected project scores more")
+        return "Not selected", f"scores {score[p]:.1f}: adding it adds nothing"
+
+    rows = []
+    for p in ids:
+        decision, reason = why(p)
+        rows.append({"project_id": p, "priority_cost": cost[p], "priority_score": score[p],
+                     "selection": decision, "selection_reason": reason,
+                     "is_current": cands.filter(pl.col("project_id") == p)["stage"][0] not in cfg.proposal_stages})
+    table = cands.join(pl.DataFrame(rows, schema={"project_id": pl.String, "priority_cost": pl.Float64,
+                                                  "priority_score": pl.Float64, "selection": pl.String,
+                                                  "selection_reason": pl.String, "is_current": pl.Boolean}),
+                       on="project_id", how="left", suffix="_")
+    table = table.drop([c for c in table.columns if c.endswith("_") and c[:-1] in table.columns]) \
+        .sort(["priority_score", "priority_cost"], descending=[True, False], nulls_last=True) \
+        .with_row_index("score_rank", offset=1).with_columns(pl.col("score_rank").cast(pl.Int64))
+    current = table.filter(pl.col("is_current") & pl.col("priority_cost").is_not_null())
+    contributions = pl.DataFrame([
+        {"project_id": p, "criterion": c, "score": raw[p].get(c), "normalised_score": norm[p].get(c, 0.0),
+         "criterion_weight": weights.get(c, 0.0), "score_contribution": round(weights.get(c, 0.0) * norm[p].get(c, 0.0), 6)}
+        for p in ids for c in criteria],
+        schema={"project_id": pl.String, "criterion": pl.String, "score": pl.Float64, "normalised_score": pl.Float64,
+                "criterion_weight": pl.Float64, "score_contribution": pl.Float64})
+    total = sum(c.cost for c in pool)
+    grid = budget_grid(total, cfg.frontier_steps) if pool else []
+    front = frontier(pool, grid, forced_in=fin, forced_out=fout, depends_on=live_deps)
+    frontier_df = pl.DataFrame(
+        [{"frontier_budget": b, "frontier_score": s.total_score if s.feasible else None,
+          "frontier_cost": s.total_cost if s.feasible else None, "frontier_projects": len(s.selected) if s.feasible else None}
+         for b, s in zip(grid, front)],
+        schema={"frontier_budget": pl.Float64, "frontier_score": pl.Float64, "frontier_cost": pl.Float64,
+                "frontier_projects": pl.Int64})
+    return Analysis(table, contributions, frontier_df, sel, float(current["priority_cost"].sum()),
+                    round(float(current["priority_score"].sum()), 6), unscored, unknown)
