@@ -68,33 +68,28 @@ def scenario_settings(name: str) -> dict:
 
 def detach() -> None:
     """A weight, the budget or a forced choice changed by hand: the view is no longer the saved
-    scenario, so its name leaves the link."""
-    st.query_params.pop("scenario", None)
+    scenario, so its name leaves the link (bound widgets change through the session state, which
+    updates the URL)."""
     st.session_state["scenario"] = None
     st.session_state["_pr_applied"] = None
 
 
 def apply_scenario(name: str) -> None:
-    """Put a saved scenario's weights, budget and forced choices into the widgets and the link."""
+    """Put a saved scenario's weights, budget and forced choices into the widgets (and so the link)."""
     s = scenario_settings(name)
     for c, key in weight_keys.items():
-        w = float(s["weights"].get(c, 0.0))
-        st.session_state[key] = w
-        st.query_params[key] = f"{w:g}"
+        st.session_state[key] = float(s["weights"].get(c, 0.0))
     st.session_state["budget"] = float(s["budget"])
-    st.query_params["budget"] = f"{float(s['budget']):g}"
     for key in ("force_in", "force_out"):
-        ids = [p for p in s["forced_" + key.split("_")[1]] if p in selectable]
-        st.session_state[key] = ids
-        if ids:
-            st.query_params[key] = ids
-        else:
-            st.query_params.pop(key, None)
+        st.session_state[key] = [p for p in s["forced_" + key.split("_")[1]] if p in selectable]
     st.session_state["_pr_applied"] = name
 
 
 url.drop_invalid("scenario", saved_names, "scenario")
-wanted = st.query_params.get("scenario")
+if st.session_state.get("_pr_open") in saved_names:        # just saved: open it
+    st.session_state["scenario"] = st.session_state.pop("_pr_open")
+    st.session_state["_pr_applied"] = st.session_state["scenario"]
+wanted = st.session_state.get("scenario") or st.query_params.get("scenario")
 if wanted and st.session_state.get("_pr_applied") != wanted:
     apply_scenario(wanted)
 
@@ -132,13 +127,13 @@ with st.sidebar:
         weights[c] = st.number_input(c + (" (lower is better)" if c in cfg.lower_is_better else ""), min_value=0.0,
                                      max_value=100.0, value=float(cfg.weights.get(c, 0.0)), step=5.0, key=key,
                                      bind="query-params", on_change=detach)
-    fmt_project = lambda p: f"{p} · {names.get(p) or ''}"  # noqa: E731
     for key in ("force_in", "force_out"):
         url.drop_invalid(key, lambda v: v in selectable, "forced project")
     forced_in = st.multiselect("Force in", selectable, key="force_in", bind="query-params", on_change=detach,
-                               format_func=fmt_project, help="Always selected (committed, regulatory, contracted).")
+                               help="Always selected (committed, regulatory, contracted). Project ids: the table "
+                                    "below names them.")
     forced_out = st.multiselect("Force out", selectable, key="force_out", bind="query-params", on_change=detach,
-                                format_func=fmt_project, help="Never selected (stopped, deferred).")
+                                help="Never selected (stopped, deferred).")
 
 problems = pr.check_weights(weights)
 for p in problems:
@@ -255,7 +250,6 @@ with st.expander("Derive the weights from a pairwise comparison", icon=":materia
     def use_pairwise() -> None:
         for c, w in rounded.items():
             st.session_state[weight_keys[c]] = w
-            st.query_params[weight_keys[c]] = f"{w:g}"
         detach()
 
     st.button("Use these weights", on_click=use_pairwise, icon=":material/check:")
@@ -285,8 +279,7 @@ def save_current(name: str, note: str) -> None:
         st.session_state["pr_result"] = ("warning", str(exc))
         return
     st.session_state["pr_result"] = ("success", f"Scenario '{name.strip()}' saved: version {v} holds it.")
-    st.query_params["scenario"] = name.strip()
-    st.session_state["_pr_applied"] = name.strip()
+    st.session_state["_pr_open"] = name.strip()         # the next run opens it (its name in the link)
 
 
 if may_write:

@@ -53,6 +53,8 @@ if not names:
 if names:
     with st.container(horizontal=True, vertical_alignment="bottom"):
         url.drop_invalid("assessment", names, "assessment")
+        if st.session_state.get("_mt_open") in names:
+            st.session_state["assessment"] = st.session_state.pop("_mt_open")
         url.drop_invalid("compare", names, "assessment to compare with")
         chosen = st.selectbox("Assessment", names[::-1], index=0, key="assessment", bind="query-params", width=260)
         earlier = [n for n in names if dates[n] < dates[chosen]]
@@ -195,8 +197,7 @@ else:
             v = page_inputs.save_assessment(data.store(), name, on if isinstance(on, date) else today, form_answers,
                                             role=role, user=user)
             st.session_state["mt_result"] = ("success", f"Assessment '{name.strip()}' saved: version {v} holds it.")
-            st.query_params["assessment"] = name.strip()
-            st.session_state.pop("assessment", None)
+            st.session_state["_mt_open"] = name.strip()      # the next run shows it (its name in the link)
             st.rerun()
         except (page_inputs.NotAllowed, ValueError, StoreBusy, IngestFailed) as exc:
             st.error(safe.md(str(exc)))
