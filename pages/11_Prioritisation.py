@@ -168,13 +168,15 @@ if not sel.feasible:
 # ---------------------------------------------------------------------------------------------
 share.kpi_row("The best selection within the budget",
               f"Weights: {pr.weights_text(weights)}. Scores 0-100 per project.")
-row = iter(st.columns(7))
-for name, value in (("priority_candidates", candidates.height), ("priority_budget", budget),
-                    ("priority_selected_count", len(sel.selected)), ("priority_selected_cost", sel.total_cost),
-                    ("priority_selected_score", sel.total_score), ("priority_current_score", a.current_score),
-                    ("priority_unscored", len(a.unscored))):
-    with next(row):
-        share.kpi(name, value)
+figures = (("priority_candidates", candidates.height), ("priority_budget", budget),
+           ("priority_selected_count", len(sel.selected)), ("priority_selected_cost", sel.total_cost),
+           ("priority_selected_score", sel.total_score), ("priority_current_score", a.current_score),
+           ("priority_unscored", len(a.unscored)))
+for chunk in (figures[:4], figures[4:]):
+    row = iter(st.columns(4))
+    for name, value in chunk:
+        with next(row):
+            share.kpi(name, value)
 st.caption(f"The current portfolio (candidates past a proposal stage) costs {fmt.money(a.current_cost, currency)} "
            f"and scores {a.current_score:,.1f}; the selection scores {sel.total_score:,.1f} for "
            f"{fmt.money(sel.total_cost, currency)}. Selection is an exact 0/1 optimisation (HiGHS), not a ranking by "
@@ -191,6 +193,7 @@ if a.unknown_scored:
 c1, c2 = st.columns(2, gap="large")
 with c1:
     points = pl.DataFrame({"what": ["Current portfolio", "This selection"],
+                           "frontier_budget": [a.current_cost, sel.total_cost],
                            "frontier_cost": [a.current_cost, sel.total_cost],
                            "frontier_score": [a.current_score, sel.total_score]})
     share.chart(charts.frontier(a.frontier, points, currency), key="pr_frontier")
@@ -323,9 +326,9 @@ if saved_names:
         "priority_selected_score": round(sum(s.scores.get(p) or 0 for p in s.selected), 1),
         "weights": pr.weights_text(s.weights)} for s in (sa, sb)])
     tables.static(summary, key="pr_cmp_summary", currency=currency)
-    diff = pl.DataFrame(pr.compare(sa, sb), schema={"project_id": pl.String, "scenario_change": pl.String,
-                                                    "change_reason": pl.String}, orient="row") if first != second else \
-        pl.DataFrame(schema={"project_id": pl.String, "scenario_change": pl.String, "change_reason": pl.String})
+    diff = pl.DataFrame([{"project_id": r["project_id"], "scenario_change": r["change"], "change_reason": r["reason"]}
+                         for r in (pr.compare(sa, sb) if first != second else [])],
+                        schema={"project_id": pl.String, "scenario_change": pl.String, "change_reason": pl.String})
     diff = diff.join(candidates_all.select("project_id", "project_name"), on="project_id", how="left") \
         .select("project_id", "project_name", "scenario_change", "change_reason")
     if first == second:

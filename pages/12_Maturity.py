@@ -119,7 +119,7 @@ if names:
     # -----------------------------------------------------------------------------------------
     # Radar, functions, trend
     # -----------------------------------------------------------------------------------------
-    c1, c2 = st.columns([5, 6], gap="large")
+    c1, c2 = st.columns([1, 1], gap="large")
     with c1:
         series = {chosen: {r["function"]: r["maturity_level"] for r in rows}}
         if before:
@@ -131,7 +131,8 @@ if names:
         ftable = pl.DataFrame(rows).select("function_name", "maturity_level", "maturity_level_change", "maturity_mean",
                                            "maturity_mean_change", "maturity_target", "maturity_gap",
                                            "questions_answered", "questions")
-        tables.static(ftable, key="mt_functions")
+        tables.static(ftable.select("function_name", "maturity_level", "maturity_level_change", "maturity_mean",
+                                    "maturity_target", "maturity_gap", "questions_answered"), key="mt_functions")
         share.download_table(ftable, "Maturity per function")
         share.pack_table(f"Maturity per function: {chosen}", ftable.select(
             "function_name", "maturity_level", "maturity_level_change", "maturity_target", "maturity_gap"),
@@ -140,14 +141,15 @@ if names:
                    "(the lowest answer; unknown = 0). Mean = the mean answer. Targets: config [maturity]."
                    + ("" if compare else " No earlier assessment to compare with."))
     if len(names) > 1:
-        share.chart(charts.trend(levels), key="mt_trend")
+        share.chart(charts.trend(levels, names), key="mt_trend")
 
     # -----------------------------------------------------------------------------------------
     # Answers with measured evidence
     # -----------------------------------------------------------------------------------------
     st.subheader("Answers, with what the data measures", anchor=False)
     if contradicted.height:
-        st.warning(f"{fmt.plural(contradicted.height, 'answer')} claim more than the loaded data shows: "
+        st.warning(f"{fmt.plural(contradicted.height, 'answer')} "
+                   f"{'claims' if contradicted.height == 1 else 'claim'} more than the loaded data shows: "
                    + "; ".join(f"**{safe.md(r['question_id'])}** {safe.md(r['evidence_flag'])}"
                                for r in contradicted.iter_rows(named=True)), icon=":material/report:")
     st.caption("Measured on the current data of the filtered projects (status reports, plans, gate log, RAID "
@@ -164,43 +166,44 @@ if names:
 # ---------------------------------------------------------------------------------------------
 # Answer an assessment (an unscoped analyst or admin)
 # ---------------------------------------------------------------------------------------------
-st.subheader("Answer an assessment", anchor=False)
 if not may_write:
+    st.subheader("Answer an assessment", anchor=False)
     st.caption("Answering needs an analyst or admin whose role sees the whole PMO (not limited to some portfolios "
                "or departments).")
 else:
-    with st.form("mt_answer"):
-        today = data.today()
-        default_name = f"{today.year} H{1 if today.month <= 6 else 2}"
-        with st.container(horizontal=True):
-            name = st.text_input("Assessment name", value=default_name, max_chars=40,
-                                 help="Answering an existing name replaces its answers (history is kept as versions).")
-            on = st.date_input("Assessment date", value=today, max_value=today)
-        st.caption("Pick the level whose description fits best today; 0 = unknown (it holds the function at 0). "
-                   "Add evidence: a note or a link others can check.")
-        base = {r["question_id"]: r for r in answers.filter(pl.col("assessment") == names[-1]).iter_rows(named=True)} \
-            if names else {}
-        form_answers = []
-        for fid, fname in bank.functions.items():
-            st.markdown(f"**{safe.md(fname)}**")
-            for q in bank.of(fid):
-                prev = base.get(q.id) or {}
-                lvl = st.selectbox(f"{q.id} · {q.text}", list(range(6)), index=int(prev.get("answer_level") or 0),
-                                   format_func=lambda v, q=q: "0 Unknown" if v == 0 else f"{bank.level_name(v)}: {q.levels[v - 1]}",
-                                   key=f"mt_q_{q.id}")
-                ev = st.text_input("Evidence", value=prev.get("evidence") or "", key=f"mt_e_{q.id}",
-                                   label_visibility="collapsed", placeholder=f"Evidence for {q.id}")
-                form_answers.append({"question_id": q.id, "level": lvl, "evidence": ev or None})
-        submitted = st.form_submit_button("Save the assessment", icon=":material/save:")
-    if submitted:
-        try:
-            v = page_inputs.save_assessment(data.store(), name, on if isinstance(on, date) else today, form_answers,
-                                            role=role, user=user)
-            st.session_state["mt_result"] = ("success", f"Assessment '{name.strip()}' saved: version {v} holds it.")
-            st.session_state["_mt_open"] = name.strip()      # the next run shows it (its name in the link)
-            st.rerun()
-        except (page_inputs.NotAllowed, ValueError, StoreBusy, IngestFailed) as exc:
-            st.error(safe.md(str(exc)))
+    with st.expander("Answer an assessment", icon=":material/edit_note:", expanded=not names):
+        with st.form("mt_answer"):
+            today = data.today()
+            default_name = f"{today.year} H{1 if today.month <= 6 else 2}"
+            with st.container(horizontal=True):
+                name = st.text_input("Assessment name", value=default_name, max_chars=40,
+                                     help="Answering an existing name replaces its answers (history is kept as versions).")
+                on = st.date_input("Assessment date", value=today, max_value=today)
+            st.caption("Pick the level whose description fits best today; 0 = unknown (it holds the function at 0). "
+                       "Add evidence: a note or a link others can check.")
+            base = {r["question_id"]: r for r in answers.filter(pl.col("assessment") == names[-1]).iter_rows(named=True)} \
+                if names else {}
+            form_answers = []
+            for fid, fname in bank.functions.items():
+                st.markdown(f"**{safe.md(fname)}**")
+                for q in bank.of(fid):
+                    prev = base.get(q.id) or {}
+                    lvl = st.selectbox(f"{q.id} · {q.text}", list(range(6)), index=int(prev.get("answer_level") or 0),
+                                       format_func=lambda v, q=q: "0 Unknown" if v == 0 else f"{bank.level_name(v)}: {q.levels[v - 1]}",
+                                       key=f"mt_q_{q.id}")
+                    ev = st.text_input("Evidence", value=prev.get("evidence") or "", key=f"mt_e_{q.id}",
+                                       label_visibility="collapsed", placeholder=f"Evidence for {q.id}")
+                    form_answers.append({"question_id": q.id, "level": lvl, "evidence": ev or None})
+            submitted = st.form_submit_button("Save the assessment", icon=":material/save:")
+        if submitted:
+            try:
+                v = page_inputs.save_assessment(data.store(), name, on if isinstance(on, date) else today, form_answers,
+                                                role=role, user=user)
+                st.session_state["mt_result"] = ("success", f"Assessment '{name.strip()}' saved: version {v} holds it.")
+                st.session_state["_mt_open"] = name.strip()      # the next run shows it (its name in the link)
+                st.rerun()
+            except (page_inputs.NotAllowed, ValueError, StoreBusy, IngestFailed) as exc:
+                st.error(safe.md(str(exc)))
 
 with st.expander("The question bank (CC BY 4.0)", icon=":material/menu_book:"):
     st.caption("Written for this project and published under Creative Commons Attribution 4.0 in "

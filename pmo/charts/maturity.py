@@ -52,17 +52,18 @@ def radar(series: dict[str, dict[str, float]], names: dict[str, str]) -> alt.Lay
         height=420, width=460)
 
 
-def trend(levels: pl.DataFrame) -> alt.Chart:
-    """Each function's level per assessment (`levels`: assessed_on, assessment, function_name,
-    maturity_level, maturity_mean)."""
+def trend(levels: pl.DataFrame, order: list[str]) -> alt.Chart:
+    """Each function's level per assessment, assessments in date order (`order`); `levels`:
+    assessed_on, assessment, function_name, maturity_level, maturity_mean."""
     return alt.Chart(levels, title=alt.Title("Maturity level per function over assessments",
                                              subtitle="The staged level: every question of the function at or above it")
                      ).mark_line(point=True).encode(
-        x=alt.X("assessed_on:T", title=metrics.label("assessed_on"), axis=alt.Axis(format="%b %Y")),
+        x=alt.X("assessment:N", title=metrics.label("assessment"), sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("maturity_level:Q", title=metrics.label("maturity_level"), scale=alt.Scale(domain=[0, 5]),
                 axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("function_name:N", title=metrics.label("function_name"), legend=alt.Legend(orient="right")),
         tooltip=[alt.Tooltip("assessment:N", title=metrics.label("assessment")),
+                 alt.Tooltip("assessed_on:T", title=metrics.label("assessed_on"), format="%d %b %Y"),
                  alt.Tooltip("function_name:N", title=metrics.label("function_name")),
                  alt.Tooltip("maturity_level:Q", title=metrics.label("maturity_level")),
                  alt.Tooltip("maturity_mean:Q", title=metrics.label("maturity_mean"), format=".2f")],

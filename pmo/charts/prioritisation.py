@@ -13,7 +13,7 @@ DECISION_COLORS = ["#1f77b4", "#0b4f8a", "#b0b7c3", "#c0392b", "#7f7f7f"]
 
 
 def _money_axis(currency: str) -> alt.Axis:
-    return alt.Axis(format="$.2s" if currency == "USD" else ".2s", labelExpr="replace(datum.label, 'G', 'B')")
+    return alt.Axis(format="$~s" if currency == "USD" else "~s", labelExpr="replace(datum.label, 'G', 'B')")
 
 
 def _money_tip(field: str, name: str, currency: str) -> alt.Tooltip:
@@ -51,10 +51,10 @@ def bubbles(table: pl.DataFrame, currency: str = "USD") -> alt.Chart:
 
 
 def frontier(front: pl.DataFrame, points: pl.DataFrame, currency: str = "USD") -> alt.LayerChart:
-    """The best total score at each budget (line), with marked points (`points`: frontier_cost,
-    frontier_score, what = 'Current portfolio' | 'This selection' | a scenario name)."""
+    """The best total score at each budget (line), with marked points placed at their cost
+    (`points`: frontier_budget = frontier_cost = the point's cost, frontier_score, what)."""
     df = front.filter(pl.col("frontier_score").is_not_null())
-    x = alt.X("frontier_cost:Q", title=f"{metrics.label('frontier_cost')} ({currency})", axis=_money_axis(currency))
+    x = alt.X("frontier_budget:Q", title=f"{metrics.label('frontier_budget')} ({currency})", axis=_money_axis(currency))
     y = alt.Y("frontier_score:Q", title=metrics.label("frontier_score"))
     line = alt.Chart(df).mark_line(point=True, color="#1f77b4", interpolate="step-after").encode(
         x=alt.X("frontier_budget:Q", title=f"{metrics.label('frontier_budget')} ({currency})", axis=_money_axis(currency)),
