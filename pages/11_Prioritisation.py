@@ -157,7 +157,18 @@ if scores.is_empty():
             "Moderate / Strong / Extreme; docs/prioritisation.md), or score projects in 'Enter scores' at the "
             "bottom of this page.", icon=":material/upload_file:")
 
-a = pr.analyse(candidates, scores, deps, cfg, weights, budget, forced_in, forced_out)
+@st.cache_data(max_entries=64, show_spinner="Solving the selection and the frontier ...")
+def analysis(version: int, scope, filter_params: tuple, settings_key: tuple, weights_key: tuple, budget_: float,
+             fin: tuple, fout: tuple) -> pr.Analysis:
+    """The analysis for one store version, row scope, filters and scenario (the frontier is 20
+    integer programs: a rerun that changes nothing here does not solve them again)."""
+    return pr.analyse(candidates, scores, deps, cfg, dict(weights_key), budget_, list(fin), list(fout))
+
+
+a = analysis(data.version(), session.scope(), tuple(sorted(f.params().items(), key=lambda kv: kv[0])),
+             (tuple(cfg.weights.items()), tuple(sorted(cfg.lower_is_better)), tuple(sorted(cfg.proposal_stages)),
+              tuple(sorted(cfg.closed_stages)), cfg.frontier_steps),
+             tuple(weights.items()), float(budget), tuple(forced_in), tuple(forced_out))
 sel = a.selection
 if not sel.feasible:
     st.error(f"No selection is possible: {sel.problem}. Raise the budget or change the forced choices.",

@@ -53,13 +53,13 @@ def test_prioritisation_on_the_sample_store(sample_env):
 def test_maturity_on_the_sample_store(sample_env):
     at = open_page(MATURITY)
     shown = cards(at)
-    # 2026 H1: levels 3, 2, 2, 2, 3, 1, 2 -> 15 / 7 = 2.1; 2025 H2 was 1.0
-    assert shown["Overall maturity"] == "2.1"
+    # 2026 H1: levels 3, 2, 2, 2, 3, 1, 2 -> 15 / 7 = 2.14; 2025 H2: 1, 1, 1, 2, 1, 0, 1 -> 7 / 7 = 1.00
+    assert shown["Overall maturity"] == "2.14"
     assert shown["Functions at target"] == "1"                  # RAID at 3; reporting's target is 4
     assert shown["Answers the data contradicts"] == "1"         # RAID-1 'Managed', about 75% clean
     assert any("RAID" in w.value for w in at.warning)
     old = cards(open_page(MATURITY, assessment="2025 H2"))
-    assert old["Overall maturity"] == "1.0"
+    assert old["Overall maturity"] == "1.00"
 
 
 # ---- hand-made stores --------------------------------------------------------------------------
@@ -127,8 +127,8 @@ def test_maturity_figures_worked_by_hand(hand_store):
     at = open_page(MATURITY)
     shown = cards(at)
     # New: reporting min(4, 4) = 4; governance min(3, 0, 0) = 0 (GOV-2, GOV-3 unknown); the other
-    # five functions 0 -> overall 4 / 7 = 0.6; Old: reporting min(1, 2) = 1 -> 1 / 7 = 0.1
-    assert shown["Overall maturity"] == "0.6"
+    # five functions 0 -> overall 4 / 7 = 0.57; Old: reporting min(1, 2) = 1 -> 1 / 7 = 0.14
+    assert shown["Overall maturity"] == "0.57"
     assert shown["Functions at target"] == "1"          # reporting 4 >= its target 4
     assert shown["Questions unknown"] == "12"           # 15 questions, 3 answered
     # the store's projects have no status report and no baseline: REP-1 (4) and GOV-1 (3) are

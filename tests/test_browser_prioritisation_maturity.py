@@ -86,16 +86,16 @@ def test_a_maturity_sheet_reaches_the_page_and_a_link_reopens_the_assessment(bro
     assert ingest_files(Store(server["data_dir"]), [sheet])[0].tool == "maturity_assessment"
 
     page = open_page(browser, f"{server['url']}/Maturity", "Level per function")
-    assert metric_value(page, "Overall maturity") == "4.0"        # every answer 4: every function 4
+    assert metric_value(page, "Overall maturity") == "4.00"        # every answer 4: every function 4
     page.get_by_text("2026 H2").first.wait_for(timeout=30_000)
 
     page.goto(f"{server['url']}/Maturity?assessment=2025+H2")
     page.get_by_text("Level per function").first.wait_for(timeout=120_000)
-    assert metric_value(page, "Overall maturity") == "1.0"
+    assert metric_value(page, "Overall maturity") == "1.00"
     link = copied_link(page)
     assert "assessment=2025" in link
     again = open_page(browser, link, "Level per function")
-    assert metric_value(again, "Overall maturity") == "1.0"
+    assert metric_value(again, "Overall maturity") == "1.00"
     assert again.locator('[data-testid="stException"]').count() == 0
     page.close()
     again.close()
