@@ -3,7 +3,9 @@
 `<store>/audit/audit-YYYY-MM.jsonl`, one JSON object a line:
 `{"ts": "2026-11-25T09:14:03Z", "user": "ana@example.com", "role": "analyst", "action": "sql",
 "detail": {...}}`. Actions: sign_in, ingest, rollback, remove, rebuild, export, sql (and
-sql_refused). The files are not part of any version, so a rollback never rewrites history; each
+sql_refused, decide: a
+prioritisation score, scenario or maturity answer saved on a page; decide_refused: one a role may
+not write). The files are not part of any version, so a rollback never rewrites history; each
 append holds an exclusive `fcntl` lock on the month's file, so replicas sharing one store (and
 the CLI) never interleave lines.
 
@@ -24,7 +26,8 @@ from pathlib import Path
 import polars as pl
 
 DIR = "audit"
-ACTIONS = ("sign_in", "ingest", "rollback", "remove", "rebuild", "export", "sql", "sql_refused")
+ACTIONS = ("sign_in", "ingest", "rollback", "remove", "rebuild", "export", "sql", "sql_refused", "decide",
+           "decide_refused")
 MAX_DETAIL_TEXT = 4000          # a long SQL text is kept up to this many characters
 
 SCHEMA = {"ts": pl.Datetime("us", "UTC"), "user": pl.String, "role": pl.String,
@@ -137,6 +140,10 @@ def describe(event: dict) -> str:
     if a == "sql":
         cut = ", cut at the row cap" if d.get("cut") else ""
         return f"{d.get('rows', 0):,} rows{cut}, {d.get('seconds', 0):g} s: {sql_text}"
+    if a == "decide":
+        return f"version {d.get('version')}: {d.get('what', 'a decision')}"
+    if a == "decide_refused":
+        return f"refused: {d.get('what', 'a decision')} ({d.get('reason', '')})"
     if a == "sql_refused":
         return f"refused ({d.get('reason', '')}): {sql_text}"
     return json.dumps(d, ensure_ascii=False, default=str)

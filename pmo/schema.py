@@ -127,6 +127,25 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "default_weekly_hours": F64, "fte": F64, "base_hours": F64, "description": Str,
         "source": Str, "as_of": Date,
     },
+    # Prioritisation (issue 19, docs/prioritisation.md): a project's raw score on a business driver,
+    # from a scoring sheet or entered on the Prioritisation page (the whole list each time).
+    "project_scores": {
+        "project_id": Str, "criterion": Str, "score": F64, "rating": Str, "scored_by": Str,
+        "scored_at": Str, "note": Str, "source": Str, "as_of": Date,
+    },
+    # A saved prioritisation scenario: one row per candidate project, with the scenario's budget,
+    # weights and forced choices repeated on each row (saved on the Prioritisation page).
+    "priority_scenarios": {
+        "scenario": Str, "project_id": Str, "selected": Bool, "forced": Str, "cost": F64,
+        "score": F64, "budget": F64, "weights": Str, "currency": Str, "saved_by": Str,
+        "saved_at": Str, "note": Str,
+    },
+    # PMO maturity self-assessment answers (issue 19, docs/maturity.md): one row per question of
+    # an assessment, the level 0 (unknown) .. 5, evidence and who answered.
+    "maturity_answers": {
+        "assessment": Str, "assessed_on": Date, "question_id": Str, "answer_level": I64, "evidence": Str,
+        "answered_by": Str, "answered_at": Str, "source": Str, "as_of": Date,
+    },
 }
 
 # How a newer ingest of the same source replaces older rows. Current-state tables keep one
@@ -155,6 +174,9 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "time_entries": (),  # two equal entries on one day are two entries (no worklog id in most exports)
     "allocations": (),   # importers with assignment ids reject their own duplicates
     "capacity": (),
+    "project_scores": ("project_id", "criterion"),
+    "priority_scenarios": ("scenario", "project_id"),
+    "maturity_answers": ("assessment", "question_id"),
 }
 
 # Columns that must be present and non-empty for a row to be accepted.
@@ -176,6 +198,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "time_entries": ("work_date", "hours"),
     "allocations": ("project_id", "start_date", "end_date"),
     "capacity": ("kind",),
+    "project_scores": ("project_id", "criterion"),
+    "priority_scenarios": ("scenario", "project_id"),
+    "maturity_answers": ("assessment", "assessed_on", "question_id"),
 }
 
 # Allowed values of enumerated columns (NULL is always allowed unless the column is required).
@@ -198,6 +223,7 @@ ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("stage_gates", "decision_category"): frozenset({"approved", "conditional", "rejected", "deferred"}),
     ("allocations", "status"): frozenset({"confirmed", "tentative", "draft"}),
     ("capacity", "kind"): frozenset({"contract", "leave", "holiday", "capacity"}),
+    ("priority_scenarios", "forced"): frozenset({"in", "out"}),
 }
 
 # Amounts and the column stating their currency: an amount is stored only with a stated currency

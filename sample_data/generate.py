@@ -16,7 +16,11 @@ its own module in `generators/`; this script runs them in the story's order.
 
 from __future__ import annotations
 
-from generators import benchmarks, finance, gates, hr, jira, msproject_desktop, project_server, raid, resources, story
+import tomllib
+from pathlib import Path
+
+from generators import (benchmarks, finance, gates, hr, jira, msproject_desktop, prioritisation, project_server, raid,
+                        resources, story)
 
 
 def main() -> None:
@@ -40,6 +44,10 @@ def main() -> None:
     counts.update(raid.write_raid_logs(streams["raid"]))
     counts.update(gates.write_gate_log(projects, streams["gates"]))
     counts.update(resources.write_resources(projects, streams["resources"]))   # after hr: reads its ids
+    # prioritisation and maturity inputs (issue 19)
+    counts.update(prioritisation.write_driver_scores(projects, streams["priority"]))
+    bank = tomllib.loads((Path(__file__).resolve().parent.parent / "config" / "maturity_questions.toml").read_text())
+    counts.update(prioritisation.write_maturity({q["id"]: q["text"] for q in bank["questions"]}))
     for name, n in counts.items():
         print(f"{name}: {n}")
 

@@ -40,6 +40,11 @@ ROW_TEST: dict[str, str | None] = {
     "time_entries": "in_project_scope(project_id)",
     "allocations": "in_project_scope(project_id)",
     "capacity": "kind = 'holiday' or in_salary_scope(department)",
+    # prioritisation: a score or a scenario's row follows its project; maturity answers are about
+    # the PMO itself, no project or person
+    "project_scores": "in_project_scope(project_id)",
+    "priority_scenarios": "in_project_scope(project_id)",
+    "maturity_answers": None,
     # the same for every role: market data and exchange rates hold no project or person
     "salary_benchmarks": None,
     "fx_rates": None,

@@ -35,7 +35,7 @@ FORECAST_LAST = date(2027, 12, 1)
 # One child generator per part of the story, drawn from random.Random(SEED) in this order. A new
 # tool's export adds its name at the END: every earlier stream, and so every file, stays as it is.
 RANDOM_STREAMS = ["model", "fpna", "drop", "ps", "jira", "hr", "oews", "plans", "raid", "gates",
-                  "resources"]  # new streams go last
+                  "resources", "priority"]  # new streams go last
 
 # Program -> (portfolio, department, cost-centre number, spend profile, enterprise project type)
 PROGRAMS = {
