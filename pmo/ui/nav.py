@@ -23,6 +23,8 @@ PAGES = [
      "Budget vs actual vs forecast by any cut, forecast at completion, overrun flags."),
     ("pages/3_Salary_Benchmarks.py", "Salary benchmarks", ":material/payments:",
      "Market bands per PMO role, own staff placed on them, compa-ratio, cost of closing gaps."),
+    ("pages/8_Governance.py", "Governance", ":material/gavel:",
+     "Standards compliance: status reporting, plan hygiene, DCMA schedule checks, stage gates, with reasons."),
     ("pages/4_Data.py", "Data", ":material/upload_file:",
      "Upload exports, preview, publish, history and rollback."),
     ("pages/5_SQL_Explorer.py", "SQL explorer", ":material/terminal:",
