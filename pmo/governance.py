@@ -341,8 +341,8 @@ def rollup(scores: pl.DataFrame, by: str) -> pl.DataFrame:
                 pl.col("checks_judged").sum(), pl.col("checks_passed").sum(), pl.col("checks_failed").sum(),
                 pl.col("checks_not_measurable").sum()))
     return (out.with_columns(_share("checks_passed", "checks_judged").alias("compliance"))
-            .select(by, "projects_judged", "projects_fully_compliant", "checks_judged", "checks_passed",
-                    "checks_failed", "checks_not_measurable", "compliance")
+            .select(by, "compliance", "projects_judged", "projects_fully_compliant", "checks_judged",
+                    "checks_passed", "checks_failed", "checks_not_measurable")
             .sort(["compliance", by], nulls_last=True))
 
 

@@ -78,20 +78,20 @@ def test_kpis_equal_the_views_and_a_filter_changes_them(app_env, sample_store_di
         at = run(**({"portfolio": portfolio} if portfolio else {}))
         c = cards(at)
         assert c["Projects judged"] == fmt.count(comp.height)
-        assert c["Standards compliance"] == fmt.pct(comp["checks_passed"].sum() / comp["checks_judged"].sum(), 0)
-        assert c["Projects passing every check"] == fmt.count(
+        assert c["Compliance"] == fmt.pct(comp["checks_passed"].sum() / comp["checks_judged"].sum(), 0)
+        assert c["Fully compliant"] == fmt.count(
             comp.filter((pl.col("checks_failed") == 0) & (pl.col("checks_judged") > 0)).height)
         assert c["Findings to fix"] == fmt.count(report.filter(pl.col("passed") == False).height)  # noqa: E712
         overdue = report.filter((pl.col("check_id") == "gate_overdue") & (pl.col("passed") == False))  # noqa: E712
-        assert c["Stage gates overdue"] == fmt.count(overdue.height)
+        assert c["Gates overdue"] == fmt.count(overdue.height)
         if portfolio:
             # the sample story: Finance Transformation 101 of 120 checks passed, 1 of 9 projects clean
-            assert (c["Projects judged"], c["Standards compliance"], c["Projects passing every check"]) == ("9", "84%", "1")
-            assert c["Stage gates overdue"] == "1"                                     # PRJ-1029 G3
+            assert (c["Projects judged"], c["Compliance"], c["Fully compliant"]) == ("9", "84%", "1")
+            assert c["Gates overdue"] == "1"                                     # PRJ-1029 G3
             projects = frame(at, "failed_checks")
             assert set(projects["portfolio"]) == {portfolio}
         else:
-            assert c["Projects judged"] == "37" and c["Stage gates overdue"] == "3"
+            assert c["Projects judged"] == "37" and c["Gates overdue"] == "3"
 
 
 def test_findings_list_the_reason_and_the_offending_tasks(app_env, sample_store_dir):
@@ -136,10 +136,10 @@ def hand_store(tmp_path_factory):
 def test_hand_made_store_exact_figures(app_env, hand_store):
     app_env(hand_store)
     at = run()
-    assert cards(at) == {"Projects judged": "3", "Standards compliance": "75%", "Projects passing every check": "2",
-                         "Findings to fix": "3", "Status reports missing or stale": "1", "Stage gates overdue": "0"}
+    assert cards(at) == {"Projects judged": "3", "Compliance": "75%", "Fully compliant": "2",
+                         "Findings to fix": "3", "Stale reports": "1", "Gates overdue": "0"}
     deltas = {m.label: m.delta for m in at.metric}
-    assert deltas["Findings to fix"] == "+1" and deltas["Status reports missing or stale"] == "+1"
+    assert deltas["Findings to fix"] == "+1" and deltas["Stale reports"] == "+1"
     findings = frame(at, "finding")
     assert findings.select("project_id", "check_name", "finding").rows() == [
         ("P2", "Status report stale", "21 days since the last status report (limit <= 10)"),
@@ -151,11 +151,11 @@ def test_hand_made_store_exact_figures(app_env, hand_store):
 
     at = run(as_of="2026-10-30")                                            # the status date before
     c = cards(at)
-    assert (c["Standards compliance"], c["Findings to fix"], c["Status reports missing or stale"]) == ("83%", "2", "0")
+    assert (c["Compliance"], c["Findings to fix"], c["Stale reports"]) == ("83%", "2", "0")
 
     at = run(portfolio="B")
     c = cards(at)
-    assert (c["Projects judged"], c["Standards compliance"], c["Findings to fix"]) == ("1", "25%", "3")
+    assert (c["Projects judged"], c["Compliance"], c["Findings to fix"]) == ("1", "25%", "3")
 
 
 def test_empty_store_says_what_to_load(app_env, tmp_path):
@@ -181,7 +181,7 @@ def test_a_portfolio_role_sees_only_its_portfolios_findings(app_env, sample_stor
     mine = {r[0] for r in sample_con.execute(
         "select project_id from projects where portfolio = 'Finance Transformation'").fetchall()}
     assert cards(at)["Projects judged"] == "9"
-    assert cards(at)["Standards compliance"] == "84%"              # as the unscoped page filtered to it
+    assert cards(at)["Compliance"] == "84%"              # as the unscoped page filtered to it
     for df in dataframes(at):
         if "project_id" in df.columns:
             assert set(df["project_id"]) <= mine, set(df["project_id"]) - mine

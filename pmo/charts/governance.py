@@ -23,13 +23,13 @@ def compliance_trend(trend: pl.DataFrame) -> alt.Chart:
     first date it is judged: task checks at the plan export's date)."""
     pct = fmt.label("compliance")
     base = alt.Chart(trend, title=alt.TitleParams(
-        f"{pct} by status date", subtitle="Checks passed ÷ checks judged; a group joins when its "
-        "checks are first judged (schedule checks from the plan export's status date)")
+        f"{pct} by status date", subtitle="Checks passed ÷ checks judged, all checks and per group")
     ).encode(
         x=alt.X("as_of:T", title=fmt.label("status_date"), axis=alt.Axis(format="%d %b %y", labelAngle=-30)),
         y=alt.Y("compliance:Q", title=pct, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
         color=alt.Color("series:N", title=None, sort=SERIES,
-                        scale=alt.Scale(domain=SERIES, range=SERIES_COLORS), legend=alt.Legend(orient="top")),
+                        scale=alt.Scale(domain=SERIES, range=SERIES_COLORS),
+                        legend=alt.Legend(orient="bottom", columns=3, labelLimit=200)),
         tooltip=[alt.Tooltip("as_of:T", title=fmt.label("status_date"), format="%d %b %Y"),
                  alt.Tooltip("series:N", title=fmt.label("check_group")),
                  alt.Tooltip("compliance:Q", title=pct, format=".0%"),
@@ -37,7 +37,8 @@ def compliance_trend(trend: pl.DataFrame) -> alt.Chart:
                  alt.Tooltip("checks_judged:Q", title=fmt.label("checks_judged")),
                  alt.Tooltip("projects_judged:Q", title=fmt.label("projects_judged"))],
     )
-    return (base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=45)).properties(height=300)
+    return (base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=45)).properties(
+        height=300, width="container")
 
 
 def compliance_by(groups: pl.DataFrame, by: str) -> alt.Chart:
