@@ -28,8 +28,8 @@ PROJECT_PAGE = "pages/6_Project.py"
 SHOWN_GROUPS = {"all": "All checks", **governance.GROUPS}
 KPIS = ("projects_judged", "compliance", "projects_fully_compliant", "findings_to_fix", "status_reports_late",
         "gates_overdue")
-FINDING_COLUMNS = ["project_id", "project_name", "check_group", "check_name", "finding", "offending_count",
-                   "offending_names", "finding_date"]
+FINDING_COLUMNS = ["project_id", "project_name", "check_name", "finding", "offending_names", "offending_count",
+                   "check_group", "finding_date"]
 SCORE_COLUMNS = ["project_id", "project_name", "compliance", "checks_judged", "checks_passed", "checks_failed",
                  "checks_not_measurable", "failed_checks", "portfolio", "program", "manager", "department", "stage"]
 GATE_COLUMNS = ["project_id", "project_name", "stage", "stage_entered_date", "next_gate", "next_gate_planned_date",

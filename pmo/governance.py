@@ -355,7 +355,7 @@ def limit_text(rule: str | None, threshold: float | None, check_id: str) -> str:
         return f"{sign} {threshold:g} days"
     if check_id == "health_mismatch":
         return f"{sign} {threshold:g} reports in a row"
-    if check_id in ("no_status", "no_baseline"):
+    if check_id in ("no_status", "no_baseline") or (check_id == "missing_fields" and threshold == 0):
         return "none"
     if check_id == "dcma_bei":
         return f"{sign} {threshold:.2f}"

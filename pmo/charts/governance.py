@@ -37,8 +37,9 @@ def compliance_trend(trend: pl.DataFrame) -> alt.Chart:
                  alt.Tooltip("checks_judged:Q", title=fmt.label("checks_judged")),
                  alt.Tooltip("projects_judged:Q", title=fmt.label("projects_judged"))],
     )
-    return (base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=45)).properties(
-        height=300, width="container")
+    base = base.properties(height=260)
+    return alt.layer(base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=45)).properties(
+        height=260, width="container")
 
 
 def compliance_by(groups: pl.DataFrame, by: str) -> alt.Chart:
@@ -82,7 +83,7 @@ def check_grid(checks: pl.DataFrame, order: list[str] | None = None) -> alt.Char
         "measurable from the export (or nothing to judge). Hover for the value; click to open the project.")
     ).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X("check_name:N", title=None, sort=checks_order,
-                axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=220)),
+                axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=220, labelOverlap=False)),
         y=alt.Y("project:N", title=None, sort=projects, axis=alt.Axis(labelLimit=260)),
         color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=OUTCOMES, range=OUTCOME_COLORS),
                         legend=alt.Legend(orient="bottom")),
