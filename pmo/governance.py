@@ -463,6 +463,6 @@ def judged_change_text(trend: pl.DataFrame, previous, current) -> str:
     joined = [s for s in GROUPS.values()
               if trend.filter((pl.col("series") == s) & (pl.col("as_of") == previous)).is_empty()
               and not trend.filter((pl.col("series") == s) & (pl.col("as_of") == current)).is_empty()]
-    why = (f": {', '.join(g.lower() for g in joined)} joined (task checks count from the plan export's "
+    why = (f": {', '.join(joined)} joined (task checks count from the plan export's "
            "status date on), so the change is not only standards slipping or improving") if joined else ""
     return f" {now:,} checks are judged now, {then:,} on {previous:%d %b %Y}{why}."

@@ -129,5 +129,5 @@ def test_trend_all_checks_and_groups():
                    (D2, "All checks"): (8, 12, pytest.approx(8 / 12), 1), (D2, "Reporting hygiene"): (2, 2, 1.0, 1),
                    (D2, "Schedule quality (DCMA)"): (6, 10, 0.6, 1)}
     text = governance.judged_change_text(t, D1, D2)
-    assert text.startswith(" 12 checks are judged now, 4 on 30 Oct 2026: schedule quality (dcma) joined")
+    assert text.startswith(" 12 checks are judged now, 4 on 30 Oct 2026: Schedule quality (DCMA) joined")
     assert governance.judged_change_text(t, None, D2) == ""
