@@ -39,9 +39,10 @@ def test_an_ingested_gate_log_shows_its_overdue_gate_and_a_link_reopens_the_view
     out = run_pmo("ingest", str(log), "--as-of", "2026-11-20", data_dir=sample_store_copy)
     assert out.returncode == 0, out.stderr
 
-    con = query.connect(Store(sample_store_copy)).con
+    rt = query.connect(Store(sample_store_copy))
+    rt.ensure_summaries(tuple(query.cache.summary_views()))       # as the dashboard reads them
     params = {**EVERY, "portfolio": "Digital Channels", "as_of": None}
-    k = governance.kpis(query.run(con, "governance_project_checks", **params))
+    k = governance.kpis(rt.query("governance_project_checks", **params))
     assert k["gates_overdue"] == 2                                 # PRJ-1010's G1 and the new one
 
     with serving(sample_store_copy) as srv:
