@@ -29,7 +29,7 @@ def compliance_trend(trend: pl.DataFrame) -> alt.Chart:
         y=alt.Y("compliance:Q", title=pct, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
         color=alt.Color("series:N", title=None, sort=SERIES,
                         scale=alt.Scale(domain=SERIES, range=SERIES_COLORS),
-                        legend=alt.Legend(orient="bottom", columns=3, labelLimit=200)),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=200)),
         tooltip=[alt.Tooltip("as_of:T", title=fmt.label("status_date"), format="%d %b %Y"),
                  alt.Tooltip("series:N", title=fmt.label("check_group")),
                  alt.Tooltip("compliance:Q", title=pct, format=".0%"),
@@ -37,9 +37,8 @@ def compliance_trend(trend: pl.DataFrame) -> alt.Chart:
                  alt.Tooltip("checks_judged:Q", title=fmt.label("checks_judged")),
                  alt.Tooltip("projects_judged:Q", title=fmt.label("projects_judged"))],
     )
-    base = base.properties(height=260)
-    return alt.layer(base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=45)).properties(
-        height=260, width="container")
+    # Streamlit fits the whole chart (title, axes, legend) into the height: 460 leaves ~250 px of plot
+    return base.mark_line(strokeWidth=2, point=alt.OverlayMarkDef(filled=True, size=45)).properties(height=460)
 
 
 def compliance_by(groups: pl.DataFrame, by: str) -> alt.Chart:
