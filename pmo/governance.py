@@ -283,3 +283,186 @@ def format_report(rows: list[dict], show_all: bool = False) -> str:
                 elif show_all:
                     lines.append(f"    -- {r['check_name']}: {r['note']}")
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------
+# The Governance page (pages/8_Governance.py): scores, roll-ups and findings from the rows of
+# queries/governance_project_checks.sql (one per project and check at the judged status date).
+# Compliance = checks passed / checks judged; not measurable checks are left out and counted.
+# ------------------------------------------------------------------------------------------------
+
+GROUPS = {"reporting": "Reporting hygiene", "plan": "Plan hygiene", "schedule": "Schedule quality (DCMA)",
+          "gates": "Stage gates"}
+ALL_CHECKS = "All checks"
+ROLLUPS = {"portfolio": "Portfolio", "program": "Program", "manager": "Manager", "department": "Department"}
+NO_VALUE = "(none)"
+_RULE_TEXT = {"<=": "≤", ">=": "≥", "<": "<"}
+
+
+def _counts() -> list[pl.Expr]:
+    return [pl.col("passed").is_not_null().sum().alias("checks_judged"),
+            pl.col("passed").fill_null(False).sum().alias("checks_passed"),
+            pl.col("passed").not_().fill_null(False).sum().alias("checks_failed"),
+            pl.col("passed").is_null().sum().alias("checks_not_measurable")]
+
+
+def _share(num: str, den: str) -> pl.Expr:
+    return pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den)).otherwise(None)
+
+
+def project_scores(checks: pl.DataFrame) -> pl.DataFrame:
+    """One row per project: checks judged / passed / failed / not measurable, compliance and the
+    names of the failed checks (in check order); the least compliant first."""
+    dims = ["project_id", "project_name", "portfolio", "program", "department", "manager", "stage"]
+    if checks.is_empty():
+        return pl.DataFrame(schema={**{d: pl.String for d in dims}, "checks_judged": pl.UInt32,
+                                    "checks_passed": pl.UInt32, "checks_failed": pl.UInt32,
+                                    "checks_not_measurable": pl.UInt32, "compliance": pl.Float64,
+                                    "failed_checks": pl.List(pl.String)})
+    out = (checks.sort("project_id", "check_order")
+           .group_by(dims, maintain_order=True)
+           .agg(*_counts(), pl.col("check_name").filter(pl.col("passed").not_().fill_null(False))
+                .alias("failed_checks")))
+    return (out.with_columns(_share("checks_passed", "checks_judged").alias("compliance"))
+            .select(*dims, "checks_judged", "checks_passed", "checks_failed", "checks_not_measurable",
+                    "compliance", "failed_checks")
+            .sort(["compliance", "checks_failed", "project_id"], descending=[False, True, False], nulls_last=True))
+
+
+def rollup(scores: pl.DataFrame, by: str) -> pl.DataFrame:
+    """The project scores summed per value of `by` (portfolio, program, manager, department):
+    projects, projects passing every check they are judged on, checks judged / passed / failed,
+    compliance = Σ passed ÷ Σ judged; the least compliant first. A project without a value counts
+    under '(none)'."""
+    out = (scores.with_columns(pl.col(by).fill_null(NO_VALUE))
+           .group_by(by)
+           .agg(pl.len().alias("projects_judged"),
+                ((pl.col("checks_failed") == 0) & (pl.col("checks_judged") > 0)).sum().alias("projects_fully_compliant"),
+                pl.col("checks_judged").sum(), pl.col("checks_passed").sum(), pl.col("checks_failed").sum(),
+                pl.col("checks_not_measurable").sum()))
+    return (out.with_columns(_share("checks_passed", "checks_judged").alias("compliance"))
+            .select(by, "compliance", "projects_judged", "projects_fully_compliant", "checks_judged",
+                    "checks_passed", "checks_failed", "checks_not_measurable")
+            .sort(["compliance", by], nulls_last=True))
+
+
+def limit_text(rule: str | None, threshold: float | None, check_id: str) -> str:
+    """'≤ 5%', '≥ 0.95', '≤ 10 days', '< 3 reports': the threshold in force, in words."""
+    if threshold is None or rule is None:
+        return "—"
+    sign = _RULE_TEXT.get(rule, rule)
+    if check_id in _DAYS:
+        return f"{sign} {threshold:g} days"
+    if check_id == "health_mismatch":
+        return f"{sign} {threshold:g} reports in a row"
+    if check_id in ("no_status", "no_baseline") or (check_id == "missing_fields" and threshold == 0):
+        return "none"
+    if check_id == "dcma_bei":
+        return f"{sign} {threshold:.2f}"
+    return f"{sign} {threshold:.0%}"
+
+
+def check_scores(checks: pl.DataFrame) -> pl.DataFrame:
+    """One row per check (in check order): its group, limit, how many projects it judged, passed,
+    failed, could not measure, and compliance = projects passing ÷ projects judged."""
+    out = (checks.group_by("check_id", "check_group", "check_name", "check_order")
+           .agg(pl.col("rule").first(), pl.col("threshold").first(),
+                pl.col("passed").is_not_null().sum().alias("projects_judged"),
+                pl.col("passed").fill_null(False).sum().alias("projects_passing"),
+                pl.col("passed").not_().fill_null(False).sum().alias("projects_failing"),
+                pl.col("passed").is_null().sum().alias("projects_not_measurable"))
+           .sort("check_order"))
+    limits = [limit_text(r["rule"], r["threshold"], r["check_id"]) for r in out.iter_rows(named=True)]
+    return (out.with_columns(pl.Series("limit_text", limits, dtype=pl.String),
+                             pl.col("check_group").replace_strict(GROUPS, default=pl.col("check_group")),
+                             _share("projects_passing", "projects_judged").alias("compliance"))
+            .select("check_id", "check_group", "check_name", "limit_text", "projects_judged", "projects_passing",
+                    "projects_failing", "projects_not_measurable", "compliance"))
+
+
+def failed_findings(checks: pl.DataFrame) -> pl.DataFrame:
+    """Every failed check of every project with its reason in words (the value against the limit)
+    and the offending items by name; by check, then project."""
+    failed = checks.filter(pl.col("passed").not_().fill_null(False)).sort("check_order", "project_id")
+    reasons = [describe(r) for r in failed.iter_rows(named=True)]
+    return (failed.with_columns(pl.Series("finding", reasons, dtype=pl.String),
+                                pl.col("check_group").replace_strict(GROUPS, default=pl.col("check_group")),
+                                pl.col("offending_names").list.len().alias("offending_count"))
+            .select("project_id", "project_name", "portfolio", "check_group", "check_name", "finding",
+                    "offending_count", "offending_names", "finding_date", "check_id"))
+
+
+def not_measurable(checks: pl.DataFrame) -> pl.DataFrame:
+    """The checks that could not be judged, per check and reason (the note: which export lacks
+    which field, or nothing to judge), with how many projects each."""
+    return (checks.filter(pl.col("passed").is_null())
+            .group_by("check_order", "check_name", "note")
+            .agg(pl.len().alias("projects_not_measurable"), pl.col("project_id").sort().alias("project_ids"))
+            .sort("check_order", "projects_not_measurable", descending=[False, True])
+            .select("check_name", "note", "projects_not_measurable", "project_ids"))
+
+
+def kpis(checks: pl.DataFrame) -> dict:
+    """The page's headline figures over the projects judged: projects judged, compliance
+    (Σ passed ÷ Σ judged), projects passing every check they are judged on, findings to fix
+    (failed checks), status reports missing or stale, stage gates overdue with no decision."""
+    if checks.is_empty():
+        return {"projects_judged": 0, "compliance": None, "projects_fully_compliant": 0,
+                "findings_to_fix": 0, "status_reports_late": 0, "gates_overdue": 0}
+    scores = project_scores(checks)
+    judged, passed = int(scores["checks_judged"].sum()), int(scores["checks_passed"].sum())
+
+    def failing(*ids: str) -> int:
+        return checks.filter(pl.col("check_id").is_in(ids) & pl.col("passed").not_().fill_null(False))[
+            "project_id"].n_unique()
+
+    return {
+        "projects_judged": scores.height,
+        "compliance": passed / judged if judged else None,
+        "projects_fully_compliant": scores.filter((pl.col("checks_failed") == 0) & (pl.col("checks_judged") > 0)).height,
+        "findings_to_fix": int(scores["checks_failed"].sum()),
+        "status_reports_late": failing("status_stale", "no_status"),
+        "gates_overdue": failing("gate_overdue"),
+    }
+
+
+def trend(rows: pl.DataFrame) -> pl.DataFrame:
+    """Compliance per status date, for all checks and per check group, from the rows of
+    queries/governance_compliance_trend.sql: Σ passed ÷ Σ judged over the projects judged then.
+    Long format: as_of, series (the group's label or 'All checks'), checks_judged, checks_passed,
+    compliance, projects_judged."""
+    schema = {"as_of": pl.Date, "series": pl.String, "checks_judged": pl.Int64, "checks_passed": pl.Int64,
+              "compliance": pl.Float64, "projects_judged": pl.UInt32}
+    if rows.is_empty():
+        return pl.DataFrame(schema=schema)
+    sums = [pl.col("checks_judged").sum().cast(pl.Int64), pl.col("checks_passed").sum().cast(pl.Int64),
+            pl.col("project_id").n_unique().alias("projects_judged")]
+    per_group = (rows.group_by("as_of", "check_group").agg(*sums)
+                 .with_columns(pl.col("check_group").replace_strict(GROUPS, default=pl.col("check_group"))
+                               .alias("series")).drop("check_group"))
+    overall = rows.group_by("as_of").agg(*sums).with_columns(pl.lit(ALL_CHECKS).alias("series"))
+    out = pl.concat([overall.select(per_group.columns), per_group])
+    order = {s: i for i, s in enumerate([ALL_CHECKS, *GROUPS.values()])}
+    return (out.filter(pl.col("checks_judged") > 0)
+            .with_columns(_share("checks_passed", "checks_judged").alias("compliance"),
+                          pl.col("series").replace_strict(order, default=99).alias("_o"))
+            .sort("as_of", "_o").drop("_o").select(*schema).cast(schema))
+
+
+def judged_change_text(trend: pl.DataFrame, previous, current) -> str:
+    """' 312 checks are judged now, 120 on 30 Oct 2026: ...' when the number of checks judged
+    changed between the two status dates (a plan export's checks join at its status date), so a
+    fall in compliance is read as more checks judged, not only as standards slipping."""
+    if previous is None:
+        return ""
+    overall = trend.filter(pl.col("series") == ALL_CHECKS)
+    then = overall.filter(pl.col("as_of") == previous)["checks_judged"].sum()
+    now = overall.filter(pl.col("as_of") == current)["checks_judged"].sum()
+    if then == now:
+        return ""
+    joined = [s for s in GROUPS.values()
+              if trend.filter((pl.col("series") == s) & (pl.col("as_of") == previous)).is_empty()
+              and not trend.filter((pl.col("series") == s) & (pl.col("as_of") == current)).is_empty()]
+    why = (f": {', '.join(joined)} joined (task checks count from the plan export's "
+           "status date on), so the change is not only standards slipping or improving") if joined else ""
+    return f" {now:,} checks are judged now, {then:,} on {previous:%d %b %Y}{why}."

@@ -21,6 +21,8 @@ PAGES = [
      "One project: key facts, RAG reasons, EVM, milestones, budget lines, risks, history."),
     ("pages/2_Budget_Variance.py", "Budget variance", ":material/account_balance:",
      "Budget vs actual vs forecast by any cut, forecast at completion, overrun flags."),
+    ("pages/8_Governance.py", "Governance", ":material/gavel:",
+     "Standards compliance: status reporting, plan hygiene, DCMA schedule checks, stage gates, with reasons."),
     ("pages/9_RAID.py", "RAID", ":material/crisis_alert:",
      "Risks, assumptions, issues and dependencies: heat map, flags with reasons, dependency graph, history."),
     ("pages/10_Capacity.py", "Capacity", ":material/groups:",
