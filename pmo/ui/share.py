@@ -186,7 +186,7 @@ def share_bar(page_title: str, filters=None, as_of: date | None = None, version:
                 currency or _currency(), link(script), user, role, data.store().root)
     st.session_state[_STATE] = view
 
-    row = st.container(horizontal=True, vertical_alignment="center", gap="medium", key="share_row", wrap=False,
+    row = st.container(horizontal=True, vertical_alignment="center", gap="medium", key="share_row", wrap=True,
                        horizontal_alignment="left" if heading else "right")
     if heading:
         row.title(page_title, anchor=False, width="stretch")
@@ -197,7 +197,7 @@ def share_bar(page_title: str, filters=None, as_of: date | None = None, version:
                       key="share_present_off", on_click=_set_present, args=(False,))
         return view
 
-    with row.container(horizontal=True, horizontal_alignment="right", gap="small", key="share_bar", wrap=False,
+    with row.container(horizontal=True, horizontal_alignment="right", gap="small", key="share_bar", wrap=True,
                        width="content"):
         with st.popover("Copy link", icon=":material/link:",
                         help="This view as a link: page, filters, as-of date and selections."):
