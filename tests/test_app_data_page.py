@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 from pmo import query, inbox, mapping, quality
 from pmo.ingest import analyse
 from pmo.store import Store
-from pmo.ui import data_page
+from pmo.ui.data_page import state as data_state
+from pmo.ui.data_page import upload as data_upload
 
 from conftest import FIXTURES, ROOT
 
@@ -190,7 +191,7 @@ def test_file_with_problems_is_not_published(data_dir):
 
 
 def test_busy_store_keeps_previews_then_publishes(data_dir, monkeypatch):
-    monkeypatch.setattr(data_page, "PUBLISH_ATTEMPTS", 2)
+    monkeypatch.setattr(data_upload, "PUBLISH_ATTEMPTS", 2)        # where the publish reads it
     store = Store(data_dir)
     v0 = store.current_version()
     at = upload(open_page(), JIRA)
@@ -198,7 +199,7 @@ def test_busy_store_keeps_previews_then_publishes(data_dir, monkeypatch):
         at.button(key="data_publish").click().run()
     assert_clean(at)
     assert store.current_version() == v0
-    assert [(s.state, s.label) for s in at.status] == [("error", data_page.BUSY_MESSAGE)]
+    assert [(s.state, s.label) for s in at.status] == [("error", data_state.BUSY_MESSAGE)]
     assert metrics(at)["Rows for tasks"] == "7"             # the preview is still there
     at.button(key="data_publish").click().run()
     assert store.current_version() == v0 + 1
