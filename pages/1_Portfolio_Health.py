@@ -50,7 +50,7 @@ view = share.share_bar("Portfolio health", f)
 if eac_method != rules["eac_method"]:
     view.add_filter(f"EAC method: {health.EAC_METHODS[eac_method]}")
 for problem in problems:
-    st.warning(f"Configuration: {problem}", icon=":material/settings:")
+    st.warning(f"Configuration: {safe.md(problem)}", icon=":material/settings:")
 
 kpis = data.query("portfolio_health_kpis", **params)
 current = kpis.filter(pl.col("period") == "current").row(0, named=True) if kpis.height else None

@@ -16,7 +16,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from pmo import budget
 from pmo import metrics as fmt
 from pmo.charts import budget as charts
-from pmo.ui import data, filters, page, share, tables, url
+from pmo.ui import data, filters, page, safe, share, tables, url
 
 st.set_page_config(page_title="Budget variance", page_icon=":material/account_balance:", layout="wide")
 
@@ -135,11 +135,12 @@ st.caption("Where are we over, by how much, and where will we land? Budget, actu
            f"the finance ledger in {currency}, for {scope}.")
 
 if not unconverted.is_empty():
-    parts = [f"{r['line_count']:,} {r['kind']} lines in {r['currency']} "
-             f"({fmt.money(r['amount_original'], r['currency'])}, "
-             f"{r['first_period']:%b %Y}–{r['last_period']:%b %Y}; "
-             f"{r['projects']})" for r in unconverted.iter_rows(named=True)]
-    st.warning(f"**Not converted, left out of every figure below:** there is no FX rate to {currency} for "
+    # kinds, currency codes and project ids are the ledger's text
+    parts = [safe.md(f"{r['line_count']:,} {r['kind']} lines in {r['currency']} "
+                     f"({fmt.money(r['amount_original'], r['currency'])}, "
+                     f"{r['first_period']:%b %Y}–{r['last_period']:%b %Y}; {r['projects']})")
+             for r in unconverted.iter_rows(named=True)]
+    st.warning(f"**Not converted, left out of every figure below:** there is no FX rate to {safe.md(currency)} for "
                + "; ".join(parts) + ". Add the rates (`pmo ingest fx_rates.csv`) to include them.",
                icon=":material/currency_exchange:")
 

@@ -9,7 +9,7 @@ import streamlit as st
 from pmo import metrics as fmt
 from pmo import salaries
 from pmo.charts import salary as charts
-from pmo.ui import auth, data, page, share, tables, url
+from pmo.ui import auth, data, page, safe, share, tables, url
 
 st.set_page_config(page_title="Salary benchmarks", page_icon=":material/payments:", layout="wide")
 
@@ -127,7 +127,7 @@ with st.sidebar:
             if k in st.query_params:
                 del st.query_params[k]
         st.rerun()
-    st.caption(f"Viewing as **{viewer}**: individual salaries "
+    st.caption(f"Viewing as **{safe.md(viewer)}**: individual salaries "
                f"{'shown' if individuals else 'hidden'} (`[salaries] show_individuals_to`).")
     st.caption(f"Store version {data.version()}")
 
@@ -157,11 +157,11 @@ if staff.is_empty() and bands.is_empty():
     st.stop()
 
 for problem in title_map.problems:
-    st.warning(f"Title map: {problem}", icon=":material/warning:")
+    st.warning(f"Title map: {safe.md(problem)}", icon=":material/warning:")
 
 kpi_row(placed, staff)
 if not individuals:
-    st.info(f"Individual salaries are hidden for the role '{viewer}'. Only aggregates are shown, and "
+    st.info(f"Individual salaries are hidden for the role '{safe.md(viewer)}'. Only aggregates are shown, and "
             f"only over groups of at least {small_group} people.", icon=":material/visibility_off:")
 
 # ---- Market ---------------------------------------------------------------------------------
@@ -214,12 +214,12 @@ else:
         (" with own staff on the band they are compared with" if individuals and role_staff.height else ""),
         currency=currency, y_title=None), key="role_chart")
     if individuals and dots is not None and role_staff.height > tables.CHART_POINTS:
-        st.caption(f"Dots: the {tables.CHART_POINTS:,} of {role_staff.height:,} people on a {role} band "
+        st.caption(f"Dots: the {tables.CHART_POINTS:,} of {role_staff.height:,} people on a {safe.md(role)} band "
                    "paid furthest from their market median (below p25 and above p75 first); the rest "
                    "would hide behind them. The staff table below lists everyone; the Country, Department and "
                    "Level filters in the sidebar narrow the chart.")
     if role_bands["is_unmapped_title"].any():
-        st.caption(f"'{role}' is a benchmark title no role in the title map uses; it is shown for context.")
+        st.caption(f"'{safe.md(role)}' is a benchmark title no role in the title map uses; it is shown for context.")
     if role_bands["is_small_sample"].any():
         st.caption(f"Small samples (fewer than {s['small_sample']} reports) are flagged in the notes; "
                    "company-level figures are never used to place staff.")

@@ -14,7 +14,7 @@ import streamlit as st
 from pmo import audit, explorer, export, query, sandbox
 from pmo.readiness import write_state
 from pmo.safe_sql import SqlLimits, UnsafeSQL
-from pmo.ui import auth, data, page
+from pmo.ui import auth, data, page, safe
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 st.set_page_config(page_title="SQL explorer", page_icon=":material/terminal:", layout="wide")
@@ -38,7 +38,7 @@ st.caption(f"One read-only `select` over the views below. Results stop at {limit
            "extensions and writes are refused. Every query is recorded in the audit log under your name "
            f"({auth.current_user()}).")
 if scope.restricted:
-    st.info(f"Your role **{role.name}** sees {scope.describe()}: queries return only those rows.",
+    st.info(f"Your role **{safe.md(role.name)}** sees {safe.md(scope.describe())}: queries return only those rows.",
             icon=":material/filter_alt:")
 read_only = write_state(store)
 if read_only:
@@ -108,7 +108,8 @@ with left:
 
     result = st.session_state.get("sql_result")
     if result and "error" in result:
-        st.error(f"Query refused: {result['error']}", icon=":material/block:")
+        # the message quotes the user's SQL (names, literals): shown as written, never as Markdown
+        st.error(f"Query refused: {safe.md(result['error'])}", icon=":material/block:")
     elif result:
         df = result["df"]
         st.caption(f"{df.height:,} rows · {len(df.columns)} columns · {result['seconds']:.2f} s · "

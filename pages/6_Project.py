@@ -135,7 +135,7 @@ with next(kpis):
     share.kpi("vac", facts["vac"])
 
 if status_date is None:
-    st.info(f"{facts['project_id']} had no status report on or before the selected status date, so "
+    st.info(f"{safe.md(facts['project_id'])} had no status report on or before the selected status date, so "
             "there is no health or earned value to show. Pick a later status date in the sidebar.",
             icon=":material/event_busy:")
     st.stop()

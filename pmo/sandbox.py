@@ -6,8 +6,9 @@ The SQL explorer and `pmo sql` do not run user SQL in their own process. A worke
 row / byte / cell / list limits checked while the result is materialised, interrupted at the
 timeout). Around it:
 
-- the worker's data segment is capped (`RLIMIT_DATA` = `[security] sql_worker_memory_mb`), so an
-  allocation past it fails inside DuckDB ("Out of Memory Error") instead of growing the server;
+- the worker's data segment is capped (`RLIMIT_DATA` = `[security] sql_worker_memory_mb` beyond what
+  its connection holds once built), so an allocation past it fails inside DuckDB ("Out of Memory
+  Error") instead of growing the server;
   DuckDB's own `memory_limit` in the worker is 60% of that;
 - the parent watches the worker while it waits: past the timeout plus a grace second (a long
   single operation DuckDB does not interrupt, e.g. `length(repeat('x', 1500000000))`) or past the
@@ -313,15 +314,24 @@ def run(root: Path | str, version: int, scope: Scope | None, sql: str, limits: S
 
 
 # --- the worker's side -----------------------------------------------------------------------
+def _data_segment_bytes() -> int:
+    """This process's data segment (VmData), what RLIMIT_DATA bounds."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) << 10
+    except OSError:
+        pass
+    return 0
+
+
 def worker_main(argv: list[str]) -> int:
     root, version, scope_text, memory_mb = argv[0], int(argv[1]), argv[2], int(argv[3])
     out_fd = os.dup(1)               # the protocol's own pipe; library prints go to stderr
     os.dup2(2, 1)
     import resource
 
-    limit = memory_mb << 20
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     try:
         from pmo import query
         from pmo.safe_sql import run_user_sql
@@ -334,6 +344,14 @@ def worker_main(argv: list[str]) -> int:
         _write_frame(out_fd, json.dumps({"ok": False, "error": f"the store could not be opened for SQL: "
                                          f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"}).encode())
         return 2
+    # The data segment counts address space the libraries reserve but never touch (building a
+    # connection reserves about 2 GB of it here, at 0.2 GB resident): a cap of memory_mb set before
+    # it left no room even for the timeout's thread ("can't start new thread"). So the cap is
+    # memory_mb beyond what the built connection holds; the parent's resident-size watch keeps the
+    # worker within memory_mb of real memory.
+    limit = _data_segment_bytes() + (memory_mb << 20)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     _write_frame(out_fd, json.dumps({"ok": True}).encode())
     while True:
         try:

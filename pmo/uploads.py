@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+import polars as pl
+
 from pmo import schema
 from pmo.importers.base import norm
 from pmo.ingest import FileOutcome
@@ -306,9 +308,29 @@ def mapping_toml(*, table: str, columns: dict[str, str], name: str, source: str,
 # no raw download at all (the pages, table downloads and SQL explorer give it its own rows); a file
 # holding individual pay or capacity only to roles that may see individual salaries. Every raw
 # download is audited. Per-file row counts add up rows of every portfolio: a scoped role sees the
-# ingest log without them.
+# ingest log without them, and without the names of files others published (a file name can name
+# another portfolio's project: 'PRJ-1021 S-4HANA Finance Core 2026-11-20.xlsx').
 PERSONAL_TABLES = {"salaries", "capacity"}
 COUNT_COLUMNS = ("rows_read", "rows_accepted", "rows_rejected", "cells_cleared")
+HIDDEN_FILE = "(another person's file: not shown to your role)"
+
+
+def for_scoped_role(ingests: pl.DataFrame, user: str) -> pl.DataFrame:
+    """The ingest log as a role limited to some rows sees it: no per-file counts, and the file
+    names of ingests published by others hidden (`user`: the person looking)."""
+    out = ingests.with_columns(pl.lit(None, dtype=pl.Int64).alias(c) for c in COUNT_COLUMNS if c in ingests.columns)
+    mine = pl.col("user") == user
+    if "file_name" in out.columns:
+        out = out.with_columns(pl.when(mine).then(pl.col("file_name")).otherwise(pl.lit(HIDDEN_FILE)).alias("file_name"))
+    if "source" in out.columns:          # a source is named after its file ('msproject:plan:<project>')
+        out = out.with_columns(pl.when(mine).then(pl.col("source")).otherwise(None).alias("source"))
+    return out
+
+
+def versions_for_scoped_role(versions: pl.DataFrame, user: str) -> pl.DataFrame:
+    """Version notes name the files published ('ingested a.csv, b.xlsx'): kept only for the
+    person's own versions."""
+    return versions.with_columns(pl.when(pl.col("user") == user).then(pl.col("note")).otherwise(None).alias("note"))
 
 
 def raw_download_refusal(role, tables: str | None) -> str | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import re
+
 import polars as pl
 import pytest
 from conftest import ROOT
@@ -45,7 +47,8 @@ def metrics(at) -> dict[str, str]:
 
 
 def tables_text(at) -> str:
-    return "\n".join(t.value.to_csv() for t in at.table)
+    """The st.table cells as they read (cells are Markdown, escaped by the page: unescaped here)."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(t.value.to_csv() for t in at.table))
 
 
 def page_text(at) -> str:

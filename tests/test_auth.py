@@ -216,7 +216,7 @@ def test_gate_viewer_is_kept_off_the_data_page(hosted):
     at = app(hosted, "pages/4_Data.py", user)
     assert not at.exception
     assert at.error[0].value.startswith("The Data page is for analysts and admins. You are signed in as "
-                                        "**vera@example.com** with the role **viewer**")
+                                        "**vera@example\\.com** with the role **viewer**")   # the e-mail escaped
 
 
 def test_gate_scoped_analyst_sees_only_their_portfolio(hosted, sample_store_dir, sample_con):

@@ -353,6 +353,8 @@ def test_a_read_only_store_keeps_the_pages_up(sample_store_copy, browser):
             page.get_by_text("The store is read-only").first.wait_for(timeout=90_000)
             assert page.get_by_text("This app has encountered an error").count() == 0, path
         page.goto(url + "/SQL_Explorer")
+        # the page builds its connection first: minutes on a busy 2-core machine, not 30 s
+        page.locator("textarea").first.wait_for(timeout=180_000)
         page.locator("textarea").first.fill("select count(*) from projects")
         page.get_by_role("button", name="Run", exact=True).click()
         page.get_by_text("Query refused: the store is read-only").first.wait_for(timeout=60_000)

@@ -187,3 +187,33 @@ def test_scope_values_are_data_not_sql(tmp_path):
     assert frame.to_dicts() == [{"dimension": "portfolio", "value": None}, {"dimension": "portfolio", "value": "a"},
                                 {"dimension": "department", "value": None}]
     assert isinstance(frame, pl.DataFrame)
+
+
+def test_user_sql_has_no_spill_directory_and_cannot_read_a_pages(sample_store_dir):
+    """DuckDB lets every query read its temp directory whatever `allowed_directories` says: a page's
+    connection spills into a private directory of its own, user SQL runs without one, and a file in
+    the page's directory is out of reach of the explorer's worker (issue 16: another connection's
+    spill file read with read_blob)."""
+    from pathlib import Path
+
+    from pmo import config, sandbox
+    from pmo.safe_sql import SqlLimits
+
+    store = Store(sample_store_dir)
+    page = query.connect(store, scope=Scope(portfolios=(PORTFOLIO,)))
+    try:
+        spill = Path(page.con.execute("select current_setting('temp_directory')").fetchone()[0])
+        assert spill.name.startswith(query.connection.SPILL_PREFIX) and spill.resolve() != Path(".tmp").resolve()
+        assert oct(spill.stat().st_mode & 0o777) == "0o700"
+        spill.joinpath("leak.tmp").write_bytes(b"PRJ-1021 out of scope")
+        limits = SqlLimits.from_config(config.load(store.root))
+        scope = Scope(portfolios=(PORTFOLIO,))
+        df, _ = sandbox.run(store.root, store.current_version(), scope,
+                            "select current_setting('temp_directory') as t", limits)
+        assert df["t"].to_list() == [""]
+        for sql in (f"select * from read_blob('{spill}/leak.tmp')", "select * from read_blob('.tmp/*')",
+                    f"select * from glob('{spill}/*')"):
+            with pytest.raises(UnsafeSQL):
+                sandbox.run(store.root, store.current_version(), scope, sql, limits)
+    finally:
+        page.close()

@@ -149,7 +149,20 @@ def build(store: Store, manifest: Manifest, cfg: dict, settings: dict[str, pl.Da
     create_views(con)
     if scope is not None and scope.restricted:
         row_scope.apply(con, scope)
+        _scope_ingest_log(con)
     return con
+
+
+def _scope_ingest_log(con: duckdb.DuckDBPyConnection) -> None:
+    """The ingest log of a connection limited to some rows: no file names, and no source names but
+    those of the rows it holds (a file or source name can name another portfolio's project:
+    'PRJ-1021 S-4HANA Finance Core.xlsx', 'msproject:plan:S/4HANA Finance Core')."""
+    with_source = [t for (t,) in con.execute(
+        "select table_name from information_schema.columns where table_schema = 'main' "
+        "and column_name = 'source' and table_name like 'seg\\_%' escape '\\' "
+        "and table_name <> 'seg_rejected_rows'").fetchall()]
+    kept = " union ".join(f"select source from {t}" for t in with_source) or "select null as source"
+    con.execute(f"update ingests set file_name = null, source = case when source in ({kept}) then source end")
 
 
 def lock_down(con: duckdb.DuckDBPyConnection, store: Store, *, files: bool = True) -> None:

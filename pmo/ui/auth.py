@@ -17,7 +17,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from pmo import audit, upload_guard
 from pmo import auth as rules
 from pmo.auth import Role, Scope
-from pmo.ui import data, session
+from pmo.ui import data, safe, session
 from pmo.ui.url import running_page
 
 _SIGNED_IN_KEY = "_pmo_signed_in_logged"
@@ -49,7 +49,7 @@ def gate() -> Role:
     try:
         cfg = roles_config()
     except rules.RolesError as exc:
-        st.error(f"The roles file is not valid, so nobody can be let in: {exc}", icon=":material/block:")
+        st.error(f"The roles file is not valid, so nobody can be let in: {safe.md(exc)}", icon=":material/block:")
         st.stop()
     if not cfg["required"]:
         role = rules.local_role(cfg)
@@ -153,7 +153,7 @@ def require(action: str) -> Role:
         who = ("You are signed in as" if st.user.get("is_logged_in", False)
                else "Local mode (env PMO_ROLE): you are")
         st.error(f"{ACTION_TEXT.get(action, 'This is not available to your role')}. {who} "
-                 f"**{current_user()}** with the role **{role.name}**; ask an admin if you need it.",
+                 f"**{safe.md(current_user())}** with the role **{safe.md(role.name)}**; ask an admin if you need it.",
                  icon=":material/block:")
         try:
             st.page_link("dashboard.py", label="Back to the home page", icon=":material/home:")
@@ -192,7 +192,7 @@ def sign_in_screen(cfg: dict) -> None:
 
 def not_authorised(ident: rules.Identity) -> None:
     st.title("PMO dashboard", anchor=False)
-    st.error(f"**{ident.label}** is signed in but has no role in this dashboard. Ask an admin to add "
+    st.error(f"**{safe.md(ident.label)}** is signed in but has no role in this dashboard. Ask an admin to add "
              "you (roles.toml: [users], [groups] or [domains]).", icon=":material/block:")
     if st.button("Sign out", icon=":material/logout:"):
         st.logout()
@@ -204,10 +204,12 @@ def sidebar_user() -> None:
     if role is None:
         return
     scope = role.scope.describe()
+    # names from the identity provider and roles.toml, shown as written
+    name, scope_text = safe.md(role.name), safe.md(scope)
     if not st.user.get("is_logged_in", False):
-        st.caption(f"Local mode · role **{role.name}**" + ("" if scope == "all data" else f" · {scope}"))
+        st.caption(f"Local mode · role **{name}**" + ("" if scope == "all data" else f" · {scope_text}"))
         return
-    st.caption(f"Signed in as **{current_user()}** · role **{role.name}**"
-               + ("" if scope == "all data" else f" · sees {scope}"))
+    st.caption(f"Signed in as **{safe.md(current_user())}** · role **{name}**"
+               + ("" if scope == "all data" else f" · sees {scope_text}"))
     if st.button("Sign out", icon=":material/logout:", key="pmo_sign_out"):
         st.logout()

@@ -17,7 +17,7 @@ import streamlit as st
 
 from pmo.readiness import demo_enabled, write_state
 from pmo.store import Store, StoreBusy
-from pmo.ui import auth, data, inbox_watcher, nav
+from pmo.ui import auth, data, inbox_watcher, nav, safe
 from pmo.ui.url import running_page
 
 SHARE_VIEW_KEY = "_share_view"    # pmo/ui/share.py: the view the page's share bar describes
@@ -90,6 +90,6 @@ def _load_sample_data(s: Store) -> None:
             except OSError as exc:
                 from pmo.store import write_failure
 
-                st.error(f"The sample data could not be loaded: {write_failure(exc, s.root) or exc}",
+                st.error(f"The sample data could not be loaded: {safe.md(write_failure(exc, s.root) or exc)}",
                          icon=":material/lock:")
                 st.stop()

@@ -11,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from pmo import metrics
+from pmo.ui import safe
 
 # Streamlit number formats per unit (printf-style; "," = thousands separator)
 NUMBER_FORMATS = {"pct": "percent", "ratio": "%.2f", "days": "%,d", "count": "%,d", "months": "%.1f",
@@ -201,6 +202,8 @@ def static(df: pl.DataFrame, *, key: str, noun: str = "rows", **paged_kwargs) ->
     """A read-only table: st.table (every cell visible, no scrolling) when short, else a paged
     dataframe, so a list that grows with the store never sends more than a page."""
     if df.height <= STATIC_ROWS:
-        st.table(as_text(df, paged_kwargs.get("currency", "USD")), hide_index=True)
+        # st.table renders every cell as Markdown: cells are text from the data, shown as written
+        text = as_text(df, paged_kwargs.get("currency", "USD"))
+        st.table(text.with_columns(pl.all().map_elements(safe.md, return_dtype=pl.String)), hide_index=True)
     else:
         paged(df, key=key, noun=noun, **paged_kwargs)

@@ -12,7 +12,7 @@ import streamlit as st
 from pmo import inbox
 from pmo.ingest import current_user
 from pmo.store import Store
-from pmo.ui import inbox_watcher
+from pmo.ui import inbox_watcher, safe
 from pmo.ui.data_page.upload import file_size
 
 
@@ -42,7 +42,7 @@ def drop_folder_view(store: Store) -> None:
     results = st.session_state.pop("data_inbox_results", None)
     if results is not None:
         for status, line in results:
-            {"processed": st.success, "busy": st.warning}.get(status, st.error)(line)
+            {"processed": st.success, "busy": st.warning}.get(status, st.error)(safe.md(line))
         if not results:
             st.caption("Nothing was ready: files modified in the last few seconds, or named .part / "
                        ".tmp / .crdownload, are left for the next pass.")
@@ -51,7 +51,8 @@ def drop_folder_view(store: Store) -> None:
     failed = inbox.recent(store, "failed")
     st.subheader(f"Waiting ({len(waiting):,})", anchor=False)
     if waiting:
-        st.table(pl.DataFrame([{"File": p.name, "Size": file_size(p.stat().st_size),
+        # st.table cells are Markdown: file names shown as written
+        st.table(pl.DataFrame([{"File": safe.md(p.name), "Size": file_size(p.stat().st_size),
                                 "Modified": f"{datetime.fromtimestamp(p.stat().st_mtime):%d %b %Y %H:%M:%S}",
                                 "State": "being written" if inbox.is_partial(p.name) else "ready"}
                                for p in waiting]), hide_index=True)
@@ -61,13 +62,14 @@ def drop_folder_view(store: Store) -> None:
     if not failed:
         st.caption("No failed files.")
     for i, p in enumerate(failed):
-        with st.expander(f"{inbox.original_name(p)}, refused {_when(p)}", icon=":material/error:",
+        with st.expander(f"{safe.md(inbox.original_name(p))}, refused {_when(p)}", icon=":material/error:",
                          expanded=i == 0):
-            st.caption(f"Kept as `{p}`; the note beside it:")
+            st.caption(f"Kept as {safe.md(p)}; the note beside it:")
             st.code(inbox.error_note(p) or "(no .error.txt beside this file)", language=None, wrap_lines=True)
     st.subheader("Processed", anchor=False)
     if processed:
-        st.table(pl.DataFrame([{"File": inbox.original_name(p), "Ingested at": _when(p), "Kept as": p.name}
+        st.table(pl.DataFrame([{"File": safe.md(inbox.original_name(p)), "Ingested at": _when(p),
+                                "Kept as": safe.md(p.name)}
                                for p in processed]), hide_index=True)
     else:
         st.caption("No processed files yet.")

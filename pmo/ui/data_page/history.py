@@ -12,7 +12,7 @@ from pmo import audit, uploads
 from pmo.ingest import IngestFailed, current_user, remove_ingest, rollback
 from pmo.readiness import write_state
 from pmo.store import Store, StoreBusy
-from pmo.ui import auth, data, share, tables
+from pmo.ui import auth, data, safe, share, tables
 from pmo.ui.data_page.reads import ingests_table, versions_table
 from pmo.ui.data_page.state import BUSY_MESSAGE
 from pmo.ui.data_page.upload import home_link
@@ -29,10 +29,13 @@ def history_view(store: Store) -> None:
         return
     versions = versions_table(root, current)
     ingests = ingests_table(root, current)
-    if auth.current_scope().restricted:       # per-file counts add up rows of every portfolio
-        ingests = ingests.with_columns(pl.lit(None, dtype=pl.Int64).alias(c) for c in uploads.COUNT_COLUMNS)
-        st.caption(f"Your role sees {auth.current_scope().describe()}: the ingest log shows no row counts "
-                   "(they cover every portfolio) and raw files are not offered.")
+    if auth.current_scope().restricted:
+        # per-file counts add up rows of every portfolio; file names can name other portfolios' projects
+        ingests = uploads.for_scoped_role(ingests, auth.current_user())
+        versions = uploads.versions_for_scoped_role(versions, auth.current_user())
+        st.caption(f"Your role sees {safe.md(auth.current_scope().describe())}: the ingest log shows no row "
+                   "counts (they cover every portfolio), no names of files others published (they can name "
+                   "other portfolios' projects), and raw files are not offered.")
     _confirmation(store)
     what_is_loaded()
 

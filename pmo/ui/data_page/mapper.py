@@ -10,6 +10,7 @@ import streamlit as st
 
 from pmo import schema, uploads
 from pmo.store import Store
+from pmo.ui import safe
 from pmo.ui.data_page.state import AUTO, Staged
 
 
@@ -20,7 +21,7 @@ def mapper(store: Store, e: Staged, publish) -> None:
         try:
             e.headers = uploads.header_candidates(e.path, e.name)
         except Exception as exc:  # noqa: BLE001
-            st.error(f"{e.name}: the header cannot be read ({exc}).")
+            st.error(safe.md(f"{e.name}: the header cannot be read ({exc})."))
             return
     with st.expander("Map the columns", expanded=not e.ok, icon=":material/table_view:"):
         st.caption("Pick the export column that holds each canonical column (docs/data-model.md). "

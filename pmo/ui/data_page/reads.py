@@ -47,8 +47,8 @@ def kpi_row(store: Store) -> None:
     current = store.current_version()
     ing = ingests_table(str(store.root.resolve()), current)
     scoped = auth.current_scope().restricted
-    if scoped:       # per-file counts add up rows of every portfolio
-        ing = ing.with_columns(pl.lit(None, dtype=pl.Int64).alias(c) for c in uploads.COUNT_COLUMNS)
+    if scoped:       # per-file counts add up rows of every portfolio; file names can name its projects
+        ing = uploads.for_scoped_role(ing, auth.current_user())
     in_use = ing.filter(pl.col("in_use"))
     latest = ing.row(0, named=True) if ing.height else None
     waiting = inbox.waiting(store)

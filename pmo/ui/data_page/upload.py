@@ -127,11 +127,11 @@ def file_card(store: Store, e: Staged, manifest: Manifest) -> None:
             if e.ok:
                 o = e.outcome
                 tables = ", ".join(f"**{t}** ({n:,} rows)" for t, n in o.tables.items())
-                st.markdown(f"#### {e.name}\n{o.label} → {tables}")
+                st.markdown(f"#### {safe.md(e.name)}\n{safe.md(o.label)} → {tables}")
             elif e.needs_mapping and not e.mapping_path:
-                st.markdown(f"#### {e.name}\n{file_size(e.size)} · a layout no importer knows: map its columns below")
+                st.markdown(f"#### {safe.md(e.name)}\n{file_size(e.size)} · a layout no importer knows: map its columns below")
             else:
-                st.markdown(f"#### {e.name}\n{file_size(e.size)} · not ready to publish")
+                st.markdown(f"#### {safe.md(e.name)}\n{file_size(e.size)} · not ready to publish")
         with opts, st.popover("Options", icon=":material/tune:"):
             tools = [AUTO, *registry.modules()]
             st.selectbox("Tool", tools, key=f"data_tool_{e.file_id}",
@@ -149,10 +149,11 @@ def file_card(store: Store, e: Staged, manifest: Manifest) -> None:
             st.info("No importer recognises this file's columns. Map them once below: the mapping is "
                     "kept in the store and applied by itself to the next file with the same header.",
                     icon=":material/table_view:")
-            st.caption(e.problems[0].replace(" pass --source TOOL, or map the columns with --mapping FILE "
-                                             "(see docs/importing.md).", " or map the columns below."))
+            st.caption(safe.md(e.problems[0].replace(" pass --source TOOL, or map the columns with --mapping FILE "
+                                                     "(see docs/importing.md).", " or map the columns below.")))
         elif e.problems:
-            st.error("\n\n".join(e.problems), icon=":material/error:")
+            # refusals quote the file's own values: shown as written
+            st.error("\n\n".join(safe.md(p) for p in e.problems), icon=":material/error:")
             if EMPTY in e.refusals and not e.allow_empty:
                 _confirm_empty(e)
         if e.ok:
@@ -229,7 +230,7 @@ def _outcome_body(e: Staged, manifest: Manifest) -> None:
 
 def _findings(o: FileOutcome) -> None:
     for note in o.notes:
-        st.markdown(f"- {note}")
+        st.markdown(f"- {safe.md(note)}")
     if not o.rejects:
         st.success("Every row was accepted.", icon=":material/check_circle:")
         return
@@ -278,7 +279,7 @@ def publish(store: Store, entries: list[Staged]) -> None:
                    expanded=True) as status:
         bar = st.progress(0.0)
         for gi, group in enumerate(groups):
-            names = ", ".join(i.file_name for i in group)
+            names = safe.md(", ".join(i.file_name for i in group))     # into Markdown below
             st.write(f"Validating and publishing {names}...")
             first = group[0]
             try:
@@ -295,13 +296,13 @@ def publish(store: Store, entries: list[Staged]) -> None:
                 break
             except IngestFailed as exc:
                 for p in exc.problems:
-                    st.error(p, icon=":material/error:")
+                    st.error(safe.md(p), icon=":material/error:")
                 status.update(label=f"Not published: {names}. The store is unchanged for these files.",
                               state="error")
                 ok = False
                 break
             except Exception as exc:  # noqa: BLE001
-                st.error(f"Publishing {names} failed unexpectedly ({type(exc).__name__}: {exc}). "
+                st.error(f"Publishing {names} failed unexpectedly ({safe.md(f'{type(exc).__name__}: {exc}')}). "
                          "The store is unchanged for these files.")
                 status.update(label="Publishing failed", state="error")
                 ok = False
