@@ -58,6 +58,13 @@ CASES = {
     "project_links/messy_project_links.csv": ("project_links", 1, 0, {"project_links": 2}),
     # row 3 Hours "lots"; row 4 Billed Hours "abc" cleared
     "tempo/messy_worklogs.csv": ("tempo", 1, 1, {"time_entries": 3}),
+    # row 4 score "Very much", row 6 no project, row 7 P1 scored twice on Financial value; row 5's
+    # empty score is kept as not scored (nothing to clear)
+    "scoring_sheet/messy_scores_2026-11-20.csv": ("scoring_sheet", 3, 0, {"project_scores": 3}),
+    # row 4 question XYZ-9 not in the bank, row 5 level 7; row 3 "Unknown" is level 0, rep-2 read as REP-2
+    "maturity_assessment/messy_maturity.csv": ("maturity_assessment", 2, 0, {"maturity_answers": 2}),
+    # row 4 no project, row 5 no scenario, row 6 Forced "maybe"
+    "priority_scenarios/messy_scenarios.csv": ("priority_scenarios", 3, 0, {"priority_scenarios": 2}),
     # row 3 Date "someday"; row 4 Cost Rate "n/a" cleared
     "harvest/messy_time_report.csv": ("harvest", 1, 1, {"time_entries": 3}),
     # row 3 Start Date "not a date" (an entry has nothing optional the importer types)
