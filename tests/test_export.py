@@ -86,19 +86,19 @@ def test_csv_states_page_filters_as_of_version_and_link_before_the_table():
         "# Rows,8",
         "# Link,http://pmo.example.com/Portfolio_Health?portfolio=Digital+Channels",
     ]
-    assert lines[7] == "Project,Budget,Variance pct,Cpi,Status date,Health history"
+    assert lines[7] == "Project,Budget (ledger lines),Variance %,CPI,Status date,Trend (oldest → latest)"   # labels from metrics/
 
 
 def test_csv_escapes_formulas_and_keeps_numbers_and_reads_back_with_a_comment_prefix():
     raw = export.to_csv_bytes(frame(), META)
     back = pl.read_csv(io.BytesIO(raw), comment_prefix="#", try_parse_dates=True)
-    assert back.columns[0] == "Project id"
-    assert back["Project id"].to_list() == ["'" + v for v in HOSTILE[:6]] + ["safe-text", "a=b"]
-    assert back.schema["Budget"] == pl.Float64
-    assert back["Budget"].to_list() == [-1250.5, 3_400_000.0, 0.0, -1.0, 2.5, None, 10.0, 99.0]
-    assert back["Variance pct"][0] == -0.125
+    assert back.columns[0] == "Project"
+    assert back["Project"].to_list() == ["'" + v for v in HOSTILE[:6]] + ["safe-text", "a=b"]
+    assert back.schema["Budget (ledger lines)"] == pl.Float64
+    assert back["Budget (ledger lines)"].to_list() == [-1250.5, 3_400_000.0, 0.0, -1.0, 2.5, None, 10.0, 99.0]
+    assert back["Variance %"][0] == -0.125
     assert back["Status date"][0] == date(2026, 11, 20)
-    assert back["Health history"].to_list()[:2] == ["green, red", ""]
+    assert back["Trend (oldest → latest)"].to_list()[:2] == ['["green","red"]', "[]"]   # lists as JSON text
     # no unescaped cell starts with a formula character anywhere in the file
     for line in raw.decode("utf-8-sig").splitlines()[8:]:
         first_cell = line.split(",")[0].strip('"')
@@ -131,7 +131,7 @@ def test_xlsx_header_block_states_filters_as_of_and_version():
                      "Data version": "store version 7", "Exported": "2026-11-25 09:14 UTC by ana@example.com",
                      "Rows": "8", "Link": META.link, None: None}
     assert [ws.cell(9, c).value for c in range(1, 7)] == [
-        "Project", "Budget", "Variance pct", "Cpi", "Status date", "Health history"]
+        "Project", "Budget (ledger lines)", "Variance %", "CPI", "Status date", "Trend (oldest → latest)"]
     assert ws.freeze_panes == "A10"
     assert ws.auto_filter.ref == "A9:F17"
 
@@ -153,7 +153,7 @@ def test_xlsx_escapes_formula_text_keeps_numbers_and_formats_them_by_column_name
     assert ws.cell(10, 4).value == 0.91 and ws.cell(10, 4).number_format == "0.00"
     assert ws.cell(10, 5).value == datetime(2026, 11, 20) and ws.cell(10, 5).number_format == "d mmm yyyy"
     assert ws.cell(15, 2).value is None              # a missing number stays blank, not 0
-    assert ws.cell(10, 6).value == "green, red"
+    assert ws.cell(10, 6).value == '["green","red"]'
 
 
 def test_xlsx_money_in_another_reporting_currency():
@@ -375,7 +375,7 @@ def test_portfolio_health_pack_lists_the_samples_red_projects(sample_store_dir, 
                            "Milestone timeline"]
     assert all(t.startswith("Red projects and why") for t in titles[9:]) and titles[9:]
     kpis = slide_text(prs.slides[1])
-    assert "Active projects" in kpis and "Red · 23%" in kpis
+    assert "Active projects" in kpis and "Red (computed)" in kpis
     listed = [c.text for s in list(prs.slides)[9:] for shape in s.shapes if shape.has_table
               for row in list(shape.table.rows)[1:] for c in list(row.cells)[:1]]
     assert listed == SAMPLE_RED
