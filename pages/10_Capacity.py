@@ -151,7 +151,7 @@ if people.is_empty():
             icon=":material/filter_alt_off:")
     st.stop()
 if not show_names:
-    st.info(f"Names are hidden for the role '{role.name if role else 'viewer'}': people are shown by role "
+    st.info(f"Names are hidden for the role '{safe.md(role.name if role else 'viewer')}': people are shown by role "
             "and number (`[resources] show_names_to` in the configuration lists who sees names).",
             icon=":material/visibility_off:")
 
