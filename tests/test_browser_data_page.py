@@ -62,7 +62,7 @@ def test_upload_publish_and_the_figures_change(browser, server):
     assert metric_value(page, "Store version") == str(v0 + 1)
 
     page.get_by_text("Open the home page to see the new figures").click()
-    page.get_by_text(f"Store version {v0 + 1}").first.wait_for(timeout=60_000)
+    page.get_by_text(f"Data version {v0 + 1}").first.wait_for(timeout=60_000)
     assert tasks_rows(page) == before + added
     assert server["proc"].poll() is None
     page.close()
