@@ -4,6 +4,8 @@ open the page."""
 
 from __future__ import annotations
 
+import re
+
 import threading
 from pathlib import Path
 
@@ -83,7 +85,7 @@ def test_every_listed_statement_is_refused_with_a_clear_message(explorer_store):
 def test_runaway_cross_join_is_stopped_and_the_page_answers_the_next_query(explorer_store):
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     run_query(at, RUNAWAY)
-    errors = [e.value for e in at.error]
+    errors = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]      # as it reads (escaped Markdown)
     assert errors == ["Query refused: the query ran longer than 2 s and was stopped; add filters or "
                       "aggregate first."]
     run_query(at, "select portfolio, count(*) as projects from projects group by portfolio order by portfolio")
@@ -128,7 +130,7 @@ def test_runaway_query_does_not_hold_up_other_queries(sample_store_dir):
 
     def runaway():
         try:
-            run_user_sql(con, RUNAWAY, timeout_s=5)
+            run_user_sql(con, RUNAWAY, timeout_s=20)       # time for the other query on a busy machine
         except UnsafeSQL as exc:
             outcome["error"] = str(exc)
 
@@ -142,4 +144,4 @@ def test_runaway_query_does_not_hold_up_other_queries(sample_store_dir):
         t.join(60)
     assert head["project_count"] == 40
     assert still_running, "the other query should be answered while the runaway one is still running"
-    assert outcome["error"].startswith("the query ran longer than 5 s")
+    assert outcome["error"].startswith("the query ran longer than 20 s")
