@@ -54,6 +54,10 @@ class RolesError(Exception):
     """roles.toml is wrong; the message names the key and what to write instead."""
 
 
+# What a scoped role sees in place of another project's id it may not see (pmo/query/scope.py)
+HIDDEN_PROJECT = "(outside your scope)"
+
+
 @dataclass(frozen=True)
 class Scope:
     """Rows a role may see. None = no limit; a tuple = only these values (matched exactly).

@@ -17,6 +17,7 @@ from datetime import date
 import polars as pl
 
 from pmo import metrics
+from pmo.auth import HIDDEN_PROJECT
 
 BANDS = ("low", "medium", "high", "critical")
 BAND_COLORS = ("#7fb77e", "#f2d16b", "#f0964a", "#c0392b")
@@ -233,6 +234,9 @@ def dependency_state(row: dict) -> tuple[str, str]:
     if row.get("in_cycle"):
         return "data error", (f"{blocker} blocks {dependent} and is itself blocked by it through other "
                               "links (a cycle): fix the links in the export")
+    if row.get("blocker_project_id") == HIDDEN_PROJECT:
+        return "not found", (f"{dependent} waits on an item of a project outside your scope: its state is "
+                             "not shown to you (ask a PMO analyst who sees every portfolio)")
     if row.get("is_unresolved"):
         return "not found", f"The blocker '{row.get('blocker_id') or '?'}' is in no project loaded (or none you may see)"
     if row.get("is_at_risk"):

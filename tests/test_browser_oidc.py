@@ -80,6 +80,10 @@ def sign_in(browser, url: str, who: str):
 
 
 def sidebar_links(page) -> str:
+    """The sidebar's text once its page menu is drawn (the menu comes a moment after the
+    'Signed in as' line on a busy machine)."""
+    page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]', has_text="Portfolio health").first.wait_for(
+        timeout=60_000)
     return page.locator('[data-testid="stSidebar"]').inner_text()
 
 

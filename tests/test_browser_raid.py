@@ -57,5 +57,5 @@ def test_a_jira_raid_export_reaches_the_raid_page_and_the_link_reopens_the_view(
     page.keyboard.press("Escape")          # close the Copy link popover
     page.get_by_role("button", name="Clear cell").click()
     page.get_by_text("Click a cell").first.wait_for(timeout=60_000)
-    assert "cell=" not in page.url
+    page.wait_for_url(lambda u: "cell=" not in u, timeout=30_000)    # the URL follows the rerun
     page.close()

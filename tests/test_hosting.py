@@ -199,6 +199,15 @@ def upload_bytes_held(url: str) -> int:
                if 'cache_type="UploadedFileManager"' in line)
 
 
+def upload_bytes_become(url: str, expected: int, seconds: float = 40) -> int:
+    """The bytes held once they reach `expected` (or at the deadline): Streamlit caches the memory
+    figures of /_stcore/metrics for 5 s, and the sweep of ended sessions runs every 10 s."""
+    deadline = time.time() + seconds
+    while (held := upload_bytes_held(url)) != expected and time.time() < deadline:
+        time.sleep(1)
+    return held
+
+
 @pytest.fixture()
 def upload_budget(sample_store_copy):
     """Uploads bounded to 3 MB per session in the store's settings (before the server starts)."""
@@ -231,12 +240,9 @@ def test_no_uploads_before_sign_in_and_a_bound_per_session(browser, upload_budge
     assert page.evaluate(PUT, [sid, "f1", 2_000_000])[0] == 204
     status, text = page.evaluate(PUT, [sid, "f2", 2_000_000])    # 4 MB would pass the 3 MB bound
     assert status == 413 and "upload_session_mb" in text
-    assert upload_bytes_held(url) == 2_000_000
+    assert upload_bytes_become(url, 2_000_000) == 2_000_000
     context.close()                                           # the session ends: its uploads are released
-    deadline = time.time() + 40
-    while upload_bytes_held(url) and time.time() < deadline:
-        time.sleep(1)
-    assert upload_bytes_held(url) == 0
+    assert upload_bytes_become(url, 0) == 0
 
 
 # --- memory bound and /healthz under hostile SQL --------------------------------------------------

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from pmo import query, raid
+from pmo.auth import HIDDEN_PROJECT, Scope
 from pmo.store import Store
 
 from helpers import raid_store
@@ -211,3 +212,18 @@ def test_filters_history_dependencies_and_critical_risks(rt):
     project = rt.query("project_raid", project_id="P1", as_of=None)
     assert project["item_id"].to_list() == ["D1", "R2", "A1", "R1"]   # open first, by exposure
     assert rt.query("project_dependencies", project_id="P2", as_of=None).height == 1
+
+
+def test_a_role_limited_to_one_portfolio_sees_that_a_blocker_is_elsewhere_but_not_which(rt):
+    """P2 (portfolio B) blocks P1's D1. A role limited to A sees the link, with the blocker's project
+    and item hidden, on the page's query and in the raw table the SQL explorer reads."""
+    scoped = query.connect(Store(rt.store.root), scope=Scope(portfolios=("A",)))
+    links = raid.with_dependency_states(scoped.query("raid_dependency_graph", **ALL, as_of=None))
+    assert links.select("project_id", "item_id", "blocker_project_id", "blocker_id", "blocker_title",
+                        "blocker_project_name", "is_cross_project", "dependency_state").rows() == [
+        ("P1", "D1", HIDDEN_PROJECT, None, None, None, True, "not found")]
+    assert "outside your scope" in links["dependency_reason"][0] and "P2" not in links["dependency_reason"][0]
+    raw = scoped.con.execute("select blocker_project_id, blocker_id from dependencies").fetchall()
+    assert raw == [(HIDDEN_PROJECT, None)]
+    # the unscoped connection still names it
+    assert rt.query("raid_dependency_graph", **ALL, as_of=None)["blocker_project_id"].to_list() == ["P2"]

@@ -10,7 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from pmo import query
-from pmo.auth import Scope
+from pmo.auth import HIDDEN_PROJECT, Scope
 from pmo.safe_sql import UnsafeSQL, run_user_sql
 from pmo.store import Store
 
@@ -103,7 +103,13 @@ def test_every_query_stays_in_scope(scoped, sample_con, allowed_ids, name):
         full = query.run(sample_con, name, **{**params, "portfolio": PORTFOLIO})
         keys = ["project_id", "item_id"]
         assert set(mine.select(keys).iter_rows()) <= set(full.select(keys).iter_rows())
-        assert set(mine["blocker_project_id"].drop_nulls()) <= allowed_ids
+        assert set(mine["blocker_project_id"].drop_nulls()) <= allowed_ids | {HIDDEN_PROJECT}
+        hidden = mine.filter(pl.col("blocker_project_id") == HIDDEN_PROJECT)
+        assert hidden["blocker_id"].null_count() == hidden["blocker_title"].null_count() == hidden.height
+        # every hidden end is another portfolio's project in the full data
+        far = full.filter(pl.col("project_id").is_in(list(allowed_ids))
+                          & ~pl.col("blocker_project_id").is_in(list(allowed_ids)))
+        assert hidden.height == far.height
     elif "portfolio" in q.params and "project_id" not in q.params and name not in WHOLE_PERSON:
         # with the portfolio filter the unscoped query must give exactly what the scope gives
         full = query.run(sample_con, name, **{**params, "portfolio": PORTFOLIO})

@@ -78,8 +78,9 @@ def test_warm_saves_the_tables_for_the_version_and_a_new_connection_reads_them(s
     assert len(entries) == 1 and entries[0].name.startswith("000001-")
     assert sorted(p.name for p in entries[0].iterdir()) == [
         "_project_alias.parquet", "ledger_monthly.parquet", "project_health.parquet",
-        "project_milestones.parquet", "projects.parquet", "results", "salary_positions.parquet",
-        "status_snapshots.parquet", "tasks.parquet"]
+        "project_milestones.parquet", "projects.parquet", "resource_calendar.parquet",
+        "resource_capacity_days.parquet", "resource_demand_days.parquet", "resource_people.parquet", "results",
+        "salary_positions.parquet", "status_snapshots.parquet", "tasks.parquet"]
     # Prove the saved file is what a new connection serves: change one amount in it.
     saved = entries[0] / "ledger_monthly.parquet"
     pl.read_parquet(saved).with_columns(

@@ -163,8 +163,10 @@ SCRIPT = """
 import polars as pl
 from pmo.ui import tables
 n = {n}
-df = pl.DataFrame({{"n": list(range(1, n + 1)), "v": [i % 7 for i in range(1, n + 1)]}})
-tables.paged(df, key="t", sort_options={{"Number": ("n", False), "Value, highest first": ("v", True)}})
+# n: a row number, v = n mod 7 (columns named after defined metrics: tables label every column)
+df = pl.DataFrame({{"row_number": list(range(1, n + 1)), "rows_accepted": [i % 7 for i in range(1, n + 1)]}})
+tables.paged(df, key="t", sort_options={{"Number": ("row_number", False),
+                                         "Value, highest first": ("rows_accepted", True)}})
 """
 
 
@@ -174,18 +176,19 @@ def _captions(at: AppTest) -> list[str]:
 
 def test_paged_table_under_apptest():
     at = AppTest.from_string(SCRIPT.format(n=1201), default_timeout=30).run()
-    assert not at.exception
-    assert at.dataframe[0].value["n"].tolist() == list(range(1, 501))
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.dataframe[0].value["row_number"].tolist() == list(range(1, 501))
     assert any(c.startswith("Rows 1–500 of 1,201, number · 500 a page") for c in _captions(at))
     at.number_input(key="t_page").set_value(3).run()
-    assert at.dataframe[0].value["n"].tolist() == list(range(1001, 1202))
+    assert at.dataframe[0].value["row_number"].tolist() == list(range(1001, 1202))
     assert any(c.startswith("Rows 1,001–1,201 of 1,201") for c in _captions(at))
     # Sorting orders all rows, then pages. v = n mod 7: values 1-4 have 172 rows, 0, 5, 6 have 171;
     # highest first: 6 (171), 5 (171), 4, 3, 2 (172 each) = rows 1-858, then 1 (172) = 859-1,030.
     # Row 1,001 is the 143rd row with v = 1, n = 1 + 7 * 142 = 995; rows 1,031-1,201 have v = 0.
     at.selectbox(key="t_sort").set_value("Value, highest first").run()
     page = at.dataframe[0].value
-    assert len(page) == 201 and page["n"].iloc[0] == 995 and page["v"].iloc[29] == 1 and page["v"].iloc[30] == 0
+    assert len(page) == 201 and page["row_number"].iloc[0] == 995
+    assert page["rows_accepted"].iloc[29] == 1 and page["rows_accepted"].iloc[30] == 0
     assert any(c.startswith("Rows 1,001–1,201 of 1,201, value, highest first") for c in _captions(at))
 
 
@@ -272,7 +275,7 @@ def test_budget_variance_within_limits(small_limits, sample_con):
     captions = [c.value for c in at.caption]
     assert f"Projects 1–10 of {ledger_projects}, flagged first, worst first · 10 a page" in " ".join(captions)
     assert any(c.startswith(f"Project rows 1–10 of {ledger_projects}, project (as listed)") for c in captions)
-    bars = chart_datasets(at)["Forecast variance at completion by project"][0]
+    bars = chart_datasets(at)["Forecast variance (ledger) by project"][0]
     assert len(bars) == 5
     assert any(c.startswith(f"Bars: the 5 most over budget at completion of {ledger_projects} (project values)")
                for c in captions)

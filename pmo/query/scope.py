@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from pmo import schema
-from pmo.auth import Scope
+from pmo.auth import HIDDEN_PROJECT, Scope
 from pmo.query import catalog
 
 # Which row test each segment table takes (queries/scope/in_scope.sql). Every table of the data
@@ -48,6 +48,22 @@ ROW_TEST: dict[str, str | None] = {
     # the same for every role: market data and exchange rates hold no project or person
     "salary_benchmarks": None,
     "fx_rates": None,
+}
+
+
+# Columns that name another project than the row's own: masked when that project is out of scope
+# (the row stays, so a blocked item still shows that it waits on something). The rows are taken
+# from the canonical view, resolved over every row: a blocker written as a bare code or alias
+# ('P2', 'CRM-91') is known to be another portfolio's before the mask hides it. A hidden blocker
+# reads HIDDEN_PROJECT with no item id (its key names the project).
+RESOLVED_FIRST = {"dependencies": "dependencies"}
+COLUMN_MASK: dict[str, dict[str, str]] = {
+    "dependencies": {
+        "blocker_project_id": "case when blocker_project_id is null or in_project_scope(blocker_project_id) "
+                              f"then blocker_project_id else '{HIDDEN_PROJECT}' end",
+        "blocker_id": "case when blocker_project_id is null or in_project_scope(blocker_project_id) "
+                      "then blocker_id end",
+    },
 }
 
 
@@ -102,7 +118,12 @@ def apply(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
                              "where table_name like 'seg\\_%' escape '\\'").fetchall())
     for table in schema.TABLES:
         test = ROW_TEST[table] or "true"
-        con.execute(f"create table _scoped_{table} as select * from seg_{table} where {test}")
+        masks = ", ".join(f"{expr} as {col}" for col, expr in COLUMN_MASK.get(table, {}).items())
+        columns = f"* replace ({masks})" if masks else "*"
+        rows = f"seg_{table}"
+        if table in RESOLVED_FIRST:
+            rows = f"(select *, null::bigint as {schema.INGEST_ID} from {RESOLVED_FIRST[table]})"
+        con.execute(f"create table _scoped_{table} as select {columns} from {rows} where {test}")
     for table in schema.TABLES:
         kind = "view" if kinds.get(f"seg_{table}") == "VIEW" else "table"
         con.execute(f"drop {kind} seg_{table}")
