@@ -1,7 +1,12 @@
 """Write a big PMO store's export files (seeded), in the real export layouts, for benchmarks/run.py.
 
-At --scale 1 (the issue's size): 5,000 projects, 1,000,000 tasks (with baseline 0), 10,000,000
-FP&A ledger lines, 50,000 Workday staff, 24 weekly Project Server status drops. The Project
+At --scale 1 (the issue's size): 5,000 projects, 1,000,000 tasks (with baseline 0 and the
+schedule fields; 1 project in 50 planned in desktop MS Project with predecessors, constraints and
+slack), 10,000,000 FP&A ledger lines, 50,000 Workday staff, 24 weekly Project Server status drops,
+and the inputs of the governance, RAID, capacity, prioritisation and maturity pages
+(make_big_extras.py: stage gates, a 150,000-item RAID log in three copies, >= 10,000,000 Harvest
+time entries of 5,000 people over two years, their allocations and leave, driver scores, maturity
+assessments). The Project
 Server tables are written as CSV exports of the OData entity sets (the same headers as the
 ProjectData workbook's sheets); the ledger, Workday, FX and salary benchmark files as in
 sample_data/.
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import shutil
 import sys
@@ -25,6 +31,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
+import make_big_extras
 import make_big_ledger
 
 from sample_data.generators.project_server import PROJECTS_HEADER, RISKS_HEADER, TASKS_HEADER
@@ -91,8 +98,14 @@ def write_drops(projects: list[dict], out: Path, rnd: random.Random) -> None:
                             stage, "Medium", "", *health, "Weekly status."])
 
 
-def write_tasks(projects: list[dict], out: Path, rnd: random.Random) -> None:
+def write_tasks(projects: list[dict], out: Path, rnd: random.Random) -> int:
+    """Project Server Tasks (with the schedule fields TaskActualStartDate / FinishDate and
+    TaskTotalSlack, hours); the projects make_big_extras.is_desktop picks are planned in desktop
+    MS Project instead: their tasks go to a grid CSV each (with predecessors, constraints, slack).
+    Returns the number of desktop plans."""
     per_phase = TASKS_PER_PROJECT // PHASES
+    plan_rnd = random.Random(1701)          # the desktop plans' own stream: the other rows stay the same
+    plans = 0
     # A separate TaskBaselines CSV is only joined to Tasks within one workbook, so the baseline
     # goes on the Tasks rows (the OData Tasks entity set carries TaskBaseline* columns too).
     with (out / f"Tasks_{LATEST.isoformat()}.csv").open("w", newline="", encoding="utf-8") as ft:
@@ -100,12 +113,12 @@ def write_tasks(projects: list[dict], out: Path, rnd: random.Random) -> None:
         wt.writerow(TASKS_HEADER + BASELINE_COLS)
         for pi, p in enumerate(projects, start=1):
             span = (p["finish"] - p["start"]).days
-            rows = []
+            rows, plan = [], []
             for ph in range(PHASES):
                 s0 = p["start"] + timedelta(days=span * ph // PHASES)
                 s1 = p["start"] + timedelta(days=span * (ph + 1) // PHASES)
                 pid = guid(pi, ph * 1000)
-                phase_rows = []
+                phase_rows, phase_plan = [], []
                 for t in range(1, per_phase):
                     milestone = t == per_phase - 1
                     b_start = s1 if milestone else s0 + timedelta(days=(s1 - s0).days * (t - 1) // per_phase)
@@ -116,12 +129,18 @@ def write_tasks(projects: list[dict], out: Path, rnd: random.Random) -> None:
                     work = 0.0 if milestone else float(rnd.randrange(8, 320))
                     cost = 0.0 if milestone else round(work * rnd.uniform(70, 140), 2)
                     tid = guid(pi, ph * 1000 + t)
+                    # total slack in hours: negative behind the milestone's deadline (its baseline finish)
+                    slack = -8.0 * slip if milestone and slip else (0.0 if milestone else 8.0 * ((pi + t) % 5))
                     phase_rows.append([p["guid"], p["name"], tid, pid, f"Task {ph + 1}.{t}", 2, f"{ph + 1}.{t}",
                                        dt(start, 8), dt(finish, 17), 0.0 if milestone else 8.0 * max(1, (finish - start).days * 5 // 7),
                                        work, round(work * pct / 100, 1), round(work * (100 - pct) / 100, 1), pct,
                                        cost, round(cost * pct / 100, 2), "true" if milestone else "false", "false",
                                        dt(b_finish, 17) if milestone else "", dt(min(LATEST, start), 10),
+                                       dt(start, 8) if pct > 0 else "", dt(finish, 17) if pct >= 100 else "", slack,
                                        dt(b_start, 8), dt(b_finish, 17), cost])
+                    phase_plan.append(dict(name=f"Task {ph + 1}.{t}", level=2, wbs=f"{ph + 1}.{t}", start=start,
+                                           finish=finish, b_start=b_start, b_finish=b_finish, pct=pct, cost=cost,
+                                           b_cost=cost, work=work, milestone=milestone, summary=False))
                 work = sum(r[10] for r in phase_rows)
                 cost = round(sum(r[14] for r in phase_rows), 2)
                 done = round(sum(r[15] for r in phase_rows), 2)
@@ -129,9 +148,20 @@ def write_tasks(projects: list[dict], out: Path, rnd: random.Random) -> None:
                 rows.append([p["guid"], p["name"], pid, "", f"Phase {ph + 1}", 1, str(ph + 1), dt(s0, 8),
                              phase_rows[-1][8], 8.0 * max(1, (s1 - s0).days * 5 // 7), work,
                              round(work * pct / 100, 1), round(work * (100 - pct) / 100, 1), pct, cost, done,
-                             "false", "true", "", dt(min(LATEST, s0), 10), dt(s0, 8), dt(s1, 17), cost])
+                             "false", "true", "", dt(min(LATEST, s0), 10), dt(s0, 8) if pct > 0 else "",
+                             phase_rows[-1][8] if pct >= 100 else "", min(r[22] for r in phase_rows),
+                             dt(s0, 8), dt(s1, 17), cost])
                 rows += phase_rows
-            wt.writerows(rows)
+                plan.append(dict(name=f"Phase {ph + 1}", level=1, wbs=str(ph + 1), start=s0,
+                                 finish=max(t["finish"] for t in phase_plan), b_start=s0, b_finish=s1, pct=pct,
+                                 cost=cost, b_cost=cost, work=work, milestone=False, summary=True))
+                plan += phase_plan
+            if make_big_extras.is_desktop(pi - 1):
+                make_big_extras.write_desktop_plan(p, plan, out.parent, plan_rnd)
+                plans += 1
+            else:
+                wt.writerows(rows)
+    return plans
 
 
 def write_risks(projects: list[dict], out: Path, rnd: random.Random) -> None:
@@ -175,7 +205,7 @@ def main(scale: float, out: Path) -> Path:
         (out / sub).mkdir(parents=True)
     projects = build_projects(max(40, round(5000 * scale)), rnd)
     write_drops(projects, out / "project_server", rnd)
-    write_tasks(projects, out / "project_server", rnd)
+    plans = write_tasks(projects, out / "project_server", rnd)
     write_risks(projects, out / "project_server", rnd)
     write_staff(max(45, round(50_000 * scale)), out / "hr", rnd)
     # The ledger: make_big_ledger's seeded generator (projects PRJ-1001.. as above, 24 months).
@@ -184,7 +214,15 @@ def main(scale: float, out: Path) -> Path:
     shutil.copy(ROOT / "sample_data" / "finance" / "fx_rates_2026.csv", out / "finance")
     for f in (ROOT / "sample_data" / "benchmarks").iterdir():
         shutil.copy(f, out / "benchmarks")
+    # governance, RAID, capacity, prioritisation and maturity inputs (issues 17-19)
+    counts = {"desktop MS Project plans": plans, **make_big_extras.main(projects, out, scale)}
+    counts_file(out).write_text(json.dumps(counts, indent=1))
     return out
+
+
+def counts_file(out: Path) -> Path:
+    """What make_big_extras wrote (rows per input), beside the export files (not ingested)."""
+    return out.parent / f"{out.name}_counts.json"
 
 
 def default_out(scale: float) -> Path:
