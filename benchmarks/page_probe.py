@@ -137,6 +137,19 @@ def preimport() -> float:
     import pmo.ui.nav  # noqa: F401
     import pmo.ui.share  # noqa: F401
     import pmo.ui.tables  # noqa: F401
+    # the governance, RAID, capacity, prioritisation and maturity pages' modules (issues 17-19)
+    import pmo.capacity  # noqa: F401
+    import pmo.charts.capacity  # noqa: F401
+    import pmo.charts.governance  # noqa: F401
+    import pmo.charts.maturity  # noqa: F401
+    import pmo.charts.prioritisation  # noqa: F401
+    import pmo.charts.raid  # noqa: F401
+    import pmo.governance  # noqa: F401
+    import pmo.maturity  # noqa: F401
+    import pmo.metrics  # noqa: F401
+    import pmo.page_inputs  # noqa: F401
+    import pmo.prioritisation  # noqa: F401
+    import pmo.raid  # noqa: F401
     AppTest.from_string(WARM_UP).run()      # Streamlit's one-time set-up (lazy imports on first use)
     return time.perf_counter() - t0
 
