@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import polars as pl
 import pytest
 from conftest import ROOT
-from helpers.app import plain
+from helpers.app import metrics as kpis
+from helpers.app import open_page, plain
 from helpers.canonical import make_store
 from streamlit.testing.v1 import AppTest
 from test_capacity import PROJECTS
@@ -24,23 +24,14 @@ from pmo.store import Store
 pytestmark = pytest.mark.app
 
 PAGE = "pages/10_Capacity.py"
+
 ALL = {"portfolio": None, "program": None, "department": None, "manager": None, "stage": None}
 NOV = {"period": "week", "cap_from": "2026-11-02", "cap_to": "2026-11-23"}
 
 
 def run(**query_params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180).run()
-    at.switch_page(PAGE)
-    for k, v in query_params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def kpis(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """The page as the menu opens it, with `query_params` as the link's query string."""
+    return open_page(PAGE, **query_params)
 
 
 def shown_text(at: AppTest) -> str:

@@ -15,15 +15,14 @@ import time
 from datetime import date
 
 import pytest
+from conftest import FIXTURES, ROOT
 from streamlit.testing.v1 import AppTest
 
-from pmo import query, inbox, mapping, quality
+from pmo import inbox, mapping, quality, query
 from pmo.ingest import analyse
 from pmo.store import Store
 from pmo.ui.data_page import state as data_state
 from pmo.ui.data_page import upload as data_upload
-
-from conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.app
 

@@ -1,9 +1,9 @@
 """First start with an empty store: the dashboard loads the sample data itself and says so."""
 
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from pmo.store import Store
-from conftest import ROOT
 
 
 def test_empty_store_is_filled_with_sample_data(tmp_path, monkeypatch):

@@ -9,17 +9,24 @@ from datetime import date
 import polars as pl
 import pytest
 from conftest import ROOT
+from helpers.app import metrics as cards
+from helpers.app import open_page
 from helpers.canonical import make_store
 from streamlit.testing.v1 import AppTest
 
 from pmo import metrics as fmt
 from pmo import query
-from pmo.store import Store
 
 pytestmark = pytest.mark.app
 
 PAGE = "pages/8_Governance.py"
+
 LATEST = date(2026, 11, 20)
+
+
+def run(**query_params) -> AppTest:
+    """The page as the menu opens it, with `query_params` as the link's query string."""
+    return open_page(PAGE, **query_params)
 
 
 @pytest.fixture()
@@ -29,22 +36,6 @@ def app_env(monkeypatch):
         monkeypatch.delenv("PMO_ROLE", raising=False)
         monkeypatch.chdir(ROOT)
     return use
-
-
-def run(**query_params) -> AppTest:
-    """Open the home page, then switch to the Governance page (as the menu does)."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180).run()
-    at.switch_page(PAGE)
-    for k, v in query_params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def cards(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def frame(at, column: str) -> pl.DataFrame:

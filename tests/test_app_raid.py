@@ -9,11 +9,12 @@ from __future__ import annotations
 import polars as pl
 import pytest
 from conftest import ROOT
+from helpers import raid_store
+from helpers.app import metrics as cards
+from helpers.app import open_page
 from streamlit.testing.v1 import AppTest
 
 from pmo import query
-
-from helpers import raid_store
 
 pytestmark = pytest.mark.app
 
@@ -24,19 +25,6 @@ ALL = {"portfolio": None, "program": None, "department": None, "manager": None, 
 @pytest.fixture(scope="module")
 def hand_store(tmp_path_factory):
     return raid_store.build(tmp_path_factory.mktemp("raid-app") / "s").root
-
-
-def open_page(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def cards(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def frame_with(at: AppTest, *columns: str):

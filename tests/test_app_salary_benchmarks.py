@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import re
+from datetime import date
 
 import polars as pl
 import pytest
 from conftest import ROOT
+from helpers.app import metrics, open_page
 from helpers.canonical import make_store
 from streamlit.testing.v1 import AppTest
 
-from pmo import query, salaries
 from pmo import metrics as fmt
+from pmo import query, salaries
 from pmo.store import Store
 
 pytestmark = pytest.mark.app
 
 PAGE = "pages/3_Salary_Benchmarks.py"
+
 FEWER = "fewer than 5 people"
+
+
+def run(**query_params) -> AppTest:
+    """The page as the menu opens it, with `query_params` as the link's query string."""
+    return open_page(PAGE, **query_params)
 
 
 @pytest.fixture()
@@ -27,23 +33,6 @@ def app_env(sample_store_dir, monkeypatch):
     monkeypatch.setenv("PMO_DATA_DIR", str(sample_store_dir))
     monkeypatch.delenv("PMO_ROLE", raising=False)
     monkeypatch.chdir(ROOT)
-
-
-def run(**query_params) -> AppTest:
-    """Open the home page, then switch to the salary page (the sidebar menu links pages relative
-    to the entrypoint, so a page is not run as an entrypoint of its own)."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
-    at.switch_page(PAGE)
-    for k, v in query_params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def tables_text(at) -> str:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from pmo import query
-
-from conftest import ROOT
 
 pytestmark = pytest.mark.app
 

@@ -15,8 +15,8 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from pmo import budget, config, health
-from pmo import query as pmo_query
 from pmo import metrics as fmt
+from pmo import query as pmo_query
 
 pytestmark = pytest.mark.app
 

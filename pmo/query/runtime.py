@@ -149,7 +149,7 @@ class Runtime:
                 continue                 # a table: seg_*, settings_*, ingests ...
             if "summary" in q.cache:
                 self._ensure(q)
-            elif q.kind in ("canonical", "views"):
+            elif q.kind in ("canonical", "macros", "views"):
                 self.ensure_summaries(q.reads)
 
     def _ensure(self, q: catalog.QueryInfo) -> None:

@@ -7,7 +7,7 @@
 -- words come from the newest export (the history keeps only the scoring fields); a last update
 -- after the date is not known then, so the not-updated flag counts from the raised date.
 -- params: (none; the macro's argument is the date, NULL = the newest exports)
--- reads: _fx, _fx_first, raid_band, raid_impact_score, raid_is_open, raid_items, raid_probability_score, raid_snapshots, settings_raid
+-- reads: _fx, _fx_first, raid_ageing_bucket, raid_band, raid_flag_not_updated, raid_impact_score, raid_is_open, raid_items, raid_probability_score, raid_snapshots
 -- grain: project_id, item_id, source
 -- columns: project_id, item_id, kind, title, owner, status, is_open, probability, impact, impact_scale, probability_score, impact_score, exposure_score, exposure_band, cost_reporting, cost_exposure, due_date, days_to_due, created_date, updated_date, closed_date, age_days, ageing_bucket, flag_overdue, flag_no_owner, flag_not_updated, flag_count, category, priority, description, mitigation, contingency, source, tool, export_date, judged_at
 create or replace macro raid_items_at(at_date) as table
@@ -58,19 +58,11 @@ judged as (
         c.probability_score * c.impact_score as exposure_score,
         case when c.is_open then datediff('day', c.created_date, c.judged_at)
              else datediff('day', c.created_date, c.closed_date) end as age_days,
-        case when not c.is_open or c.created_date is null then null
-             when datediff('day', c.created_date, c.judged_at) <= cfg.ageing_1 then '0-' || cfg.ageing_1
-             when datediff('day', c.created_date, c.judged_at) <= cfg.ageing_2
-                 then (cfg.ageing_1 + 1) || '-' || cfg.ageing_2
-             when datediff('day', c.created_date, c.judged_at) <= cfg.ageing_3
-                 then (cfg.ageing_2 + 1) || '-' || cfg.ageing_3
-             else 'over ' || cfg.ageing_3 end as ageing_bucket,
+        raid_ageing_bucket(c.is_open, c.created_date, c.judged_at) as ageing_bucket,
         coalesce(c.is_open and c.due_date < c.judged_at, false) as flag_overdue,
         c.is_open and nullif(trim(c.owner), '') is null as flag_no_owner,
-        coalesce(c.is_open and datediff('day', coalesce(c.updated_date, c.created_date), c.judged_at)
-                 > cfg.not_updated_days, false) as flag_not_updated
+        raid_flag_not_updated(c.is_open, c.updated_date, c.created_date, c.judged_at) as flag_not_updated
     from costed c
-    cross join settings_raid cfg
 )
 
 select

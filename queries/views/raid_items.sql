@@ -9,14 +9,10 @@
 -- not updated for more than [raid] not_updated_days (default 30; last update, else raised date).
 -- Issues and assumptions usually have no probability: no exposure then.
 -- params: (none)
--- reads: _fx, _fx_first, projects, raid_band, raid_impact_score, raid_is_open, raid_probability_score, risks, settings_raid
+-- reads: _fx, _fx_first, projects, raid_ageing_bucket, raid_band, raid_flag_not_updated, raid_impact_score, raid_is_open, raid_probability_score, risks
 -- grain: project_id, item_id, source
 -- columns: project_id, item_id, kind, title, owner, status, is_open, probability, impact, impact_scale, probability_score, impact_score, exposure, exposure_band, cost, currency, cost_reporting, cost_exposure, due_date, days_to_due, created_date, updated_date, closed_date, age_days, ageing_bucket, flag_overdue, flag_no_owner, flag_not_updated, flag_count, category, priority, description, mitigation, contingency, source, tool, as_of, project_name, portfolio, program, department, manager
 with
-cfg as (
-    select * from settings_raid
-),
-
 base as (
     select
         r.*,
@@ -54,23 +50,15 @@ final as (
         c.created_date, c.updated_date, c.closed_date,
         case when c.is_open then datediff('day', c.created_date, c.judged_at)
              else datediff('day', c.created_date, c.closed_date) end as age_days,
-        case when not c.is_open or c.created_date is null then null
-             when datediff('day', c.created_date, c.judged_at) <= cfg.ageing_1 then '0-' || cfg.ageing_1
-             when datediff('day', c.created_date, c.judged_at) <= cfg.ageing_2
-                 then (cfg.ageing_1 + 1) || '-' || cfg.ageing_2
-             when datediff('day', c.created_date, c.judged_at) <= cfg.ageing_3
-                 then (cfg.ageing_2 + 1) || '-' || cfg.ageing_3
-             else 'over ' || cfg.ageing_3 end as ageing_bucket,
+        raid_ageing_bucket(c.is_open, c.created_date, c.judged_at) as ageing_bucket,
         coalesce(c.is_open and c.due_date < c.judged_at, false) as flag_overdue,
         c.is_open and nullif(trim(c.owner), '') is null as flag_no_owner,
-        coalesce(c.is_open and datediff('day', coalesce(c.updated_date, c.created_date), c.judged_at)
-                 > cfg.not_updated_days, false) as flag_not_updated,
+        raid_flag_not_updated(c.is_open, c.updated_date, c.created_date, c.judged_at) as flag_not_updated,
         c.category, c.priority, c.description, c.mitigation, c.contingency, c.source,
         split_part(c.source, ':', 1) as tool,
         c.as_of,
         c.project_name, c.portfolio, c.program, c.department, c.manager
     from costed c
-    cross join cfg
 )
 
 select
