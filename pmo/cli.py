@@ -107,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         _err(str(exc))
         return 2
+    except BrokenPipeError:
+        return _reader_gone()
     except OSError as exc:
         # a read-only store or a full disk: one line saying so, never a traceback
         _err(str(write_failure(exc, store.root) or f"the store {store.root} could not be used ({exc})."))
@@ -114,6 +116,24 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted; the store is unchanged.")
         return 130
+
+
+def entry() -> int:
+    """The `pmo` command (and `python -m pmo`): main, then stdout flushed while a closed pipe can
+    still be handled."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _reader_gone()
+    return code
+
+
+def _reader_gone() -> int:
+    """The reader stopped early (`pmo check --governance | head`): not an error, and no traceback
+    when Python flushes stdout at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 def _err(msg: str) -> None:

@@ -4,10 +4,12 @@ compliance and its trend, the thresholds from config, and `pmo check --governanc
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import subprocess
+import sys
+from datetime import date
 
 import pytest
-
+from conftest import ROOT
 from helpers.canonical import connect, make_store
 
 AS_OF = date(2026, 11, 20)           # the plan export's status date (make_store's default as_of)
@@ -394,3 +396,16 @@ def test_cli_prints_failed_checks_per_portfolio_and_project(tmp_path, pmo_cli):
     assert "-- Stage gate overdue with no decision: no gate log rows for the project" in full.stdout
     other = pmo_cli("check", "--governance", "--portfolio", "Nope", data_dir=root)
     assert "no project is judged yet" in other.stdout
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    """`pmo check --governance | head`: the pipe closes before the command writes; exit 0, no
+    traceback and no 'Exception ignored' at exit."""
+    root = tmp_path / "s"
+    make_store(root, {"projects": [PROJECT], "tasks": [task("T1")], "status_snapshots": [{"project_id": "P1"}]})
+    proc = subprocess.Popen([sys.executable, "-m", "pmo", "check", "--governance", "--all", "--data-dir", str(root)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, text=True)
+    proc.stdout.close()                   # the reader is gone before the first line is written
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, err
+    assert err == ""
