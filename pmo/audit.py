@@ -3,10 +3,10 @@
 `<store>/audit/audit-YYYY-MM.jsonl`, one JSON object a line:
 `{"ts": "2026-11-25T09:14:03Z", "user": "ana@example.com", "role": "analyst", "action": "sql",
 "detail": {...}}`. Actions: sign_in, ingest, rollback, remove, rebuild, export, sql (and
-sql_refused, decide: a
-prioritisation score, scenario or maturity answer saved on a page; decide_refused: one a role may
-not write). The files are not part of any version, so a rollback never rewrites history; each
-append holds an exclusive `fcntl` lock on the month's file, so replicas sharing one store (and
+sql_refused), decide (a prioritisation score, scenario or maturity answer saved on a page;
+decide_refused: one a role may not write), report (`pmo report`: a saved view's meeting pack
+sent by e-mail, or the send that failed, with the error). The files are not part of any
+version, so a rollback never rewrites history; each append holds an exclusive `fcntl` lock on the month's file, so replicas sharing one store (and
 the CLI) never interleave lines.
 
 Who is acting comes from `acting` (set per Streamlit run by the sign-in gate), else env
@@ -27,7 +27,7 @@ import polars as pl
 
 DIR = "audit"
 ACTIONS = ("sign_in", "ingest", "rollback", "remove", "rebuild", "export", "sql", "sql_refused", "decide",
-           "decide_refused")
+           "decide_refused", "report")
 MAX_DETAIL_TEXT = 4000          # a long SQL text is kept up to this many characters
 
 SCHEMA = {"ts": pl.Datetime("us", "UTC"), "user": pl.String, "role": pl.String,
@@ -144,6 +144,11 @@ def describe(event: dict) -> str:
         return f"version {d.get('version')}: {d.get('what', 'a decision')}"
     if a == "decide_refused":
         return f"refused: {d.get('what', 'a decision')} ({d.get('reason', '')})"
+    if a == "report":
+        to = ", ".join(d.get("recipients") or []) or "nobody"
+        sent = (f"sent '{d.get('view')}' ({d.get('format')}, {d.get('bytes') or 0:,} bytes) to {to}"
+                if d.get("ok") else f"not sent: '{d.get('view')}' ({d.get('format')}) to {to}: {d.get('error')}")
+        return sent
     if a == "sql_refused":
         return f"refused ({d.get('reason', '')}): {sql_text}"
     return json.dumps(d, ensure_ascii=False, default=str)

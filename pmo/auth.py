@@ -21,6 +21,7 @@ The full reference is docs/security.md.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,6 +196,26 @@ def _providers(auth: dict) -> tuple[str, ...]:
 
 
 # ---- resolving a role ------------------------------------------------------------------------
+# (user, role) a headless render acts as: set only by `pmo report` (pmo/report.py) in its own
+# process while it runs a saved view's page as the view's owner; never set by the server.
+_rendering_as: tuple[str, Role] | None = None
+
+
+@contextmanager
+def render_as(user: str, role: Role):
+    """Run pages (AppTest, in this process) as `user` with `role`, whatever the sign-in mode."""
+    global _rendering_as
+    _rendering_as = (user, role)
+    try:
+        yield
+    finally:
+        _rendering_as = None
+
+
+def rendering_as() -> tuple[str, Role] | None:
+    return _rendering_as
+
+
 def local_role(cfg_roles: dict) -> Role:
     """Local mode (no sign-in): admin, or env PMO_ROLE to preview a role."""
     name = (os.environ.get(ROLE_ENV) or "admin").strip()

@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--interval", type=float, default=None,
                     help="seconds between passes (default [store] inbox_interval_seconds, else 5)")
     sp.add_argument("--once", action="store_true", help="one pass, then exit (for cron)")
+    sp = add("report", "send a saved view's meeting pack by e-mail, as the view shows now (docs/reports.md)")
+    sp.add_argument("--view", required=True, metavar="NAME", help="the saved view's name")
+    sp.add_argument("--format", choices=("pdf", "pptx", "csv"), default="pdf",
+                    help="the meeting pack as PDF (default) or PowerPoint, or the page's tables as CSV files")
+    sp.add_argument("--to", action="append", metavar="ADDR", help="a recipient (repeat for more)")
+    sp.add_argument("--user", metavar="EMAIL",
+                    help="whose saved view (needed when several people have a view of that name)")
     return p
 
 
@@ -472,10 +479,54 @@ def cmd_watch(store: Store, args) -> int:
     return 0
 
 
+def cmd_report(store: Store, args) -> int:
+    """Exit 0 sent; 2 not sent (the reason on stderr and in the audit log)."""
+    from pmo import audit, report
+
+    cfg = config.load(store.root)
+    detail = {"view": report.saved_views.clean_name(args.view), "format": args.format,
+              "recipients": list(args.to or []), "user": args.user}
+    who, role_name = args.user or audit.current_user(), None
+    try:
+        to = detail["recipients"] = report.recipients(args.to)
+        smtp = report.SmtpSettings.from_config(cfg)
+        owner, view = report.find_view(store.root, args.view, args.user)
+        role = report.owner_role(store.root, owner)
+        who, role_name = owner, role.name
+        detail.update(page=view["page"], params=view["params"])
+        rendered = report.render(store.root, view, owner, role)
+        link = report.view_link(smtp, view)
+        files = report.attachments(rendered, args.format, link)
+        meta = rendered.meta
+        detail.update(filters=meta.filters, as_of=meta.as_of.isoformat() if meta.as_of else None,
+                      version=meta.version, files=[f for f, _, _ in files],
+                      bytes=sum(len(data) for _, data, _ in files))
+        msg = report.build_message(view["name"], rendered, files, to, smtp, owner, role, link)
+        report.send(msg, smtp)
+    except report.ReportError as exc:
+        _err(f"report not sent: {exc}")
+        _audit_report(store, who, role_name, {**detail, "ok": False, "error": str(exc)})
+        return 2
+    _audit_report(store, who, role_name, {**detail, "ok": True})
+    print(f"sent '{view['name']}' ({meta.page}: {meta.filters}, as of {meta.as_of_text()}) as "
+          f"{args.format} to {', '.join(to)}: {', '.join(detail['files'])} ({detail['bytes']:,} bytes)")
+    return 0
+
+
+def _audit_report(store: Store, user: str, role: str | None, detail: dict) -> None:
+    from pmo import audit
+
+    try:
+        audit.log(store.root, user, "report", detail, role=role or "local")
+    except OSError as exc:      # a read-only store: the send's outcome is printed; say what was not kept
+        _err(f"the audit log could not record this ({exc}).")
+
+
 COMMANDS = {
     "ingest": cmd_ingest, "sql": cmd_sql, "serve": cmd_serve, "demo": cmd_demo,
     "rebuild": cmd_rebuild, "history": cmd_history, "rollback": cmd_rollback, "check": cmd_check,
     "watch": cmd_watch, "summaries": cmd_summaries, "health": cmd_health, "link": cmd_link,
+    "report": cmd_report,
 }
 
 

@@ -78,6 +78,7 @@ class View:
     pack: export.Pack = None        # set in __post_init__
     keys: set = field(default_factory=set)
     link_slot: object = None        # where the link is shown (redrawn when the URL is corrected)
+    downloads: list = field(default_factory=list)   # (name, df, labels, meta) of each table offered as CSV
 
     def __post_init__(self):
         if self.pack is None:
@@ -364,6 +365,7 @@ def download_table(df: pl.DataFrame, name: str, meta: export.Meta | None = None,
     date and data version written into the file."""
     view = _view_or_default()
     key = view.key(f"dl_{name}")
+    view.downloads.append((name, df, labels, meta))    # the CSV attachments of `pmo report`
 
     def make(fmt: str):
         def build() -> bytes:
