@@ -187,6 +187,28 @@ else:
         ". OEWS has one band per occupation for all seniorities, so roles sharing an occupation share "
         "a band. Staff are compared with the band for their own metro or state, below.")
 
+# ---- PMO pay by company (self-reported) -----------------------------------------------------
+company_pay = data.query("salary_company_pay")
+if company_pay.height:
+    st.subheader("PMO pay by company (self-reported)", anchor=False)
+    aged_to = fmt.day(company_pay["age_to"][0])
+    share.chart(charts.company_pay_chart(company_pay, currency=currency, aged_to=aged_to), key="company_pay_chart")
+    reports = sorted(set(company_pay["sample_size"].drop_nulls().to_list()))
+    dates = sorted(set(company_pay["reference_date"].drop_nulls().to_list()))
+    years = (company_pay["age_to"][0] - dates[0]).days / 365.25 if dates else 0
+    st.caption(
+        f"{fmt.plural(company_pay.height, 'company figure')}, each the average of "
+        + " or ".join(str(n) for n in reports) + " self-reported salaries"
+        + (f", reported {fmt.day(dates[0])}" if len(dates) == 1 else "")
+        + (f" (about {years:.0f} years ago)" if years >= 1 else "")
+        + f". Aged to {aged_to} at {s['aging_rate']:.1%} a year and converted to {currency}, as the market "
+        "bands are. So few reports, this old, say little about a company's pay today: read them as a sense "
+        "check beside the market bands above, never as a band. Staff are never placed on them.")
+    company_table = company_pay.select("company", "job_title", "company_pay", "pay_as_reported", "currency",
+                                       "sample_size", "reference_date", "source")
+    tables.static(company_table, key="company_pay_table", noun="companies", currency=currency)
+    share.download_table(company_table, "PMO pay by company (self-reported)")
+
 st.subheader("Market bands by role", anchor=False)
 role_options = opts("role")
 drop_stale("benchmark_role", "Benchmark role", role_options)

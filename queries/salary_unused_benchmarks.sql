@@ -1,13 +1,14 @@
 -- salary_unused_benchmarks
 -- Benchmark titles in the data that no PMO role uses (config/title_map.toml matches none of
 -- their rows): what the data adds beyond the configured roles, one row per title and source.
+-- Company-level figures are not market bands: salary_company_pay shows them.
 -- params: (none)
 -- reads: salary_market
 -- grain: source, job_title, soc_code
 -- columns: source, job_title, soc_code, companies, row_count, latest_reference_date, median_p50
 with
 unused as (
-    select * from salary_market where benchmark_role is null
+    select * from salary_market where benchmark_role is null and company is null
 ),
 final as (
     select

@@ -152,3 +152,24 @@ def test_filter_matching_nobody_on_a_band_explains_instead_of_failing(app_env):
     assert metrics(at)["On a band"] == "0 of 1"
     assert any("Nobody matches the filters with a market band" in i.value for i in at.info)
     assert "Delivery Lead" in tables_text(at)
+
+
+def test_pmo_pay_by_company_has_its_own_chart_and_table_never_unused(app_env, sample_store_dir):
+    """The seed's self-reported PMO salaries (Amazon $77,411 a year, 2 reports, 10 Nov 2020 ...):
+    their own section, aged as bands are, with the caveats in words; not 'Benchmark titles no role uses'."""
+    con = query.connect(Store(sample_store_dir)).con
+    pay = query.run(con, "salary_company_pay")
+    amazon = pay.filter(pl.col("company") == "Amazon").row(0, named=True)
+    assert amazon["pay_as_reported"] == 77_411 and amazon["sample_size"] == 2
+    assert amazon["reference_date"] == date(2020, 11, 10)
+    # aged at 3% a year from 10 Nov 2020 to the bands' date (today): 1.03 ^ (months / 12)
+    months = (amazon["age_to"].year - 2020) * 12 + amazon["age_to"].month - 11 + (amazon["age_to"].day - 10) / 31
+    assert amazon["company_pay"] == pytest.approx(77_411 * 1.03 ** (months / 12), rel=2e-3)
+    assert sorted(pay["company"]) == ["AT&T", "Amazon", "Credit Suisse", "NIKE"]
+    at = run()
+    assert "PMO pay by company (self-reported)" in [h.value for h in at.subheader]
+    text = page_text(at)
+    assert fmt.money(amazon["company_pay"], compact=False) in tables_text(at)
+    assert "4 company figures, each the average of 2 self-reported salaries, reported 10 Nov 2020" in text
+    assert "never as a band" in text
+    assert "Benchmark titles no role uses" not in text

@@ -162,6 +162,13 @@ def test_benchmark_title_no_role_uses_is_listed_not_dropped(con):
     assert df["job_title"].to_list() == ["Software Developers"]
 
 
+def test_company_figures_are_listed_as_pay_by_company(con):
+    # NIKE: 2 reports, p50 105,000 USD at age_to (no ageing, no conversion)
+    df = query.run(con, "salary_company_pay")
+    assert df.select("company", "job_title", "company_pay", "pay_as_reported", "sample_size",
+                     "is_small_sample").rows() == [("NIKE", "Project Manager", 105_000.0, 105_000.0, 2, True)]
+
+
 # ------------------------------------------------------------------------------------------------
 # Staff placed on bands
 # ------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from pmo.metrics import CURRENCY_SYMBOLS
+from pmo.metrics import CURRENCY_SYMBOLS, money, plural
 
 # Where a person sits against their own band (the same words as salary_positions.pay_zone).
 ZONE_DOMAIN = ["below p25", "p25 to p75", "above p75"]
@@ -178,3 +178,27 @@ def gap_cost_chart(summary: pl.DataFrame, by: str, *, currency: str = "USD", by_
         y=y, x="x:Q", text="note:N")
     return alt.layer(bars, text).properties(title=title, height=max(ROW, 44 * len(order)),
                                             autosize=FIT_WIDTH)
+
+
+def company_pay_chart(pay: pl.DataFrame, *, currency: str = "USD", aged_to: str) -> alt.LayerChart:
+    """Self-reported pay by company as bars (highest first), each labelled with its figure and
+    its number of reports. `pay`: company, job_title, company_pay, sample_size, reference_date."""
+    data = pay.with_columns(
+        (pl.col("company") + " · " + pl.col("job_title")).alias("label"),
+        pl.struct("company_pay", "sample_size").map_elements(
+            lambda r: f"{money(r['company_pay'], currency)} ({plural(r['sample_size'] or 0, 'report')})",
+            return_dtype=pl.String).alias("figure"))
+    order = data.sort("company_pay", descending=True)["label"].to_list()
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    base = alt.Chart(data).encode(
+        y=y, tooltip=[alt.Tooltip("company:N", title="Company"), alt.Tooltip("job_title:N", title="Title"),
+                      _money_tip("company_pay", "Pay, aged", currency),
+                      alt.Tooltip("sample_size:Q", title="Reports"),
+                      alt.Tooltip("reference_date:T", title="Reported", format="%d %b %Y")])
+    bars = base.mark_bar(color=BAND_INNER).encode(
+        x=alt.X("company_pay:Q", axis=money_axis(currency, f"Annual pay, aged to {aged_to} ({currency})")))
+    text = base.mark_text(align="left", dx=4, color="#333").encode(x="company_pay:Q", text="figure:N")
+    return (bars + text).properties(
+        title=alt.TitleParams(f"PMO pay by company (annual, {currency})",
+                              subtitle="Self-reported, a few reports each: a sense check, not a band"),
+        height=max(len(order), 1) * ROW + 40, autosize=FIT_WIDTH)
