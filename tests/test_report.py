@@ -11,6 +11,7 @@ PRJ-1019: none of them may appear in a Digital Channels pack.
 from __future__ import annotations
 
 import email
+import email.message
 import io
 import re
 import socket
@@ -43,7 +44,8 @@ class Inbox:
     def __call__(self, server, session, envelope, mechanism, auth_data):   # the authenticator
         if isinstance(auth_data, LoginPassword):
             self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
-            return AuthResult(success=auth_data.password == b"s3cret-from-env")
+            ok = auth_data.password == b"s3cret-from-env"
+            return AuthResult(success=ok, handled=ok)        # handled=False: the server answers 535
         return AuthResult(success=False, handled=False)
 
 
@@ -235,3 +237,28 @@ def test_settings_and_recipients():
     assert report.recipients(["a@example.com, b@example.com", "a@example.com"]) == ["a@example.com", "b@example.com"]
     with pytest.raises(report.ReportError, match="not an e-mail address: bob"):
         report.recipients(["bob"])
+
+
+# ---- the SMTP conversation's refusals, without rendering a page ---------------------------------------
+def a_message() -> "email.message.EmailMessage":
+    msg = email.message.EmailMessage()
+    msg["Subject"], msg["From"], msg["To"] = "t", "pmo@example.com", "cio@example.com"
+    msg.set_content("x")
+    return msg
+
+
+def settings(port: int, **kw) -> report.SmtpSettings:
+    base = dict(host="127.0.0.1", port=port, security="none", sender="pmo@example.com", username=None,
+                password=None, timeout=10)
+    return report.SmtpSettings(**{**base, **kw})
+
+
+def test_send_says_why_the_server_did_not_take_it(smtp_server):
+    controller, inbox = smtp_server
+    with pytest.raises(report.ReportError, match=rf"127.0.0.1:{controller.port} does not support .*STARTTLS"):
+        report.send(a_message(), settings(controller.port, security="starttls"))   # the server offers none
+    with pytest.raises(report.ReportError, match=r"refused the login pmo-mailer \(535 .*\); check the credentials"):
+        report.send(a_message(), settings(controller.port, username="pmo-mailer", password="wrong"))
+    assert set(inbox.logins) == {("pmo-mailer", "wrong")} and inbox.messages == []   # smtplib tries PLAIN, LOGIN
+    report.send(a_message(), settings(controller.port, username="pmo-mailer", password="s3cret-from-env"))
+    assert [m.rcpt_tos for m in inbox.messages] == [["cio@example.com"]]
