@@ -160,11 +160,20 @@ def test_report_renders_as_the_owner_with_their_row_scope(sample_store_copy, smt
     assert ids("all-projects") and set(ids("all-projects")) <= digital
     assert report_events(root)[-1]["role"] == "digital"
 
+    as_pdf = run_pmo("report", "--view", "Everything", "--user", "dan@example.com", "--to", "dan@example.com",
+                     data_dir=root, env={"PMO_ROLES_FILE": str(roles)}, timeout=400)     # pdf: the default
+    assert as_pdf.returncode == 0, as_pdf.stderr
+    [pdf] = list(email.message_from_bytes(inbox.messages[1].content, policy=policy.default).iter_attachments())
+    assert pdf.get_content_type() == "application/pdf"
+    assert pdf.get_filename() == "portfolio-health_meeting-pack_2026-11-20.pdf"
+    assert pdf.get_content().startswith(b"%PDF-") and pdf.get_content().rstrip().endswith(b"%%EOF")
+    assert report_events(root)[-1]["detail"]["bytes"] == len(pdf.get_content())
+
     refused = run_pmo("report", "--view", "Everything", "--user", "eve@example.com", "--to", "x@example.com",
                       data_dir=root, env={"PMO_ROLES_FILE": str(roles)})
     assert refused.returncode == 2
     assert "eve@example.com has no role in roles.toml" in refused.stderr
-    assert len(inbox.messages) == 1
+    assert len(inbox.messages) == 2
 
 
 # ---- a send that fails ---------------------------------------------------------------------------------
