@@ -60,7 +60,8 @@ def test_figures_that_differ_by_design_say_which():
 # ---- one label, one number on every page --------------------------------------------------------
 
 PAGES = ["dashboard.py", "pages/1_Portfolio_Health.py", "pages/2_Budget_Variance.py",
-         "pages/3_Salary_Benchmarks.py", "pages/6_Project.py", "pages/9_RAID.py"]
+         "pages/3_Salary_Benchmarks.py", "pages/6_Project.py", "pages/8_Governance.py", "pages/9_RAID.py",
+         "pages/10_Capacity.py", "pages/11_Prioritisation.py", "pages/12_Maturity.py"]
 
 
 def cards(page: str, params: dict, project: str | None = None) -> dict[str, str]:
