@@ -184,3 +184,17 @@ def test_bad_health_config_is_reported_not_raised(sample_store_copy, monkeypatch
     at = open_page(HEALTH)
     assert any("index_red (0.99) is above index_amber" in re.sub(r"\\(.)", r"\1", w.value) for w in at.warning)
     assert metrics(at)["Active projects"]
+
+
+def test_filters_narrow_each_other_and_say_by_how_much(app_env, sample_con):
+    """A portfolio in the link: Department offers only that portfolio's departments, and its label
+    counts them against all departments."""
+    at = open_page(HEALTH, portfolio="Digital Channels")
+    every = sample_con.execute("select distinct department from projects where department is not null").fetchall()
+    mine = sample_con.execute("select distinct department from projects where portfolio = 'Digital Channels' "
+                              "and department is not null order by 1").fetchall()
+    assert 1 <= len(mine) < len(every)
+    box = at.selectbox(key="department")
+    assert list(box.options) == [d for (d,) in mine]
+    assert box.label == f"Department ({len(mine)} of {len(every)} in Digital Channels)"
+    assert at.selectbox(key="portfolio").label == "Portfolio"          # its own choice does not narrow it

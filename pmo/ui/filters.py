@@ -12,7 +12,8 @@ from datetime import date
 
 import streamlit as st
 
-from pmo.ui import data
+from pmo import filter_choices
+from pmo.ui import data, safe
 from pmo.ui.url import shown_value
 
 DIMENSIONS = ("portfolio", "program", "department", "manager", "stage")
@@ -64,6 +65,13 @@ def _drop_stale(key: str, allowed: list[str]) -> None:
                  "showing all instead.", icon=":material/link_off:")
 
 
+def _current(key: str) -> str | None:
+    """A filter's value before its widget is drawn: the widget's state, else the link's."""
+    if key in st.session_state:
+        return st.session_state[key]
+    return st.query_params.get(key)
+
+
 def sidebar(*, show_as_of: bool = True) -> Filters:
     """Render the shared filters in the sidebar; return what is selected."""
     opts = _options()
@@ -73,8 +81,13 @@ def sidebar(*, show_as_of: bool = True) -> Filters:
         st.subheader("Filters", anchor=False)
         for dim in DIMENSIONS:
             _drop_stale(dim, opts[dim])
+        # each filter offers what still selects a project under the others (picked before drawing)
+        offered = filter_choices.choices(data.query("filter_combinations"),
+                                         {d: _current(d) for d in DIMENSIONS},
+                                         {d: LABELS[d] for d in DIMENSIONS}, quote=safe.md)
+        for dim in DIMENSIONS:
             values[dim] = st.selectbox(
-                LABELS[dim], opts[dim], index=None, placeholder="All", key=dim,
+                offered[dim].label, offered[dim].options, index=None, placeholder="All", key=dim,
                 bind="query-params", persist_state="session")
         as_of = None
         if show_as_of and opts["as_of"]:
