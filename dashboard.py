@@ -67,7 +67,7 @@ elif not current:
             "monday.com, ServiceNow ...) on the Data page to see the brief.", icon=":material/upload_file:")
 
 if current:
-    cards = iter([*st.columns(3), *st.columns(3)])
+    cards = iter([*share.kpi_cells(3), *share.kpi_cells(3)])
     for name, column in (("active_projects", "active_projects"), ("red_count", "red_count"),
                          ("amber_count", "amber_count"), ("total_bac", "bac"),
                          ("portfolio_cpi", "cpi"), ("portfolio_spi", "spi")):

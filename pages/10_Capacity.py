@@ -169,7 +169,7 @@ t = capacity.totals(people, cap_settings)
 share.kpi_row(f"Capacity against demand, {window_text}",
               f"Per {bucket}; demand is actual hours to {fmt.day(actuals_through) if actuals_through else '—'}, "
               "planned after.")
-row = iter(st.columns(4) + st.columns(4))
+row = iter(share.kpi_cells(4) + share.kpi_cells(4))
 with next(row):
     share.kpi("capacity_hours", t["capacity_hours"],
               note=f"{fmt.plural(t['people_count'] - t['unknown_capacity_people'], 'person', 'people')} with a known capacity.")
@@ -196,7 +196,7 @@ with next(row):
     share.kpi("labour_cost", t["labour_cost"],
               note=f"{fmt.text('unpriced_hours', t['unpriced_hours'])} have no cost rate and are left out.")
 share.kpi_row("Planned against actual, to the last logged day")
-row = iter(st.columns(4))
+row = iter(share.kpi_cells(3))
 with next(row):
     share.kpi("planned_to_date_hours", t["planned_to_date_hours"])
 with next(row):

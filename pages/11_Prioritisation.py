@@ -184,7 +184,7 @@ figures = (("priority_candidates", candidates.height), ("priority_budget", budge
            ("priority_selected_score", sel.total_score), ("priority_current_score", a.current_score),
            ("priority_unscored", len(a.unscored)))
 for chunk in (figures[:4], figures[4:]):
-    row = iter(st.columns(4))
+    row = iter(share.kpi_cells(4))
     for name, value in chunk:
         with next(row):
             share.kpi(name, value)

@@ -105,7 +105,7 @@ if names:
     since = f"since {compare}" if compare else None
     share.kpi_row(f"PMO maturity: {chosen} ({dates[chosen]:%d %b %Y})",
                   f"Changes are since {compare}." if compare else None)
-    k = iter(st.columns(4))
+    k = iter(share.kpi_cells(4))
     with next(k):
         share.kpi("maturity_overall", overall, since=since,
                   **({"previous": prev_overall} if prev_overall is not None else {}))

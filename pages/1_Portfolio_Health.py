@@ -77,7 +77,7 @@ def kpi(name: str, column: str) -> None:
 active = current["active_projects"]
 changes = f"Changes are {since} (the status date before)." if previous else None
 share.kpi_row("Status at a glance", changes)
-row1 = iter(st.columns(6))
+row1 = iter(share.kpi_cells(6))
 for name in ("active_projects", "red_count", "amber_count", "green_count", "late_projects",
              "milestones_missed_30_count"):
     with next(row1):
@@ -88,7 +88,7 @@ st.caption(" · ".join(f"{fmt.label(f'{c}_count').split(' (')[0]} {fmt.pct(curre
               "and no budget with actual cost), counted as active but in no colour" if current["grey_count"] else "")
            + ".")
 share.kpi_row("Budget and earned value", changes)
-row2 = iter(st.columns(6))
+row2 = iter(share.kpi_cells(6))
 for name, column in (("total_bac", "bac"), ("total_ev", "ev"), ("total_ac", "ac"), ("portfolio_cpi", "cpi"),
                      ("portfolio_spi", "spi"), ("milestones_due_30_count", "milestones_due_30_count")):
     with next(row2):

@@ -62,7 +62,7 @@ def kpi_row(placed: pl.DataFrame, staff: pl.DataFrame) -> None:
 
     unplaced = staff.height - placed.height
     share.kpi_row("Pay against the market")
-    cols = iter(st.columns(6))
+    cols = iter(share.kpi_cells(6))
     with next(cols):
         share.kpi("staff_on_band", None, text=f"{placed.height} of {staff.height}",
                   note=f"{unplaced} are not placed: see 'Title matching' at the bottom.")

@@ -113,7 +113,7 @@ day = fmt.day
 
 
 share.kpi_row("Key facts")
-kpis = iter([*st.columns(4), *st.columns(4)])
+kpis = iter([*share.kpi_cells(4), *share.kpi_cells(4)])
 with next(kpis):
     share.kpi("percent_complete", facts["percent_complete"])
 with next(kpis):

@@ -36,7 +36,7 @@ df = audit.frame(events)
 if actions:
     df = df.filter(pl.col("action").is_in(actions))
 
-k = iter(st.columns(4))
+k = iter(share.kpi_cells(4))
 for name, value in (("audit_events", df.height),
                     ("people_signed_in", df.filter(pl.col("action") == "sign_in")["user"].n_unique()),
                     ("sql_queries", df.filter(pl.col("action") == "sql").height),

@@ -83,7 +83,7 @@ st.caption(f.summary() + ("" if as_of == (f.as_of or f.latest_as_of) else f" · 
 # ---------------------------------------------------------------------------------------------
 current = governance.kpis(checks)
 share.kpi_row("Standards at a glance", f"Changes are {since} (the status date before)." if since else None)
-for col, name in zip(st.columns(len(KPIS)), KPIS):
+for col, name in zip(share.kpi_cells(len(KPIS)), KPIS):
     with col:
         share.kpi(name, current[name], since=since, **({"previous": previous[name]} if previous else {}))
 scores = governance.project_scores(checks)

@@ -96,7 +96,7 @@ earlier = trend.filter(pl.col("as_of") < judged) if judged is not None and trend
 previous = earlier.row(-1, named=True) if earlier.height else None
 since = f"since {fmt.day(previous['as_of'])}" if previous else None
 share.kpi_row("RAID at a glance", f"Changes are {since} (the RAID history's date before)." if previous else None)
-row = iter([*st.columns(4), *st.columns(4)])
+row = iter([*share.kpi_cells(4), *share.kpi_cells(4)])
 for name, value in now.items():
     with next(row):
         share.kpi(name, value, since=since, **({"previous": previous[name]} if previous else {}))
@@ -180,7 +180,7 @@ with right:
 st.subheader(f"Risks ranked by exposure ({risks_open.height})", anchor=False)
 ranked = risks_open.sort(["exposure_score", "cost_exposure", "project_id", "item_id"],
                          descending=[True, True, False, False], nulls_last=True)
-st.caption(f"Open risks, highest probability × impact first (bands: "
+st.caption("Open risks, highest probability × impact first (bands: "
            + ", ".join(f"{b} {r}" for b, r in ranges.items()) + "). Cost exposure = cost × probability where "
            "the tool gives a cost. 'Why flagged' says which flag an item raises and the dates behind it.")
 if ranked.is_empty():

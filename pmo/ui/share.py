@@ -284,6 +284,13 @@ def kpi_row(title: str, note: str | None = None) -> None:
 _NO_PREVIOUS = object()
 
 
+def kpi_cells(n: int) -> list:
+    """Places for `n` KPI cards in one row that wraps: each card as wide as its label and figure,
+    as many to a line as fit (two on a phone), so no label or figure is cut. Used like st.columns."""
+    row = st.container(horizontal=True, wrap=True)
+    return [row] * n
+
+
 def kpi(name: str, value, *, previous=_NO_PREVIOUS, since: str | None = None, delta: str | None = None,
         currency: str | None = None, note: str | None = None, text: str | None = None) -> None:
     """A KPI card of metric `name` (metrics/*.toml): its label, format and help, the change from
