@@ -94,8 +94,14 @@ def test_warm_saves_the_tables_for_the_version_and_a_new_connection_reads_them(s
 def test_a_saved_table_is_read_without_computing_the_tables_it_was_made_from(store):
     query.warm(store)
     connected = query.connect(store)
+    # every summary saved for the version is a read of its file from the start: nothing computed,
+    # and the views over it bind against the file, not the tree of views below it
+    assert connected._summaries == set(cache.summary_views())
+    views = dict(connected.con.execute("select view_name, sql from duckdb_views() where not internal").fetchall())
+    assert all("read_parquet" in views[v] for v in cache.summary_views())
     connected.ensure_summaries(("project_health",))
-    assert connected._summaries == {"project_health"}      # not what it was made from
+    assert not connected.con.execute("select table_name from duckdb_tables() "
+                                     "where table_name like '\\_summary\\_%' escape '\\'").fetchall()
     cold = query.connect(make_store(store.root.parent / "other", TABLES))
     cold.ensure_summaries(("project_health",))     # nothing saved: computed from them
     assert cold._summaries == {"_project_alias", "projects", "status_snapshots", "tasks", "ledger_monthly",
@@ -215,3 +221,14 @@ def test_pmo_summaries_for_a_version_that_does_not_exist_says_so(store, capsys):
     assert cli_main(["summaries", "--data-dir", str(store.root), "--version", "99"]) == 2
     assert capsys.readouterr().err.strip() == f"pmo: version 99 does not exist in {store.root}."
     assert not store.path("cache").exists()
+
+
+def test_a_damaged_saved_table_is_computed_again_not_an_error(store):
+    query.warm(store)
+    saved = next(store.path("cache").iterdir()) / "ledger_monthly.parquet"
+    saved.write_bytes(b"PAR1 not a parquet file")
+    connected = query.connect(store)
+    assert "ledger_monthly" not in connected._summaries and not saved.exists()
+    connected.ensure_summaries(("ledger_monthly",))        # a page query's first use
+    assert rows(connected.con, "select sum(amount) from ledger_monthly where project_id = 'P1'") == [(270.0,)]
+    assert saved.exists()                                  # saved anew

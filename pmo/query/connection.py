@@ -108,13 +108,25 @@ def create_log(con: duckdb.DuckDBPyConnection, store: Store, manifest: Manifest)
         row_scope.table_from_frame(con, "seg_rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))
 
 
-def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """The canonical views, macros and analytic views, each after the files it reads."""
+def create_views(con: duckdb.DuckDBPyConnection, saved: dict[str, Path] | None = None) -> None:
+    """The canonical views, macros and analytic views, each after the files it reads. A summary
+    view with a saved file in `saved` is made a read of that file: DuckDB binds every view it
+    creates through all the views it reads, so the views after it bind against a file, not
+    against the whole tree below it (seconds per view otherwise)."""
+    saved = saved if saved is not None else {}
     for q in catalog.in_order(*LAYERS):
         if q.kind == "macros":
             con.execute(q.body)
-        else:
-            con.execute(f"create or replace view {q.name} as {q.body}")
+            continue
+        if q.name in saved:
+            try:
+                con.execute(f"create or replace view {q.name} as "
+                            f"select * from read_parquet({quote(str(saved[q.name]))})")
+                continue
+            except duckdb.Error:
+                # a damaged saved file (derived data): computed again, and saved anew on first use
+                saved.pop(q.name).unlink(missing_ok=True)
+        con.execute(f"create or replace view {q.name} as {q.body}")
 
 
 SPILL_PREFIX = "pmo-spill-"
@@ -132,9 +144,11 @@ def remove_spill_dir(path: Path | None) -> None:
 
 def build(store: Store, manifest: Manifest, cfg: dict, settings: dict[str, pl.DataFrame],
           scope: Scope | None = None, *, spill: Path | None = None,
-          memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+          memory_limit: str | None = None, saved: dict[str, Path] | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with every view of `manifest`'s version, limited to `scope`.
-    `spill`: the connection's private spill directory (None: no spilling at all)."""
+    `spill`: the connection's private spill directory (None: no spilling at all); `saved`: the
+    summary views served from their saved files (never for a scoped connection; a damaged one is
+    removed from it and from the store's cache)."""
     con = duckdb.connect(":memory:")
     sec = cfg.get("security", {})
     con.execute(f"set memory_limit = {quote(memory_limit or str(sec.get('memory_limit', '4GB')))}")
@@ -146,7 +160,7 @@ def build(store: Store, manifest: Manifest, cfg: dict, settings: dict[str, pl.Da
     create_log(con, store, manifest)
     for name, frame in settings.items():
         row_scope.table_from_frame(con, name, frame)
-    create_views(con)
+    create_views(con, saved)
     if scope is not None and scope.restricted:
         row_scope.apply(con, scope)
         _scope_ingest_log(con)

@@ -48,21 +48,27 @@ class Runtime:
         self.settings = connection.settings_tables(self.cfg, store.root)
         # spill=False for a connection that runs user SQL (pmo.sandbox): no spill files at all
         self.spill_dir: Path | None = connection.spill_dir() if spill else None
+        restricted = scope is not None and scope.restricted
+        # A scoped connection's tables hold only its role's rows: kept in memory, never saved.
+        self.cache_dir: Path | None = (
+            None if restricted else cache.entry_dir(store, self.version, cache.key(self.cfg, self.settings)))
+        # summary tables saved for this version (by `pmo ingest` or an earlier connection) are
+        # read from their files from the start
+        saved = {} if self.cache_dir is None else {
+            v: self.cache_dir / f"{v}.parquet" for v in cache.summary_views()
+            if (self.cache_dir / f"{v}.parquet").exists()}
         try:
             self.con: duckdb.DuckDBPyConnection = connection.build(
-                store, manifest, self.cfg, self.settings, scope, spill=self.spill_dir, memory_limit=memory_limit)
+                store, manifest, self.cfg, self.settings, scope, spill=self.spill_dir, memory_limit=memory_limit,
+                saved=saved)
         except BaseException:
             connection.remove_spill_dir(self.spill_dir)
             raise
         # a runtime dropped without close() (tests, `query.connect(...).con`) still removes it
         self._spill_cleanup = weakref.finalize(self, connection.remove_spill_dir, self.spill_dir)
-        restricted = scope is not None and scope.restricted
-        # A scoped connection's tables hold only its role's rows: kept in memory, never saved.
-        self.cache_dir: Path | None = (
-            None if restricted else cache.entry_dir(store, self.version, cache.key(self.cfg, self.settings)))
         if harden:
             connection.lock_down(self.con, store, files=not restricted)
-        self._summaries: set[str] = set()
+        self._summaries: set[str] = set(saved)
         self._lock = threading.RLock()
         self._results: OrderedDict[tuple, tuple[float, pl.DataFrame]] = OrderedDict()
         self._keep = keep_results
