@@ -482,6 +482,7 @@ def cmd_watch(store: Store, args) -> int:
 def cmd_report(store: Store, args) -> int:
     """Exit 0 sent; 2 not sent (the reason on stderr and in the audit log)."""
     from pmo import audit, report
+    from pmo.ui import headless
 
     cfg = config.load(store.root)
     detail = {"view": report.saved_views.clean_name(args.view), "format": args.format,
@@ -494,7 +495,7 @@ def cmd_report(store: Store, args) -> int:
         role = report.owner_role(store.root, owner)
         who, role_name = owner, role.name
         detail.update(page=view["page"], params=view["params"])
-        rendered = report.render(store.root, view, owner, role)
+        rendered = headless.render(store.root, view, owner, role)
         link = report.view_link(smtp, view)
         files = report.attachments(rendered, args.format, link)
         meta = rendered.meta
