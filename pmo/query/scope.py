@@ -59,10 +59,9 @@ ROW_TEST: dict[str, str | None] = {
 RESOLVED_FIRST = {"dependencies": "dependencies"}
 COLUMN_MASK: dict[str, dict[str, str]] = {
     "dependencies": {
-        "blocker_project_id": "case when blocker_project_id is null or in_project_scope(blocker_project_id) "
-                              f"then blocker_project_id else '{HIDDEN_PROJECT}' end",
-        "blocker_id": "case when blocker_project_id is null or in_project_scope(blocker_project_id) "
-                      "then blocker_id end",
+        "blocker_project_id": f"case when in_project_scope_or_null(blocker_project_id) then blocker_project_id "
+                              f"else '{HIDDEN_PROJECT}' end",
+        "blocker_id": "case when in_project_scope_or_null(blocker_project_id) then blocker_id end",
     },
 }
 

@@ -5,8 +5,10 @@
 -- params: (none)
 -- reads: _scope, _scope_keys, _scope_salaries
 -- grain: one boolean per row tested
--- columns: in_project_scope, in_salary_scope, in_link_scope
+-- columns: in_project_scope, in_project_scope_or_null, in_salary_scope, in_link_scope
 create or replace macro in_project_scope(pid) as pid in (select key from _scope_keys);
+-- a column naming another project (a blocker's): visible when empty or in scope
+create or replace macro in_project_scope_or_null(pid) as pid is null or in_project_scope(pid);
 create or replace macro in_salary_scope(dept) as
     (select allowed from _scope_salaries)
     and (not exists (select 1 from _scope where dimension = 'department')
