@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test venv demo bench clean
+.PHONY: run test venv demo bench bench-browser clean
 
 $(BIN)/pmo: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: venv
 
 bench: venv
 	$(BIN)/python benchmarks/run.py
+
+bench-browser: venv
+	@command -v chromium >/dev/null 2>&1 || ./.ci/install-chromium
+	$(BIN)/python benchmarks/browser_times.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

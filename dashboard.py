@@ -24,7 +24,7 @@ kpis = data.query("portfolio_health_kpis", **NO_FILTER, as_of=None)
 current = kpis.filter(pl.col("period") == "current").row(0, named=True) if kpis.height else None
 previous_rows = kpis.filter(pl.col("period") == "previous")
 previous = previous_rows.row(0, named=True) if previous_rows.height else None
-since = f"since {previous['as_of_date']:%-d %b %Y}" if previous else None
+since = f"since {fmt.day(previous['as_of_date'])}" if previous else None
 
 
 def brief_lines() -> list[brief.Line]:

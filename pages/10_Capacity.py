@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from pmo import capacity
+from pmo import capacity, frames
 from pmo import metrics as fmt
 from pmo.charts import capacity as charts
 from pmo.ui import data, filters, page, safe, session, share, tables, url
@@ -97,6 +97,7 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
 start, end = min(start, end), max(start, end)
 window_text = f"{capacity.period_label(start, bucket)} – {capacity.period_label(end, bucket)}"
 view.add_filter(f"{capacity.BUCKETS[bucket]}s {window_text}")
+view.refresh_link()     # the window chosen here is now in the URL: the link shown carries it
 
 params = {"bucket": bucket, "start_date": start, "end_date": end, **f.params()}
 people = data.query("capacity_people", **params)
@@ -226,11 +227,10 @@ over_cols = ["person_name", "role", "team", "bucket_start", "capacity_hours", "f
              "utilisation", "reason"]
 share.pack_table("Over-allocated people and the projects that overload them",
                  over.select(over_cols).with_columns(
-                     pl.col("bucket_start").map_elements(lambda d: capacity.period_label(d, bucket),
-                                                         return_dtype=pl.String),
-                     *[pl.col(c).map_elements(lambda v: f"{v:,.1f}", return_dtype=pl.String)
+                     frames.each(over, "bucket_start", lambda d: capacity.period_label(d, bucket), pl.String),
+                     *[frames.each(over, c, lambda v: f"{v:,.1f}", pl.String)
                        for c in ("capacity_hours", "forecast_hours", "hours_over")],
-                     pl.col("utilisation").map_elements(fmt.pct, return_dtype=pl.String)).head(40),
+                     frames.each(over, "utilisation", fmt.pct, pl.String)).head(40),
                  widths={"person_name": 1.8, "role": 1.8, "team": 1.8, "bucket_start": 1.4, "capacity_hours": 1,
                          "forecast_hours": 1, "hours_over": 1, "utilisation": 1, "reason": 6},
                  empty="Nobody is booked beyond their capacity in this window.")
@@ -250,8 +250,11 @@ else:
 # Heat map: person x period
 # ---------------------------------------------------------------------------------------------
 st.subheader("Utilisation by person", anchor=False)
-order = capacity.heat_order(people, cap_settings)
-if order:
+
+
+@share.section("cap_heat")
+def heat_map(people: pl.DataFrame, order: list) -> None:
+    """One page of people (HEAT_PEOPLE rows): its page picker reruns only the heat map."""
     p = tables.paging(len(order), "cap_heat", HEAT_PEOPLE)
     cells = capacity.heat_cells(people, order[p.start:p.end], cap_settings)
     share.chart(charts.heat_map(cells, bucket, cap_settings.under_used_below))
@@ -260,6 +263,11 @@ if order:
             st.caption(f"{p.caption('people')}, worst first (most hours over, then highest peak).", width="stretch")
             st.number_input(f"Page (of {p.pages})", min_value=1, max_value=p.pages, step=1, key="cap_heat_page",
                             width=150)
+
+
+order = capacity.heat_order(people, cap_settings)
+if order:
+    heat_map(people, order)
 summary = capacity.person_summary(people, cap_settings)
 person_cols = ["person_name", "role", "team", "department", "capacity_hours", "planned_hours", "actual_hours",
                "forecast_hours", "selected_forecast_hours", "availability_hours", "utilisation", "peak_utilisation",
@@ -279,13 +287,22 @@ with st.expander(f"Every person over the window ({summary.height:,}): totals, ba
 # ---------------------------------------------------------------------------------------------
 st.subheader("By role, team and department", anchor=False)
 url.drop_invalid(GROUP_KEY, GROUPS, "grouping", "Role")
-group_label = st.segmented_control("Group by", list(GROUPS), default="Role", required=True, key=GROUP_KEY,
-                                   bind="query-params",
-                                   help="Utilisation of a group = its total demand ÷ its total capacity.") or "Role"
-by = GROUPS[group_label]
-groups = capacity.group_summary(people, by, cap_settings)
-tables.paged(capacity.dashes(groups), key=f"cap_groups_{by}", noun="groups", order="highest utilisation first", currency=currency)
-share.download_table(groups, f"Utilisation by {by}")
+
+
+@share.section("cap_groups")
+def by_group(people: pl.DataFrame) -> None:
+    """The grouping reruns only this table (it stays in the link)."""
+    group_label = st.segmented_control("Group by", list(GROUPS), default="Role", required=True, key=GROUP_KEY,
+                                       bind="query-params", on_change=share.keep_link("cap_groups"),
+                                       help="Utilisation of a group = its total demand ÷ its total capacity.") or "Role"
+    by = GROUPS[group_label]
+    groups = capacity.group_summary(people, by, cap_settings)
+    tables.paged(capacity.dashes(groups), key=f"cap_groups_{by}", noun="groups", order="highest utilisation first",
+                 currency=currency)
+    share.download_table(groups, f"Utilisation by {by}")
+
+
+by_group(people)
 
 # ---------------------------------------------------------------------------------------------
 # Role deficit, next two quarters
@@ -303,7 +320,7 @@ deficit = capacity.role_deficit(months)
 short = deficit.filter(pl.col("deficit_hours").round(6) > 0)
 share.pack_table(f"Roles short of capacity, {capacity.quarter_label(q_first)} – {capacity.quarter_label(q_last)}",
                  short.select("quarter", "role", "deficit_hours", "reason").with_columns(
-                     pl.col("deficit_hours").map_elements(lambda v: f"{v:,.1f}", return_dtype=pl.String)),
+                     frames.each(short, "deficit_hours", lambda v: f"{v:,.1f}", pl.String)),
                  widths={"quarter": 1, "role": 2.2, "deficit_hours": 1.3, "reason": 6},
                  empty="No role is short in the next two quarters.")
 if deficit.is_empty():

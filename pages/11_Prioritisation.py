@@ -25,6 +25,12 @@ st.set_page_config(page_title="Prioritisation", page_icon=":material/balance:", 
 TABLE_ORDER = ["score_rank", "project_id", "project_name", "portfolio", "stage", "priority_cost", "priority_score",
                "selection", "selection_reason", "risk_exposure"]
 PAIRWISE = [1 / 9, 1 / 7, 1 / 5, 1 / 3, 1, 3, 5, 7, 9]
+CAPACITY_HELP = (
+    "Role capacity: no capacity data is loaded, so the selection is limited by the budget alone. To limit it "
+    "by the hours each role has per quarter, load the **HR export** (scheduled weekly hours and time off, "
+    "e.g. Workday) or a tool's capacity sheet, and **allocations** (Project Online "
+    "`AssignmentTimephasedDataSet`, a Float / Runn allocation sheet, MS Project's assignment export) on the "
+    "Data page (docs/resources.md lists the layouts).")
 PAIRWISE_TEXT = {1 / 9: "9× less", 1 / 7: "7× less", 1 / 5: "5× less", 1 / 3: "3× less", 1: "equal",
                  3: "3× more", 5: "5× more", 7: "7× more", 9: "9× more"}
 
@@ -50,6 +56,8 @@ candidates = candidates_all.filter(~pl.col("stage").is_in(sorted(cfg.closed_stag
 scores = data.query("priority_scores")
 deps = data.query("priority_dependencies")
 saved = data.query("priority_saved_scenarios")
+fiscal_start = int(settings["general"].get("fiscal_year_start_month", 1))
+role_capacity = data.query("priority_role_capacity", fiscal_start_month=fiscal_start)
 names = dict(zip(candidates["project_id"].to_list(), candidates["project_name"].to_list()))
 criteria = list(cfg.weights) + sorted(set(scores["criterion"].to_list()) - set(cfg.weights))
 weight_keys = {c: slug(c) for c in criteria}
@@ -63,7 +71,8 @@ def scenario_settings(name: str) -> dict:
     return {"weights": pr.parse_weights(first["weights"]), "budget": first["budget"],
             "forced_in": rows.filter(pl.col("forced") == "in")["project_id"].to_list(),
             "forced_out": rows.filter(pl.col("forced") == "out")["project_id"].to_list(),
-            "saved_by": first["saved_by"], "saved_at": first["saved_at"], "note": first["note"]}
+            "saved_by": first["saved_by"], "saved_at": first["saved_at"], "note": first["note"],
+            "respect_capacity": bool(first["respect_capacity"])}
 
 
 def detach() -> None:
@@ -82,6 +91,8 @@ def apply_scenario(name: str) -> None:
     st.session_state["budget"] = float(s["budget"])
     for key in ("force_in", "force_out"):
         st.session_state[key] = [p for p in s["forced_" + key.split("_")[1]] if p in selectable]
+    if not role_capacity.is_empty():        # without capacity data the option is not offered
+        st.session_state["capacity"] = s["respect_capacity"]
     st.session_state["_pr_applied"] = name
 
 
@@ -113,7 +124,7 @@ with st.sidebar:
     st.subheader("Scenario", anchor=False)
     st.selectbox("Open a saved scenario", saved_names, index=None, key="scenario", bind="query-params",
                  placeholder="Saved scenarios" if saved_names else "None saved yet",
-                 help="Loads its weights, budget and forced choices; the selection is recomputed on the current data.")
+                 help="Loads its weights, budget, forced choices and the role capacity switch; the selection is recomputed on the current data.")
     url.drop_invalid("budget", lambda v: re.fullmatch(r"[0-9.e+]+", v) is not None, "budget")
     budget = st.number_input(f"Budget ({currency})", min_value=0.0, value=default_budget, step=100_000.0,
                              format="%.0f", key="budget", bind="query-params", on_change=detach,
@@ -134,6 +145,16 @@ with st.sidebar:
                                     "below names them.")
     forced_out = st.multiselect("Force out", selectable, key="force_out", bind="query-params", on_change=detach,
                                 help="Never selected (stopped, deferred).")
+    if role_capacity.is_empty():
+        respect_capacity = False
+        st.caption(CAPACITY_HELP)
+    else:
+        url.drop_invalid("capacity", ("true", "false"), "role capacity switch")
+        respect_capacity = st.toggle(
+            "Respect role capacity", key="capacity", bind="query-params", on_change=detach,
+            help="Also keep each role's planned hours per fiscal quarter within the hours its people have left "
+                 "(HR contract hours less leave and holidays, after the last logged day), once the projects "
+                 "outside this selection have taken theirs.")
 
 problems = pr.check_weights(weights)
 for p in problems:
@@ -150,6 +171,9 @@ if budget != default_budget:
 for label, ids in (("Forced in", forced_in), ("Forced out", forced_out)):
     if ids:
         view.add_filter(f"{label}: {', '.join(ids)}")
+if respect_capacity:
+    view.add_filter("Respecting role capacity per quarter")
+role_demand = data.query("priority_role_demand", fiscal_start_month=fiscal_start) if respect_capacity else None
 
 if scores.is_empty():
     st.info("No driver scores are loaded yet, so every project scores 0. Load a scoring sheet on the Data page "
@@ -159,20 +183,22 @@ if scores.is_empty():
 
 @st.cache_data(max_entries=64, show_spinner="Solving the selection and the frontier ...")
 def analysis(version: int, scope, filter_params: tuple, settings_key: tuple, weights_key: tuple, budget_: float,
-             fin: tuple, fout: tuple) -> pr.Analysis:
+             fin: tuple, fout: tuple, capacity_on: bool) -> pr.Analysis:
     """The analysis for one store version, row scope, filters and scenario (the frontier is 20
     integer programs: a rerun that changes nothing here does not solve them again)."""
-    return pr.analyse(candidates, scores, deps, cfg, dict(weights_key), budget_, list(fin), list(fout))
+    return pr.analyse(candidates, scores, deps, cfg, dict(weights_key), budget_, list(fin), list(fout),
+                      role_capacity if capacity_on else None, role_demand if capacity_on else None)
 
 
 a = analysis(data.version(), session.scope(), tuple(sorted(f.params().items(), key=lambda kv: kv[0])),
              (tuple(cfg.weights.items()), tuple(sorted(cfg.lower_is_better)), tuple(sorted(cfg.proposal_stages)),
-              tuple(sorted(cfg.closed_stages)), cfg.frontier_steps),
-             tuple(weights.items()), float(budget), tuple(forced_in), tuple(forced_out))
+              tuple(sorted(cfg.closed_stages)), cfg.frontier_steps, fiscal_start),
+             tuple(weights.items()), float(budget), tuple(forced_in), tuple(forced_out), respect_capacity)
 sel = a.selection
 if not sel.feasible:
-    st.error(f"No selection is possible: {sel.problem}. Raise the budget or change the forced choices.",
-             icon=":material/block:")
+    st.error(f"No selection is possible: {sel.problem}. Raise the budget"
+             + (", turn off 'Respect role capacity'" if respect_capacity else "")
+             + " or change the forced choices.", icon=":material/block:")
 
 # ---------------------------------------------------------------------------------------------
 # KPIs
@@ -207,7 +233,13 @@ with c1:
                            "frontier_budget": [a.current_cost, sel.total_cost],
                            "frontier_cost": [a.current_cost, sel.total_cost],
                            "frontier_score": [a.current_score, sel.total_score]})
-    share.chart(charts.frontier(a.frontier, points, currency), key="pr_frontier")
+    if a.frontier.filter((pl.col("frontier_budget") > 0) & (pl.col("frontier_score") > 0)).is_empty():
+        # nothing to trade off: an axis of zeros and "$NaN" would say nothing
+        st.info("No efficient frontier yet: it needs candidates with a cost (their register budget) and a "
+                "driver score above zero. Load budgets and scores (docs/prioritisation.md).",
+                icon=":material/show_chart:")
+    else:
+        share.chart(charts.frontier(a.frontier, points, currency), key="pr_frontier")
 with c2:
     share.chart(charts.bubbles(a.table, currency), key="pr_bubbles")
 share.chart(charts.ranked(a.table, budget, currency), key="pr_ranked")
@@ -225,6 +257,33 @@ share.pack_table("Selected projects", shown.filter(pl.col("selection").is_in(["S
 share.pack_table("Projects left out, and why", shown.filter(~pl.col("selection").is_in(["Selected", "Forced in"]))
                  .select("project_id", "project_name", "selection", "selection_reason"),
                  widths={"project_name": 3, "selection_reason": 6}, empty="Every candidate is selected.")
+if a.capacity is not None:
+    st.subheader("Role capacity per quarter: what the selection needs against what is available", anchor=False)
+    use = a.capacity_use.drop("period_start")
+    left_out = a.table.filter(pl.col("selection_reason").str.contains(" would need ", literal=True)).height
+    tight = a.capacity_use.filter((pl.col("spare_hours") < 0.5) & (pl.col("selected_demand_hours") > 0))
+    st.caption(
+        "Hours per role and fiscal quarter, from the day after the last logged day. Open to selection = the role's "
+        "capacity left (contract hours less leave and public holidays of its people whose capacity is known) "
+        "less the hours other projects (outside these filters, or not selectable) have booked. "
+        + (f"{fmt.plural(left_out, 'project')} left out because a role would run short (the reason is in the "
+           "table above). " if left_out else "No project is left out for capacity alone. ")
+        + ("Full: " + safe.md(", ".join(f"{r} · {q}" for r, q in tight.select("capacity_role", "capacity_period")
+                                        .iter_rows())) + ". " if not tight.is_empty() else "")
+        + "Fullest first (needed ÷ available).")
+    tables.paged(use, key="pr_capacity", noun="roles and quarters", order="fullest first (needed ÷ available)")
+    share.download_table(use, "Role capacity used by the selection")
+    share.pack_table("Role capacity: needed by the selection vs available", use.head(12),
+                     widths={"capacity_role": 3}, empty="No role capacity is loaded.")
+    notes = []
+    if a.capacity.unconstrained:
+        notes.append("not limited, as no one in the HR or capacity exports holds the role: "
+                     + safe.md(", ".join(f"{k} ({h:,.0f} h)" for k, h in sorted(a.capacity.unconstrained.items()))))
+    if a.capacity.unmatched_hours:
+        notes.append(f"{a.capacity.unmatched_hours:,.0f} h planned on people of unknown capacity (in no HR or "
+                     "capacity export) count against no role")
+    if notes:
+        st.caption("Also: " + "; ".join(notes) + ".")
 with st.expander("Scores per criterion (how each weighted score is made)", icon=":material/functions:"):
     contrib = a.contributions.join(candidates.select("project_id", "project_name"), on="project_id", how="left") \
         .select("project_id", "project_name", "criterion", "score", "normalised_score", "criterion_weight",
@@ -285,7 +344,8 @@ def save_current(name: str, note: str) -> None:
              "cost": r["priority_cost"], "score": r["priority_score"]} for r in a.table.iter_rows(named=True)]
     try:
         v = page_inputs.save_scenario(data.store(), name, rows, budget=budget, weights=pr.weights_text(weights),
-                                      currency=currency, note=note, role=role, user=user, in_scope=in_scope)
+                                      currency=currency, note=note, role=role, user=user, in_scope=in_scope,
+                                      respect_capacity=respect_capacity)
     except (page_inputs.NotAllowed, ValueError) as exc:
         st.session_state["pr_result"] = ("error", str(exc))
         return
@@ -298,7 +358,8 @@ def save_current(name: str, note: str) -> None:
 
 if may_write:
     with st.form("pr_save", border=True):
-        st.markdown("**Save this view as a scenario** (weights, budget, forced choices and the selection)")
+        st.markdown("**Save this view as a scenario** (weights, budget, forced choices, the role capacity "
+                    "switch and the selection)")
         with st.container(horizontal=True, vertical_alignment="bottom"):
             name = st.text_input("Scenario name", max_chars=60, placeholder="e.g. FY27 board proposal")
             note = st.text_input("Note", max_chars=200, placeholder="Why this scenario")
@@ -327,7 +388,7 @@ if saved_names:
         return pr.Scenario(name, float(s["budget"]), s["weights"], frozenset(rows.filter(pl.col("selected"))["project_id"]),
                            frozenset(s["forced_in"]), frozenset(s["forced_out"]),
                            dict(zip(rows["project_id"].to_list(), rows["score"].to_list())),
-                           dict(zip(rows["project_id"].to_list(), rows["cost"].to_list())))
+                           dict(zip(rows["project_id"].to_list(), rows["cost"].to_list())), s["respect_capacity"])
 
     sa, sb = as_scenario(first), as_scenario(second)
     summary = pl.DataFrame([{
@@ -335,7 +396,7 @@ if saved_names:
         "priority_budget": s.budget, "priority_selected_count": len(s.selected),
         "priority_selected_cost": sum(s.costs.get(p) or 0 for p in s.selected),
         "priority_selected_score": round(sum(s.scores.get(p) or 0 for p in s.selected), 1),
-        "weights": pr.weights_text(s.weights)} for s in (sa, sb)])
+        "weights": pr.weights_text(s.weights), "respect_capacity": s.respect_capacity} for s in (sa, sb)])
     tables.static(summary, key="pr_cmp_summary", currency=currency)
     diff = pl.DataFrame([{"project_id": r["project_id"], "scenario_change": r["change"], "change_reason": r["reason"]}
                          for r in (pr.compare(sa, sb) if first != second else [])],
@@ -386,6 +447,7 @@ if may_write:
         cfg_cols = {"project_id": st.column_config.TextColumn(fmt.label("project_id"), disabled=True),
                     "project_name": st.column_config.TextColumn(fmt.label("project_name"), disabled=True)}
         edited = st.data_editor(grid, hide_index=True, key="pr_scores_editor", column_config=cfg_cols,
+                                placeholder=fmt.MISSING,
                                 num_rows="fixed")
         if st.button("Save scores", icon=":material/save:", key="pr_scores_save"):
             edits, bad = [], []
@@ -420,4 +482,8 @@ with st.expander("How selection works", icon=":material/rule:"):
         "- **Efficient frontier** = the best total score at each of "
         f"{cfg.frontier_steps} budgets from 1/{cfg.frontier_steps} of the total cost to all of it. The current "
         "portfolio is the candidates past a proposal stage (config `[prioritisation] proposal_stages`).\n"
+        "- **Respect role capacity** (when capacity data is loaded): the selected projects' planned hours per role "
+        "and fiscal quarter (allocations after the last logged day) must also fit the hours that role's people "
+        "have left, after the projects outside the selection have taken theirs. A project left out for it names "
+        "the role and quarter that would run short.\n"
         "- A project without a register budget cannot be selected; closed and cancelled projects are not candidates.")

@@ -103,7 +103,7 @@ if names:
     overall = round(sum(r["maturity_level"] for r in rows) / len(rows), 2) if rows else None
     prev_overall = round(sum(r["maturity_level"] for r in before) / len(before), 2) if before else None
     since = f"since {compare}" if compare else None
-    share.kpi_row(f"PMO maturity: {chosen} ({dates[chosen]:%d %b %Y})",
+    share.kpi_row(f"PMO maturity: {chosen} ({fmt.day(dates[chosen])})",
                   f"Changes are since {compare}." if compare else None)
     k = iter(share.kpi_cells(4))
     with next(k):

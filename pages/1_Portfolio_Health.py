@@ -10,8 +10,8 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from pmo import frames, health, raid
 from pmo import metrics as fmt
-from pmo import health, raid
 from pmo.charts import health as charts
 from pmo.ui import data, filters, page, safe, share, tables, url
 
@@ -140,8 +140,8 @@ st.subheader(f"Red and amber: which and why ({flagged.height})", anchor=False)
 st.caption("Computed colour, the colour the project reported, and the inputs behind it. Hover a "
            "project for the full rule and values; click it to open the project.")
 reasons = flagged.select("project_id", "project_name", "overall_health", "reported_health",
-                         pl.struct(flagged.columns).map_elements(reason_line, return_dtype=pl.String)
-                         .alias("short_reason"), "health_reason")
+                         frames.each_row(flagged, flagged.columns, reason_line, pl.String, "short_reason"),
+                         "health_reason")
 share.pack_table("Red projects and why", reasons.filter(pl.col("overall_health") == "red").select(
     "project_id", "project_name", "short_reason"), widths={"project_id": 1.3, "project_name": 3, "short_reason": 8},
     empty="No active project is red.")
@@ -194,7 +194,8 @@ with right:
     if disagree.is_empty():
         st.caption("Every active project's reported colour matches the computed one.")
     else:
-        st.caption(f"{disagree.height} active projects report a different colour than the rules compute:")
+        st.caption(f"{fmt.plural(disagree.height, 'active project')} "
+                   f"{'reports' if disagree.height == 1 else 'report'} a different colour than the rules compute:")
         st.markdown("\n".join(
             f"- **{safe.md(r['project_id'])}** {safe.md(r['project_name'])}: reports {health.md_label(r['reported_health'])}, "
             f"computed {health.md_label(r['overall_health'])}"
@@ -236,7 +237,7 @@ with c3:
                        "project (sort by Slip).")
     on_time = active_projects.filter(pl.col("schedule_slip_days") == 0).height
     no_baseline = active_projects.filter(pl.col("schedule_slip_days").is_null())
-    st.caption(f"{on_time} projects forecast to finish on their baseline date (not drawn)"
+    st.caption(f"{fmt.plural(on_time, 'project')} forecast to finish on their baseline date (not drawn)"
                + (". No baseline finish: " + id_list(no_baseline["project_id"].to_list())
                   if no_baseline.height else "") + ".")
 with c4:
@@ -341,7 +342,7 @@ rows = event.selection.rows if event else []
 if rows:
     st.switch_page(PROJECT_PAGE, query_params={"project": shown["project_id"][rows[0]]})
 with st.container(horizontal=True, vertical_alignment="center"):
-    st.caption(f"{total} projects · page {page_no} of {pages} · select a row to open the project. "
+    st.caption(f"{fmt.plural(total, 'project')} · page {page_no} of {pages} · select a row to open the project. "
                "EAC, ETC and VAC use the EAC method chosen in the sidebar.")
     if pages > 1:
         st.number_input("Page", min_value=1, max_value=pages, step=1, key="health_page", width=140,

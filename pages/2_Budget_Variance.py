@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from pmo import budget
+from pmo import budget, frames
 from pmo import metrics as fmt
 from pmo.charts import budget as charts
 from pmo.ui import data, filters, page, safe, share, tables, url
@@ -168,7 +168,7 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
                              bind="query-params", width=180,
                            help="Last month of the window. Default: fiscal year to date.")
     chosen = " (status date chosen in the sidebar)" if f.as_of else " (today)"
-    st.caption(f"As of {as_of:%d %b %Y}{chosen} · "
+    st.caption(f"As of {fmt.day(as_of)}{chosen} · "
                f"actuals to **{close:%b %Y}** (close month) · fiscal year starts in "
                f"{date(2000, fy_start, 1):%B} · FAC is whole-life, variance is for the window.")
 lo, hi = sorted([months[labels.index(start_label or labels[0])],
@@ -301,7 +301,7 @@ summary = budget.summarise(scoped, group, window, close)
 label = budget.DIMENSIONS[group]
 if group == "month":
     summary = summary.with_columns(
-        pl.col("key").map_elements(month_label, return_dtype=pl.String).alias("label"))
+        frames.each(summary, "key", month_label, pl.String, name="label"))
 can_drill = budget.DRILL_NEXT.get(group) is not None
 path_id = "|".join(f"{k}={v}" for k, v in path.items())
 chart_key = f"bv_chart:{group}:{measure}:{path_id}"
@@ -346,9 +346,10 @@ if over.is_empty():
     st.info("No project is forecast to finish over budget.", icon=":material/check_circle:")
 else:
     share.chart(charts.overruns_chart(over, currency))
-share.pack_table("Red projects: over budget at completion, and why", flagged.filter(pl.col("flag") == "red").select(
-    "project_id", "project_name", pl.col("overrun_amount").map_elements(money, return_dtype=pl.String),
-    pl.col("overrun_pct").map_elements(fmt.pct, return_dtype=pl.String), "reason"),
+red = flagged.filter(pl.col("flag") == "red")
+share.pack_table("Red projects: over budget at completion, and why", red.select(
+    "project_id", "project_name", frames.each(red, "overrun_amount", money, pl.String),
+    frames.each(red, "overrun_pct", fmt.pct, pl.String), "reason"),
     widths={"project_id": 1.2, "project_name": 2.6, "overrun_amount": 1.4, "overrun_pct": 1.1,
                            "reason": 6}, empty="No project is red on budget.")
 if flagged.is_empty():
@@ -389,16 +390,24 @@ with st.expander("The table behind the monthly charts"):
 # ---------------------------------------------------------------------------------------------
 st.subheader("From budget to forecast at completion", anchor=False)
 url.drop_invalid(WATERFALL_KEY, ("Category", "Project"), "waterfall steps", "Category")
-wf_by = GROUP_BY_LABEL[st.segmented_control(
-    "Steps by", ["Category", "Project"], default="Category", required=True, key=WATERFALL_KEY,
-    bind="query-params") or "Category"]
-steps = budget.waterfall(budget.summarise(scoped, wf_by, window, close), top=12)
-share.chart(charts.waterfall_chart(steps, budget.DIMENSIONS[wf_by], currency))
-with st.expander("The table behind the waterfall"):
-    steps_table = steps.rename({"start": "from_amount", "end": "to_amount", "amount": "step_amount"})
-    tables.show(steps_table, key="bv_waterfall_table", currency=currency,
-                labels={"label": budget.DIMENSIONS[wf_by]})
-    share.download_table(steps_table, "Budget to FAC steps", labels={"label": budget.DIMENSIONS[wf_by]})
+
+
+@share.section("bv_waterfall")
+def waterfall() -> None:
+    """Steps by category or project: the choice reruns only the waterfall (it stays in the link)."""
+    wf_by = GROUP_BY_LABEL[st.segmented_control(
+        "Steps by", ["Category", "Project"], default="Category", required=True, key=WATERFALL_KEY,
+        bind="query-params", on_change=share.keep_link("bv_waterfall")) or "Category"]
+    steps = budget.waterfall(budget.summarise(scoped, wf_by, window, close), top=12)
+    share.chart(charts.waterfall_chart(steps, budget.DIMENSIONS[wf_by], currency))
+    with st.expander("The table behind the waterfall"):
+        steps_table = steps.rename({"start": "from_amount", "end": "to_amount", "amount": "step_amount"})
+        tables.show(steps_table, key="bv_waterfall_table", currency=currency,
+                    labels={"label": budget.DIMENSIONS[wf_by]})
+        share.download_table(steps_table, "Budget to FAC steps", labels={"label": budget.DIMENSIONS[wf_by]})
+
+
+waterfall()
 
 # ---------------------------------------------------------------------------------------------
 # Heat map: project x month variance %
@@ -414,7 +423,7 @@ else:
                   "(all in the table below)."
                   if n_projects > HEAT_ROWS else "."))
     share.chart(charts.heatmap_chart(top, currency))
-    with st.expander(f"The table behind the heat map ({n_projects} projects)"):
+    with st.expander(f"The table behind the heat map ({fmt.plural(n_projects, 'project')})"):
         tables.paged(cells, key="bv_heat_table", noun="rows",
                      sort_options={"Project, then month": (["project_id", "period"], False),
                                    "Most over budget first (variance %)": ("variance_pct", False),

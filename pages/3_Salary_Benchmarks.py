@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from pmo import frames, salaries
 from pmo import metrics as fmt
-from pmo import salaries
 from pmo.charts import salary as charts
 from pmo.ui import auth, data, page, safe, share, tables, url
 
@@ -81,7 +81,7 @@ def band_table(bands: pl.DataFrame) -> pl.DataFrame:
     rows = []
     for r in bands.rows(named=True):
         cells = {"Where": r["where"], "What": r["what"], "Source": r["source"],
-                 "Reference date": f"{r['reference_date']:%d %b %Y}" if r["reference_date"] else "—"}
+                 "Reference date": fmt.day(r["reference_date"])}
         for p in salaries.PERCENTILES:
             cells[p.upper()] = money(r[p]) if r[p] is not None else ("top-coded" if r["top_coded"] else "—")
         cells["Sample"] = fmt.count(r["sample_size"])
@@ -94,7 +94,7 @@ def staff_dots(role_staff: pl.DataFrame, labels: dict[int, str]) -> pl.DataFrame
     return role_staff.select(
         pl.col("benchmark_id").replace_strict(labels, default=None, return_dtype=pl.String).alias("label"),
         "base_salary", "compa_ratio", "range_position",
-        pl.col("pay_zone").map_elements(charts.zone, return_dtype=pl.String).alias("zone"),
+        frames.each(role_staff, "pay_zone", charts.zone, pl.String, name="zone"),
         pl.concat_str([pl.col("employee_name").fill_null(pl.col("employee_id")), pl.col("job_title")],
                       separator=", ").alias("who"))
 
@@ -146,7 +146,7 @@ age_to = bands["age_to"][0] if bands.height else s["age_to"]
 share.share_bar("Salary benchmarks", [f"{FILTERS[k][0]}: {picked[FILTERS[k][1]]}" for k in FILTERS
                                        if picked[FILTERS[k][1]]] or "All PMO staff", as_of=age_to)
 st.caption(f"Own PMO staff against market pay for their role and location. Market bands are aged to "
-           f"{age_to:%d %b %Y} at {s['aging_rate']:.1%} a year, converted to {currency} through "
+           f"{fmt.day(age_to)} at {s['aging_rate']:.1%} a year, converted to {currency} through "
            f"fx_rates, hourly figures annualised at {s['hours_per_year']:,.0f} hours. Pay is annual "
            "full-time-equivalent base pay from the HR export.")
 
@@ -174,15 +174,15 @@ if headline.is_empty():
 else:
     overview = headline.with_columns(
         pl.col("benchmark_role").alias("label"), pl.col("reference_date").cast(pl.String).alias("reference"),
-        pl.struct(headline.columns).map_elements(
-            lambda r: f"{r['label']}: {salaries.band_notes(r, s['hours_per_year'], currency)}",
-            return_dtype=pl.String).alias("note"))
+        frames.each_row(headline, headline.columns,
+                        lambda r: f"{r['label']}: {salaries.band_notes(r, s['hours_per_year'], currency)}",
+                        pl.String, "note"))
     share.chart(charts.band_chart(
         overview, title=f"Market pay per PMO role, {headline['country'][0]}, primary source "
                         f"(annual, {currency})",
         currency=currency, y_title="Role"), key="overview_chart")
     st.caption("Bar = p10 to p90, box = p25 to p75, tick = median. " + "; ".join(
-        sorted({f"Source: {r['source']}, reference date {r['reference_date']:%d %b %Y}"
+        sorted({f"Source: {r['source']}, reference date {fmt.day(r['reference_date'])}"
                 for r in headline.rows(named=True)})) +
         ". OEWS has one band per occupation for all seniorities, so roles sharing an occupation share "
         "a band. Staff are compared with the band for their own metro or state, below.")
@@ -206,56 +206,67 @@ if company_pay.height:
         "check beside the market bands above, never as a band. Staff are never placed on them.")
     company_table = company_pay.select("company", "job_title", "company_pay", "pay_as_reported", "currency",
                                        "sample_size", "reference_date", "source")
-    tables.static(company_table, key="company_pay_table", noun="companies", currency=currency)
+    # each figure in its own currency ("$77,411", "CHF 95,119"): a bare 77,411 says nothing
+    shown_pay = company_table.with_columns(frames.each_row(
+        company_table, ("pay_as_reported", "currency"),
+        lambda r: fmt.money(r["pay_as_reported"], r["currency"] or currency, compact=False),
+        pl.String, "pay_as_reported"))
+    tables.static(shown_pay, key="company_pay_table", noun="companies", currency=currency)
     share.download_table(company_table, "PMO pay by company (self-reported)")
 
 st.subheader("Market bands by role", anchor=False)
 role_options = opts("role")
 drop_stale("benchmark_role", "Benchmark role", role_options)
-role = st.selectbox("Benchmark role", role_options, index=0 if role_options else None, key="benchmark_role",
-                    bind="query-params",
-                    help="Roles from the title map, then benchmark titles in the data that no role uses "
-                         "(shown for context).")
-role_bands = bands.filter(pl.col("benchmark_role") == role) if role else bands.clear()
-if role_bands.is_empty():
-    st.info("No market band for this role" + (f" in {picked['country']}." if picked["country"] else "."),
-            icon=":material/info:")
-else:
-    labels = dict(zip(role_bands["benchmark_id"].to_list(), role_bands["label"].to_list()))
-    role_staff = placed.filter(pl.col("benchmark_role") == role)
-    dots = staff_dots(role_staff, labels) if individuals else None
-    if dots is not None and dots.height > tables.CHART_POINTS:
-        dots = (dots.with_columns((pl.col("compa_ratio") - 1).abs().alias("_off"))
-                .sort("_off", descending=True, nulls_last=True).head(tables.CHART_POINTS).drop("_off"))
-    chart_bands = role_bands.with_columns(
-        pl.col("reference_date").cast(pl.String).alias("reference"),
-        pl.struct(role_bands.columns).map_elements(
-            lambda r: salaries.band_notes(r, s["hours_per_year"], currency), return_dtype=pl.String).alias("note"))
-    share.chart(charts.band_chart(
-        chart_bands, dots, title=f"{role}: market bands (annual, {currency})" +
-        (" with own staff on the band they are compared with" if individuals and role_staff.height else ""),
-        currency=currency, y_title=None), key="role_chart")
-    if individuals and dots is not None and role_staff.height > tables.CHART_POINTS:
-        st.caption(f"Dots: the {tables.CHART_POINTS:,} of {role_staff.height:,} people on a {safe.md(role)} band "
-                   "paid furthest from their market median (below p25 and above p75 first); the rest "
-                   "would hide behind them. The staff table below lists everyone; the Country, Department and "
-                   "Level filters in the sidebar narrow the chart.")
-    if role_bands["is_unmapped_title"].any():
-        st.caption(f"'{safe.md(role)}' is a benchmark title no role in the title map uses; it is shown for context.")
-    if role_bands["is_small_sample"].any():
-        st.caption(f"Small samples (fewer than {s['small_sample']} reports) are flagged in the notes; "
-                   "company-level figures are never used to place staff.")
-    tables.static(band_table(role_bands), key="band_table", noun="bands")
-    share.download_table(band_table(role_bands), f"Market bands, {role}")
 
-# ---- Own staff ------------------------------------------------------------------------------
-st.subheader("Own staff against the market", anchor=False)
-if placed.is_empty():
-    st.info("Nobody matches the filters with a market band; see 'Title matching' below.", icon=":material/info:")
-else:
-    url.drop_invalid("salary_group_by", GROUPS, "grouping", "Role")
+
+@share.section("salary_role")
+def market_bands() -> None:
+    """Picking a benchmark role reruns only this part (the role stays in the link)."""
+    role = st.selectbox("Benchmark role", role_options, index=0 if role_options else None, key="benchmark_role",
+                        bind="query-params", on_change=share.keep_link("salary_role"),
+                        help="Roles from the title map, then benchmark titles in the data that no role uses "
+                             "(shown for context).")
+    role_bands = bands.filter(pl.col("benchmark_role") == role) if role else bands.clear()
+    if role_bands.is_empty():
+        st.info("No market band for this role" + (f" in {picked['country']}." if picked["country"] else "."),
+                icon=":material/info:")
+    else:
+        labels = dict(zip(role_bands["benchmark_id"].to_list(), role_bands["label"].to_list()))
+        role_staff = placed.filter(pl.col("benchmark_role") == role)
+        dots = staff_dots(role_staff, labels) if individuals else None
+        if dots is not None and dots.height > tables.CHART_POINTS:
+            dots = (dots.with_columns((pl.col("compa_ratio") - 1).abs().alias("_off"))
+                    .sort("_off", descending=True, nulls_last=True).head(tables.CHART_POINTS).drop("_off"))
+        chart_bands = role_bands.with_columns(
+            pl.col("reference_date").cast(pl.String).alias("reference"),
+            frames.each_row(role_bands, role_bands.columns,
+                            lambda r: salaries.band_notes(r, s["hours_per_year"], currency), pl.String, "note"))
+        share.chart(charts.band_chart(
+            chart_bands, dots, title=f"{role}: market bands (annual, {currency})" +
+            (" with own staff on the band they are compared with" if individuals and role_staff.height else ""),
+            currency=currency, y_title=None), key="role_chart")
+        if individuals and dots is not None and role_staff.height > tables.CHART_POINTS:
+            st.caption(f"Dots: the {tables.CHART_POINTS:,} of {role_staff.height:,} people on a {safe.md(role)} band "
+                       "paid furthest from their market median (below p25 and above p75 first); the rest "
+                       "would hide behind them. The staff table below lists everyone; the Country, Department and "
+                       "Level filters in the sidebar narrow the chart.")
+        if role_bands["is_unmapped_title"].any():
+            st.caption(f"'{safe.md(role)}' is a benchmark title no role in the title map uses; it is shown for context.")
+        if role_bands["is_small_sample"].any():
+            st.caption(f"Small samples (fewer than {s['small_sample']} reports) are flagged in the notes; "
+                       "company-level figures are never used to place staff.")
+        tables.static(band_table(role_bands), key="band_table", noun="bands")
+        share.download_table(band_table(role_bands), f"Market bands, {role}")
+
+
+market_bands()
+
+
+@share.section("salary_group")
+def own_staff() -> None:
+    """The grouping reruns only this part (it stays in the link)."""
     group_label = st.segmented_control("Group by", list(GROUPS), default="Role", key="salary_group_by",
-                                       required=True, bind="query-params")
+                                       required=True, bind="query-params", on_change=share.keep_link("salary_group"))
     by = GROUPS[group_label or "Role"]
     summary = salaries.summarise(placed, by, small_group, population=everyone)
     if by == "benchmark_role":
@@ -274,7 +285,7 @@ else:
         pl.col(by).fill_null("—").alias(group_label),
         pl.when(pl.col("suppressed")).then(pl.col("note"))
           .otherwise(pl.col("staff_count").cast(pl.String)).alias("People on a band"),
-        *[pl.col(c).map_elements(f, return_dtype=pl.String).fill_null("—").alias(t) for c, f, t in (
+        *[frames.each(summary, c, f, pl.String, name=t).fill_null("—") for c, f, t in (
             ("median_compa_ratio", fmt.ratio, "Median compa-ratio"),
             ("median_range_position", fmt.pct, "Median position in range"),
             ("below_p25_count", fmt.count, "Below p25"),
@@ -296,6 +307,15 @@ else:
                      column_order=STAFF_COLUMNS)
         share.download_table(people, "Own staff on market bands")
 
+
+# ---- Own staff ------------------------------------------------------------------------------
+st.subheader("Own staff against the market", anchor=False)
+if placed.is_empty():
+    st.info("Nobody matches the filters with a market band; see 'Title matching' below.", icon=":material/info:")
+else:
+    url.drop_invalid("salary_group_by", GROUPS, "grouping", "Role")
+    own_staff()
+
 # ---- Title matching -------------------------------------------------------------------------
 st.subheader("Title matching", anchor=False)
 st.caption(f"Job titles map to benchmark roles in `{map_path}`; "
@@ -305,7 +325,7 @@ unplaced = data.query("salary_unplaced", **picked)
 unmapped = unplaced.filter(pl.col("match_status") == "unmapped title")
 if unmapped.height:
     titles = (unmapped.group_by("job_title").agg(pl.col("staff_count").sum()).sort("job_title"))
-    st.markdown(f"**{titles.height} job titles are not mapped to a benchmark role**")
+    st.markdown(f"**{fmt.plural(titles.height, 'job title')} {'is' if titles.height == 1 else 'are'} not mapped to a benchmark role**")
     unmapped_table = salaries.unmapped_titles(titles, title_map).select(
         pl.col("job_title").alias("Job title"), pl.col("staff_count").alias("People"),
         pl.col("suggested_roles").alias("Suggested roles"))
@@ -326,6 +346,6 @@ if unused.height:
     unused_table = unused.select(
         pl.col("job_title").alias("Benchmark title"), pl.col("source").alias("Source"),
         pl.col("companies").fill_null("—").alias("Companies"), pl.col("row_count").alias("Rows"),
-        pl.col("latest_reference_date").dt.strftime("%d %b %Y").fill_null("—").alias("Reference date"))
+        pl.col("latest_reference_date").dt.strftime(fmt.DATE_FORMAT).fill_null("—").alias("Reference date"))
     tables.static(unused_table, key="unused_benchmarks", noun="titles")
     share.download_table(unused_table, "Benchmark titles no role uses")

@@ -197,7 +197,7 @@ with m1:
         st.info("No milestones in this project's task export.", icon=":material/flag:")
     else:
         late = ms.filter(pl.col("milestone_status") == "late").height
-        st.caption(f"{ms.height} milestones · {late} late at the status date (not done and the "
+        st.caption(f"{fmt.plural(ms.height, 'milestone')} · {late} late at the status date (not done and the "
                    "committed date has passed).")
         tables.paged(ms.drop("task_id").with_columns(pl.concat_list("milestone_status")),
                      key="milestones", noun="milestones", order="by committed date",
@@ -209,7 +209,7 @@ with m2:
     if late_tasks.is_empty():
         st.success("No task is past its committed date without being done.", icon=":material/check_circle:")
     else:
-        st.caption(f"{late_tasks.height} tasks not done although their committed date had passed.")
+        st.caption(f"{fmt.plural(late_tasks.height, 'task')} not done although their committed date had passed.")
         tables.paged(late_tasks.drop("task_id"), key="late_tasks", noun="tasks", order="most days late first",
                      currency=currency, placeholder="—")
         share.download_table(late_tasks.drop("task_id"), "Late tasks")

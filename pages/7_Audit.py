@@ -22,8 +22,9 @@ ACTION_LABELS = {"sign_in": "Sign-in", "ingest": "Ingest", "rollback": "Rollback
 PERIODS = {"Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90, "Everything": None}
 
 st.title("Audit log", anchor=False)
+# the store's folder on the server is not the reader's business (and no server path reaches a page)
 st.caption("Every sign-in, ingest, rollback, export and SQL explorer query, with who and when. Kept in "
-           f"`{data.store().root / audit.DIR}` as one JSON line per event, outside the store's versions.")
+           f"the store's `{audit.DIR}/` folder as one JSON line per event, outside the store's versions.")
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
     period = st.segmented_control("Period", list(PERIODS), default="Last 30 days", key="audit_period")
@@ -48,7 +49,7 @@ if df.is_empty():
     st.info("No audit events in this period.", icon=":material/info:")
 else:
     shown = df.with_columns(pl.col("action").replace_strict(ACTION_LABELS, default=pl.col("action")),
-                            pl.col("ts").dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S UTC"))
+                            pl.col("ts").dt.convert_time_zone("UTC").dt.strftime(fmt.DATETIME_FORMAT + ":%S UTC"))
     tables.show(shown.select("ts", "user", "action", "what", "role"), key="audit_table",
                 height="auto" if shown.height <= 15 else 560,
                 overrides={"what": st.column_config.TextColumn(fmt.label("what"), width="large")})

@@ -14,7 +14,7 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from pmo import governance
+from pmo import frames, governance
 from pmo import metrics as fmt
 from pmo.charts import governance as charts
 from pmo.ui import data, filters, page, safe, share, tables, url
@@ -74,8 +74,8 @@ previous_date = max((d for d in dates if d < as_of), default=None)
 previous = None
 if previous_date is not None:
     previous = governance.kpis(data.query("governance_project_checks", **{**params, "as_of": previous_date}))
-since = f"since {previous_date:%d %b %Y}" if previous_date else None
-st.caption(f.summary() + ("" if as_of == (f.as_of or f.latest_as_of) else f" · judged on the status date {as_of:%d %b %Y}")
+since = f"since {fmt.day(previous_date)}" if previous_date else None
+st.caption(f.summary() + ("" if as_of == (f.as_of or f.latest_as_of) else f" · judged on the status date {fmt.day(as_of)}")
            + (f" · changes are {since} (the status date before)" if previous_date else ""))
 
 # ---------------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ tables.paged(groups, key="gov_rollup", noun=governance.ROLLUPS[by].lower() + " v
 share.download_table(groups, f"Compliance by {governance.ROLLUPS[by].lower()}")
 share.pack_table(f"Compliance by {governance.ROLLUPS[by].lower()}",
                  groups.select(by, "projects_judged", "projects_fully_compliant", "checks_failed", "compliance")
-                 .with_columns(pl.col("compliance").map_elements(lambda v: fmt.pct(v, 0), return_dtype=pl.String)),
+                 .with_columns(frames.each(groups, "compliance", lambda v: fmt.pct(v, 0), pl.String)),
                  widths={by: 4})
 
 # ---------------------------------------------------------------------------------------------

@@ -266,7 +266,7 @@ if not issues.is_empty():
 # ---------------------------------------------------------------------------------------------
 # Dependencies: graph, links with their state, cycles as data errors
 # ---------------------------------------------------------------------------------------------
-st.subheader(f"Dependencies ({links.height} blocking links)", anchor=False)
+st.subheader(f"Dependencies ({fmt.plural(links.height, 'blocking link')})", anchor=False)
 if links.is_empty():
     st.info("No blocking links for these projects. They come from Jira's *Inward / Outward issue link "
             "(Blocks)* columns and a RAID log's *Depends on* column.", icon=":material/account_tree:")

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from pmo import metrics
+from pmo import frames, metrics
 
 BUCKETS = {"week": "Week", "month": "Month"}
 BANDS = ("over-allocated", "healthy", "under-used", "bench", "no capacity")
@@ -451,7 +451,7 @@ def role_deficit(months: pl.DataFrame) -> pl.DataFrame:
     placeholders), capacity of the role's people whose capacity is known, deficit = demand -
     capacity (positive = short), short first."""
     rows = months.with_columns(
-        quarter_start=pl.col("bucket_start").map_elements(quarter_start, return_dtype=pl.Date),
+        quarter_start=frames.each(months, "bucket_start", quarter_start, pl.Date),
         role=pl.col("role").fill_null("(no role)"))
     out = rows.group_by("role", "quarter_start").agg(
         pl.col("forecast_hours").sum().alias("demand_hours"),
@@ -460,7 +460,7 @@ def role_deficit(months: pl.DataFrame) -> pl.DataFrame:
         pl.col("person_id").filter(~pl.col("is_placeholder")).n_unique().alias("people_count"))
     out = out.with_columns(deficit_hours=pl.col("demand_hours") - pl.col("capacity_hours"),
                            utilisation=utilisation_expr("demand_hours"),
-                           quarter=pl.col("quarter_start").map_elements(quarter_label, return_dtype=pl.String))
+                           quarter=frames.each(out, "quarter_start", quarter_label, pl.String))
     out = out.with_columns(reason=pl.when(pl.col("deficit_hours").round(6) > 0).then(
         pl.lit("short: ") + _h(pl.col("demand_hours")) + pl.lit(" of demand (")
         + _h(pl.col("unstaffed_hours")) + pl.lit(" unstaffed) on ") + _h(pl.col("capacity_hours"))

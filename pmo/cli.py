@@ -173,12 +173,18 @@ def cmd_ingest(store: Store, args) -> int:
         for note in o.notes:
             print(f"  note: {note}")
         print_rejects(o.rejects)
-    mode = args.summaries or os.environ.get("PMO_SUMMARIES") or "background"
+    _summaries_after_publish(store, outcomes[0].version, args.summaries)
+    return 0
+
+
+def _summaries_after_publish(store: Store, version: int, mode: str | None = None) -> None:
+    """The dashboard's summary tables for a version just published: now, in the background (the
+    default) or not at all (`--summaries` or $PMO_SUMMARIES)."""
+    mode = mode or os.environ.get("PMO_SUMMARIES") or "background"
     if mode == "now":
         _build_summaries(store)
     elif mode == "background":
-        _summaries_in_background(store, outcomes[0].version)
-    return 0
+        _summaries_in_background(store, version)
 
 
 
@@ -320,6 +326,7 @@ def cmd_demo(store: Store, args) -> int:
         return 2
     for o in outcomes:
         print(o.summary())
+    _summaries_after_publish(store, outcomes[0].version)
     return 0
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pmo import frames
 from pmo.query.catalog import QUERY_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,5 +71,5 @@ def catalog(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     finally:
         cur.close()
     docs = meanings()
-    return df.with_columns(pl.struct("view", "column").map_elements(
-        lambda r: docs.get(r["view"], {}).get(r["column"], ""), return_dtype=pl.String).alias("meaning"))
+    return df.with_columns(frames.each_row(df, ("view", "column"), lambda r: docs.get(r["view"], {}).get(r["column"], ""),
+                                           pl.String, "meaning"))

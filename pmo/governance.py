@@ -24,6 +24,8 @@ import math
 
 import polars as pl
 
+from pmo.metrics import day, plural
+
 Str, F64, I64 = pl.String, pl.Float64, pl.Int64
 
 # (id, group, name, config key of the threshold, default, rule, what the share / value counts)
@@ -267,7 +269,7 @@ def format_report(rows: list[dict], show_all: bool = False) -> str:
                     if any(r["passed"] is not None for r in rs) and not any(r["passed"] is False for r in rs))
         share = f"{passed / len(judged):.0%}" if judged else "-"
         lines += ["", f"{portfolio or '(no portfolio)'}: {share} of checks passed ({passed} of {len(judged)}); "
-                      f"{clean} of {len(projects)} projects pass every check"]
+                      f"{clean} of {plural(len(projects), 'project')} pass every check"]
         for pid, rs in projects.items():
             j = [r for r in rs if r["passed"] is not None]
             ok = sum(1 for r in j if r["passed"])
@@ -465,4 +467,4 @@ def judged_change_text(trend: pl.DataFrame, previous, current) -> str:
               and not trend.filter((pl.col("series") == s) & (pl.col("as_of") == current)).is_empty()]
     why = (f": {', '.join(joined)} joined (task checks count from the plan export's "
            "status date on), so the change is not only standards slipping or improving") if joined else ""
-    return f" {now:,} checks are judged now, {then:,} on {previous:%d %b %Y}{why}."
+    return f" {now:,} checks are judged now, {then:,} on {day(previous)}{why}."

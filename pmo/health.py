@@ -14,7 +14,7 @@ from datetime import date
 
 import polars as pl
 
-from pmo.metrics import CURRENCY_SYMBOLS
+from pmo.metrics import CURRENCY_SYMBOLS, day, ratio
 
 # Defaults: cost or schedule more than 10% over baseline amber, 20% or more red;
 # CPI or SPI below 0.95 amber, below 0.90 red; overall = the worst dimension; EAC = BAC / CPI.
@@ -186,7 +186,7 @@ def delta_text(current, previous, kind: str = "count", currency: str = "USD") ->
 
 
 def since_text(previous_as_of: date | None) -> str:
-    return f"since {previous_as_of:%d %b %Y}" if previous_as_of else "no earlier status date"
+    return f"since {day(previous_as_of)}" if previous_as_of else "no earlier status date"
 
 
 def changes(history: pl.DataFrame, current: date | None, previous: date | None) -> pl.DataFrame:
@@ -290,6 +290,11 @@ def md_label(value: str | None) -> str:
     return f":{MD_COLOR.get(h, 'gray')}[**{h}**]"
 
 
+def _index_rules(row: dict) -> tuple[float, float]:
+    """The CPI / SPI thresholds the row was judged by (the defaults when the row does not carry them)."""
+    return (row.get("index_amber") or DEFAULTS["index_amber"], row.get("index_red") or DEFAULTS["index_red"])
+
+
 def short_reason(row: dict) -> str:
     """One line for a list: the inputs behind each amber or red dimension (the full sentence with
     the rules is `health_reason`)."""
@@ -300,12 +305,12 @@ def short_reason(row: dict) -> str:
         if slip:
             bits.append(f"{slip} days {'late' if slip > 0 else 'early'}")
         if row.get("spi") is not None:
-            bits.append(f"SPI {row['spi']:.2f}")
+            bits.append(f"SPI {ratio(row['spi'], thresholds=_index_rules(row))}")
         parts.append(f"Schedule {row['schedule_health']}: " + ", ".join(bits))
     if row.get("cost_health") in ("red", "amber"):
         bits = []
         if row.get("cpi") is not None:
-            bits.append(f"CPI {row['cpi']:.2f}")
+            bits.append(f"CPI {ratio(row['cpi'], thresholds=_index_rules(row))}")
         over = row.get("cost_overrun_pct")
         if over is not None and math.isfinite(over):
             bits.append(f"EAC {abs(over):.0%} {'over' if over > 0 else 'under'} BAC")

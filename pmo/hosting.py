@@ -26,8 +26,10 @@ PLACEHOLDERS = ("change", "example", "placeholder", "secret-here", "your-secret"
 
 CSP = "; ".join([
     "default-src 'self'",
-    # Streamlit's front end: its own bundles, inline bootstrap and Vega's expression compiler
-    "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+    # Streamlit's front end: its own bundles, inline bootstrap and Vega's expression compiler;
+    # blob: for our own st.components.v2 code (pmo/ui/copy_link.py), which Streamlit loads as a
+    # module from a blob URL made in the page (no capability beyond 'unsafe-inline')
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
     "style-src 'self' 'unsafe-inline'",
     # Streamlit draws a page icon given as ":material/...:" from Google's icon font server: the
     # one outside source allowed, for images only

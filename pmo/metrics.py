@@ -23,6 +23,14 @@ UNITS = frozenset({"count", "money", "pct", "ratio", "days", "months", "hours", 
 NUMERIC = frozenset({"count", "money", "pct", "ratio", "days", "months", "hours", "points", "number"})
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
 MISSING = "—"
+# One date format everywhere (docs/metrics.md, "Dates"): day without a leading zero, short month,
+# four-digit year: 7 Dec 2026. The same in charts (d3-time-format, Vega-Lite) and spreadsheets.
+DATE_FORMAT = "%-d %b %Y"           # Python strftime / Polars dt.strftime
+DATETIME_FORMAT = "%-d %b %Y %H:%M"
+MONTH_FORMAT = "%b %Y"
+DATE_D3 = "%-d %b %Y"               # Altair axis / tooltip `format=`
+DAY_MONTH_D3 = "%-d %b"             # a short axis whose year is in the title or the tooltips
+MONTH_D3 = "%b %Y"
 
 
 class UnknownMetric(KeyError):
@@ -118,8 +126,14 @@ def pct(value, digits: int = 1) -> str:
     return MISSING if is_missing(value) else f"{value * 100:.{digits}f}%"
 
 
-def ratio(value, digits: int = 2) -> str:
-    return MISSING if is_missing(value) else f"{value:.{digits}f}"
+def ratio(value, digits: int = 2, thresholds=()) -> str:
+    """0.97. Given the rule's `thresholds` ("below 0.90 is red"), one or two more digits when
+    rounding would put the value on the other side of one: 0.897, not "0.90" beside a red."""
+    if is_missing(value):
+        return MISSING
+    while digits < 4 and any((value < t) != (round(value, digits) < t) for t in thresholds):
+        digits += 1
+    return f"{value:.{digits}f}"
 
 
 def count(value) -> str:
@@ -127,10 +141,30 @@ def count(value) -> str:
 
 
 def day(value) -> str:
-    """One date format everywhere: 25 Sep 2026."""
+    """One date format everywhere: 25 Sep 2026, 7 Dec 2026 (no leading zero); a dash for none.
+    Also takes an ISO text date ('2026-09-25'), as links and pickers hold them."""
     if value is None:
         return MISSING
-    return f"{value:%-d %b %Y}" if isinstance(value, (date, datetime)) else str(value)
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime(DATE_FORMAT) if isinstance(value, (date, datetime)) else str(value)
+
+
+def day_time(value, *, seconds: bool = False) -> str:
+    """A moment: 7 Dec 2026 14:05 (`seconds`: 14:05:09); a dash for none."""
+    if value is None:
+        return MISSING
+    return value.strftime(DATETIME_FORMAT + (":%S" if seconds else "")) if isinstance(value, datetime) else day(value)
+
+
+def month(value) -> str:
+    """A month: Dec 2026."""
+    if value is None:
+        return MISSING
+    return value.strftime(MONTH_FORMAT) if isinstance(value, (date, datetime)) else str(value)
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -145,6 +179,8 @@ def text(name: str, value, currency: str = "USD", *, compact: bool = True) -> st
         return ", ".join(str(v) for v in value) if value else MISSING
     if is_missing(value):
         return MISSING
+    if isinstance(value, str) and m.unit in NUMERIC:
+        return value                    # already written out by the page (e.g. pay in its own currency)
     if m.unit == "money":
         return money(value, currency, compact=compact)
     if m.unit == "pct":
@@ -162,9 +198,9 @@ def text(name: str, value, currency: str = "USD", *, compact: bool = True) -> st
     if m.unit in ("points", "number"):
         return f"{value:,.{m.decimals or 0}f}"
     if m.unit in ("date", "datetime"):
-        return day(value) if m.unit == "date" or not isinstance(value, datetime) else f"{value:%-d %b %Y %H:%M}"
+        return day(value) if m.unit == "date" else day_time(value)
     if m.unit == "month":
-        return f"{value:%b %Y}" if isinstance(value, (date, datetime)) else str(value)
+        return month(value)
     if m.unit == "bool":
         return "Yes" if value else "No"
     if m.unit == "rag":

@@ -130,7 +130,8 @@ def save_scores(store: Store, edits: list[dict], *, role: Role | None, user: str
 # ---------------------------------------------------------------------------------------------
 def _scenario_rows(df: pl.DataFrame) -> list[list]:
     return [[r["scenario"], r["project_id"], "yes" if r["selected"] else "no", r["forced"], r["cost"], r["score"],
-             r["budget"], r["weights"], r["currency"], r["saved_by"], r["saved_at"], r["note"]]
+             r["budget"], r["weights"], r["currency"], r["saved_by"], r["saved_at"], r["note"],
+             "yes" if r["respect_capacity"] else "no"]
             for r in df.sort("scenario", "project_id").iter_rows(named=True)]
 
 
@@ -143,8 +144,9 @@ def _guard_overwrite(store: Store, role: Role, user: str, name: str, existing: p
 
 def save_scenario(store: Store, name: str, rows: list[dict], *, budget: float, weights: str,
                   currency: str, note: str | None, role: Role | None, user: str,
-                  in_scope: set[str] | None = None) -> int:
-    """Save (or replace) scenario `name`: rows of {project_id, selected, forced, cost, score}."""
+                  in_scope: set[str] | None = None, respect_capacity: bool = False) -> int:
+    """Save (or replace) scenario `name`: rows of {project_id, selected, forced, cost, score};
+    `respect_capacity` = the selection also kept role capacity per quarter."""
     name = name.strip()
     if not name:
         raise ValueError("Name the scenario first.")
@@ -156,7 +158,8 @@ def save_scenario(store: Store, name: str, rows: list[dict], *, budget: float, w
     new = pl.DataFrame([{"scenario": name, "project_id": r["project_id"], "selected": bool(r["selected"]),
                          "forced": r.get("forced"), "cost": r.get("cost"), "score": r.get("score"),
                          "budget": budget, "weights": weights, "currency": currency, "saved_by": user,
-                         "saved_at": stamp, "note": note or None} for r in rows],
+                         "saved_at": stamp, "note": note or None, "respect_capacity": bool(respect_capacity)}
+                        for r in rows],
                        schema=schema.TABLES["priority_scenarios"])
     keep = pl.concat([existing.filter(pl.col("scenario") != name), new], how="vertical_relaxed")
     body = _csv(priority_scenarios.HEADER, _scenario_rows(keep))

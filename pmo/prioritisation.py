@@ -183,10 +183,16 @@ def select(candidates: list[Candidate], budget: float, *, forced_in=(), forced_o
         return Selection((), 0.0, 0.0, False,
                          f"a forced-in project depends on {', '.join(sorted(blocked))}, which is forced out")
     must_cost = sum(candidates[index[p]].cost for p in needed)
-    if must_cost > budget + 1e-9 * max(1.0, abs(budget)):
+    if must_cost > budget + _tolerance(budget):
         return Selection((), 0.0, 0.0, False,
                          f"the forced-in projects and what they depend on cost {must_cost:,.0f}, more than "
                          f"the budget of {budget:,.0f}")
+    for key, limit in (capacity or {}).items():
+        need = sum(candidates[index[p]].demand.get(key, 0.0) for p in needed)
+        if need > limit + _tolerance(limit):
+            return Selection((), 0.0, 0.0, False,
+                             f"the forced-in projects and what they depend on need {need:,.0f} h of {key}, more "
+                             f"than the {max(limit, 0.0):,.0f} h available")
     if not candidates:
         return Selection((), 0.0, 0.0)
     x = _solve(candidates, budget, needed, forced_out, depends, capacity or {}, gap)
@@ -195,6 +201,12 @@ def select(candidates: list[Candidate], budget: float, *, forced_in=(), forced_o
     chosen = tuple(p for p, on in zip(ids, x) if on)
     return Selection(chosen, round(sum(candidates[index[p]].cost for p in chosen), 2),
                      round(sum(candidates[index[p]].score for p in chosen), 6))
+
+
+def _tolerance(limit: float) -> float:
+    """A hair above a limit: a budget or capacity equal to a sum of costs or hours must admit that
+    sum despite float rounding."""
+    return 1e-9 * max(1.0, abs(limit))
 
 
 def _solve(candidates: list[Candidate], budget: float, forced_in: set[str], forced_out: set[str],
@@ -209,15 +221,14 @@ def _solve(candidates: list[Candidate], budget: float, forced_in: set[str], forc
     max_cost = max((c.cost for c in candidates), default=0.0) or 1.0
     tie = 1e-7 / (n * max_cost)
     rows: list[tuple[dict[int, float], float, float]] = [
-        # a hair of tolerance: a budget equal to a sum of costs must admit that sum despite float rounding
-        ({i: c.cost for i, c in enumerate(candidates) if c.cost}, -highspy.kHighsInf, budget + 1e-9 * max(1.0, abs(budget)))]
+        ({i: c.cost for i, c in enumerate(candidates) if c.cost}, -highspy.kHighsInf, budget + _tolerance(budget))]
     for a, bs in depends.items():
         for b in bs:
             rows.append(({index[a]: 1.0, index[b]: -1.0}, -highspy.kHighsInf, 0.0))
     for key, limit in capacity.items():
         coef = {i: c.demand.get(key, 0.0) for i, c in enumerate(candidates) if c.demand.get(key)}
         if coef:
-            rows.append((coef, -highspy.kHighsInf, limit))
+            rows.append((coef, -highspy.kHighsInf, limit + _tolerance(limit)))
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n, len(rows)
     lp.sense_ = highspy.ObjSense.kMaximize
@@ -278,6 +289,117 @@ def frontier(candidates: list[Candidate], budgets: list[float], *, gap: float = 
 
 
 # ---------------------------------------------------------------------------------------------
+# Role capacity per fiscal quarter (the page's "Respect role capacity" option)
+# ---------------------------------------------------------------------------------------------
+def capacity_key(role: str, fiscal_year: int, fiscal_quarter: int) -> str:
+    """A capacity row's name, as the reasons and the table show it: 'Scrum Master · FY2027 Q1'."""
+    return f"{role} · {period_label(fiscal_year, fiscal_quarter)}"
+
+
+def period_label(fiscal_year: int, fiscal_quarter: int) -> str:
+    return f"FY{fiscal_year} Q{fiscal_quarter}"
+
+
+@dataclass(frozen=True)
+class CapacityPlan:
+    """Hours per capacity row (role x fiscal quarter, days after the last logged day).
+
+    available = the role's capacity left - the hours booked on open projects the selection does
+    not choose among (outside the filters, or not selectable): their work takes the role first.
+    A row with demand from a choosable project but no known capacity (a placeholder role nobody
+    in HR holds) is not a limit: it is listed in `unconstrained`."""
+    available: dict[str, float]
+    demand: dict[str, dict[str, float]]             # choosable project -> row -> hours
+    role_capacity: dict[str, float]
+    other_work: dict[str, float]
+    rows: dict[str, tuple[str, str, object]]        # row -> (role, quarter label, quarter start)
+    unconstrained: dict[str, float] = field(default_factory=dict)
+    unmatched_hours: float = 0.0                    # choosable projects' hours on people of unknown capacity
+
+
+def capacity_plan(capacity_rows: "pl.DataFrame", demand_rows: "pl.DataFrame", choices,
+                  closed_stages=frozenset()) -> CapacityPlan:
+    """The capacity limits and per-project demands from queries priority_role_capacity
+    (capacity_role, period_start, fiscal_year, fiscal_quarter, role_capacity_hours) and
+    priority_role_demand (project_id, project_stage, capacity_role, period_start, fiscal_year,
+    fiscal_quarter, remaining_demand_hours, unmatched_hours). `choices` = the projects the selection
+    chooses among; a closed project's leftover plan counts nowhere."""
+    choices, closed = set(choices), set(closed_stages)
+    rows: dict[str, tuple[str, str, object]] = {}
+    role_capacity: dict[str, float] = {}
+    for r in capacity_rows.iter_rows(named=True):
+        key = capacity_key(r["capacity_role"], r["fiscal_year"], r["fiscal_quarter"])
+        rows[key] = (r["capacity_role"], period_label(r["fiscal_year"], r["fiscal_quarter"]), r["period_start"])
+        role_capacity[key] = role_capacity.get(key, 0.0) + float(r["role_capacity_hours"] or 0.0)
+    demand: dict[str, dict[str, float]] = {}
+    other: dict[str, float] = {k: 0.0 for k in role_capacity}
+    unconstrained: dict[str, float] = {}
+    unmatched = 0.0
+    for r in demand_rows.iter_rows(named=True):
+        p, hours = r["project_id"], float(r["remaining_demand_hours"] or 0.0)
+        key = capacity_key(r["capacity_role"], r["fiscal_year"], r["fiscal_quarter"])
+        if p in choices:
+            unmatched += float(r["unmatched_hours"] or 0.0)
+            if not hours:
+                continue
+            if key in role_capacity:
+                demand.setdefault(p, {})
+                demand[p][key] = demand[p].get(key, 0.0) + hours
+            else:
+                unconstrained[key] = unconstrained.get(key, 0.0) + hours
+        elif r["project_stage"] not in closed and key in role_capacity:
+            other[key] += hours
+    available = {k: round(role_capacity[k] - other[k], 6) for k in role_capacity}
+    return CapacityPlan(available, demand, role_capacity, other, rows, unconstrained, round(unmatched, 6))
+
+
+def capacity_blocker(project_id: str, chosen, plan: CapacityPlan) -> tuple[str, float, float] | None:
+    """Why `project_id` does not fit beside the `chosen` set: the capacity row it would overfill most,
+    as (row, hours needed with it, hours available); None if it fits every row."""
+    worst = None
+    for key, d in plan.demand.get(project_id, {}).items():
+        used = sum(plan.demand.get(q, {}).get(key, 0.0) for q in chosen if q != project_id)
+        need, limit = used + d, plan.available[key]
+        if need > limit + _tolerance(limit) and (worst is None or need - limit > worst[1] - worst[2]):
+            worst = (key, need, limit)
+    return worst
+
+
+def capacity_use(plan: CapacityPlan, chosen) -> "pl.DataFrame":
+    """Per capacity row: the role's capacity left, other projects' hours, available, what the chosen
+    set needs and what is spare; the fullest rows first (needed / available, a row with nothing
+    available and something needed first of all)."""
+    import polars as pl
+
+    rows = []
+    for key, (role, quarter, start) in plan.rows.items():
+        need = sum(plan.demand.get(q, {}).get(key, 0.0) for q in chosen)
+        rows.append({"capacity_role": role, "capacity_period": quarter, "period_start": start,
+                     "role_capacity_hours": round(plan.role_capacity[key], 2),
+                     "other_work_hours": round(plan.other_work[key], 2),
+                     "available_hours": round(plan.available[key], 2), "selected_demand_hours": round(need, 2),
+                     "spare_hours": round(plan.available[key] - need, 2)})
+    schema = {"capacity_role": pl.String, "capacity_period": pl.String, "period_start": pl.Date,
+              "role_capacity_hours": pl.Float64, "other_work_hours": pl.Float64, "available_hours": pl.Float64,
+              "selected_demand_hours": pl.Float64, "spare_hours": pl.Float64}
+    full = (pl.when(pl.col("available_hours") > 0).then(pl.col("selected_demand_hours") / pl.col("available_hours"))
+            .when(pl.col("selected_demand_hours") > 0).then(float("inf")).otherwise(0.0))
+    return pl.DataFrame(rows, schema=schema).sort([full, pl.col("capacity_role"), pl.col("period_start")],
+                                                  descending=[True, False, False])
+
+
+def capacity_shortfall(block: tuple[str, float, float]) -> str:
+    key, need, limit = block
+    return f"{key} would need {need:,.0f} h of {limit:,.0f} h available"
+
+
+def capacity_reason(block: tuple[str, float, float]) -> str:
+    """A project left out because a capacity row would overfill: 'left out: Scrum Master · FY2027 Q1
+    would need 1,062 h of 864 h available'."""
+    return "left out: " + capacity_shortfall(block)
+
+
+# ---------------------------------------------------------------------------------------------
 # Scenarios
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -290,6 +412,7 @@ class Scenario:
     forced_out: frozenset[str] = frozenset()
     scores: dict[str, float] = field(default_factory=dict)
     costs: dict[str, float] = field(default_factory=dict)
+    respect_capacity: bool = False
 
 
 def weights_text(weights: dict[str, float]) -> str:
@@ -332,6 +455,8 @@ def compare(a: Scenario, b: Scenario) -> list[dict]:
             why.append(f"cost {ca:,.0f} → {cb:,.0f}")
         if round(a.budget) != round(b.budget):
             why.append(f"budget {a.budget:,.0f} → {b.budget:,.0f}")
+        if a.respect_capacity != b.respect_capacity:
+            why.append(f"role capacity {'respected' if b.respect_capacity else 'not respected'} by {b.name}")
         if not why:
             why.append("another combination of projects gives more score within the same budget")
         rows.append({"project_id": p, "change": "enters" if enters else "leaves", "reason": "; ".join(why)})
@@ -370,6 +495,8 @@ class Analysis:
     current_score: float
     unscored: list[str]
     unknown_scored: list[str]      # scored ids no candidate has (closed, outside the filters, unmatched)
+    capacity: CapacityPlan | None = None      # the role capacity limits, when the option is on
+    capacity_use: "pl.DataFrame | None" = None  # per role and quarter: available vs what the selection needs
 
 
 def _money(x: float) -> str:
@@ -377,11 +504,14 @@ def _money(x: float) -> str:
 
 
 def analyse(candidates: "pl.DataFrame", scores: "pl.DataFrame", dependencies: "pl.DataFrame", cfg: Settings,
-            weights: dict[str, float], budget: float, forced_in=(), forced_out=()) -> Analysis:
+            weights: dict[str, float], budget: float, forced_in=(), forced_out=(),
+            capacity_rows: "pl.DataFrame | None" = None, demand_rows: "pl.DataFrame | None" = None) -> Analysis:
     """Score, select and draw the frontier for the candidate projects (not in a closed stage).
 
     `candidates`: project_id, project_name, portfolio, stage, priority_cost, risk_exposure ...;
-    `scores`: project_id, criterion, score; `dependencies`: project_id, blocker_project_id."""
+    `scores`: project_id, criterion, score; `dependencies`: project_id, blocker_project_id.
+    `capacity_rows` and `demand_rows` (queries priority_role_capacity and priority_role_demand), when
+    given, make the selection and the frontier respect role capacity per fiscal quarter."""
     import polars as pl
 
     cands = candidates.filter(~pl.col("stage").is_in(sorted(cfg.closed_stages)) | pl.col("stage").is_null())
@@ -411,9 +541,12 @@ def analyse(candidates: "pl.DataFrame", scores: "pl.DataFrame", dependencies: "p
     selectable = [p for p in costed if p not in blocked]
     fin = [p for p in forced_in if p in selectable]
     fout = [p for p in forced_out if p in selectable]
-    pool = [Candidate(p, float(cost[p]), score[p]) for p in selectable]
+    plan = capacity_plan(capacity_rows, demand_rows, selectable, cfg.closed_stages) \
+        if capacity_rows is not None and demand_rows is not None else None
+    limits = plan.available if plan else None
+    pool = [Candidate(p, float(cost[p]), score[p], plan.demand.get(p, {}) if plan else {}) for p in selectable]
     live_deps = [(a, b) for a, b in deps if a in selectable and b in selectable]
-    sel = select(pool, budget, forced_in=fin, forced_out=fout, depends_on=live_deps)
+    sel = select(pool, budget, forced_in=fin, forced_out=fout, depends_on=live_deps, capacity=limits)
     chosen = set(sel.selected)
     left = budget - sel.total_cost
     needs = {}
@@ -437,9 +570,15 @@ def analyse(candidates: "pl.DataFrame", scores: "pl.DataFrame", dependencies: "p
         missing = [b for b in needs.get(p, []) if b not in chosen]
         if missing:
             return "Not selected", f"needs {', '.join(missing)}, which is not selected"
+        block = capacity_blocker(p, chosen, plan) if plan else None
         if cost[p] > left + 1e-6:
+            if block:
+                return "Not selected", (f"costs {_money(cost[p])}; {_money(left)} of the budget is left, and "
+                                        + capacity_shortfall(block))
             return "Not selected", (f"costs {_money(cost[p])}; {_money(left)} of the budget is left, and no swap "
                                     "for a selected project scores more")
+        if block:
+            return "Not selected", capacity_reason(block)
         return "Not selected", f"scores {score[p]:.1f}: adding it adds nothing"
 
     rows = []
@@ -464,7 +603,7 @@ def analyse(candidates: "pl.DataFrame", scores: "pl.DataFrame", dependencies: "p
                 "criterion_weight": pl.Float64, "score_contribution": pl.Float64})
     total = sum(c.cost for c in pool)
     grid = budget_grid(total, cfg.frontier_steps) if pool else []
-    front = frontier(pool, grid, forced_in=fin, forced_out=fout, depends_on=live_deps)
+    front = frontier(pool, grid, forced_in=fin, forced_out=fout, depends_on=live_deps, capacity=limits)
     frontier_df = pl.DataFrame(
         [{"frontier_budget": b, "frontier_score": s.total_score if s.feasible else None,
           "frontier_cost": s.total_cost if s.feasible else None, "frontier_projects": len(s.selected) if s.feasible else None}
@@ -472,4 +611,5 @@ def analyse(candidates: "pl.DataFrame", scores: "pl.DataFrame", dependencies: "p
         schema={"frontier_budget": pl.Float64, "frontier_score": pl.Float64, "frontier_cost": pl.Float64,
                 "frontier_projects": pl.Int64})
     return Analysis(table, contributions, frontier_df, sel, float(current["priority_cost"].sum()),
-                    round(float(current["priority_score"].sum()), 6), unscored, unknown)
+                    round(float(current["priority_score"].sum()), 6), unscored, unknown, plan,
+                    capacity_use(plan, chosen if sel.feasible else set(fin)) if plan else None)

@@ -16,7 +16,7 @@ from datetime import date
 
 import polars as pl
 
-from pmo import metrics
+from pmo import frames, metrics
 from pmo.auth import HIDDEN_PROJECT
 
 BANDS = ("low", "medium", "high", "critical")
@@ -178,12 +178,12 @@ def issues_by_priority(items: pl.DataFrame, ageing_days: list[int]) -> pl.DataFr
     if issues.is_empty():
         return pl.DataFrame(schema={"priority": pl.String, "priority_rank": pl.Int64,
                                     "ageing_bucket": pl.String, "items": pl.Int64})
-    return (issues.with_columns(pl.col("priority").fill_null(NO_PRIORITY),
-                                pl.col("ageing_bucket").fill_null("no raised date"))
-            .group_by("priority", "ageing_bucket").agg(pl.len().cast(pl.Int64).alias("items"))
-            .with_columns(pl.col("priority").map_elements(
-                lambda p: priority_rank(None if p == NO_PRIORITY else p), return_dtype=pl.Int64)
-                .alias("priority_rank"),
+    counts = (issues.with_columns(pl.col("priority").fill_null(NO_PRIORITY),
+                                  pl.col("ageing_bucket").fill_null("no raised date"))
+              .group_by("priority", "ageing_bucket").agg(pl.len().cast(pl.Int64).alias("items")))
+    return (counts.with_columns(
+                frames.each(counts, "priority", lambda p: priority_rank(None if p == NO_PRIORITY else p), pl.Int64,
+                            name="priority_rank"),
                 pl.col("ageing_bucket").replace_strict({b: n for n, b in enumerate(labels)}, default=len(labels),
                                                        return_dtype=pl.Int64).alias("_b"))
             .sort("priority_rank", "priority", "_b").drop("_b")
@@ -193,8 +193,7 @@ def issues_by_priority(items: pl.DataFrame, ageing_days: list[int]) -> pl.DataFr
 def open_issues(items: pl.DataFrame) -> pl.DataFrame:
     """Open issues, most urgent priority first, then the oldest."""
     issues = items.filter(pl.col("is_open") & (pl.col("kind") == "issue"))
-    return (issues.with_columns(pl.col("priority").map_elements(priority_rank, return_dtype=pl.Int64,
-                                                                skip_nulls=False).alias("_r"))
+    return (issues.with_columns(frames.each(issues, "priority", priority_rank, pl.Int64, skip_nulls=False, name="_r"))
             .sort(["_r", "age_days", "project_id", "item_id"], descending=[False, True, False, False],
                   nulls_last=True).drop("_r"))
 

@@ -63,13 +63,15 @@ def prepare(store: Store | None = None, *, wait_s: float = 120.0) -> str:
         return f"store version {store.current_version()} ready"
     if not demo_enabled(cfg):
         return "the store is empty and the demo is off: ready with no data (publish exports on the Data page)"
-    from pmo.demo import load_demo
+    from pmo.demo import build_summaries, load_demo
 
     deadline = time.monotonic() + wait_s
     while True:
         try:
             load_demo(store)
-            return "the store was empty: sample data loaded as version 1"
+            seconds = build_summaries(store)
+            built = f"; summary tables built in {seconds:.1f} s" if seconds is not None else ""
+            return "the store was empty: sample data loaded as version 1" + built
         except StoreBusy:
             if not store.is_empty():
                 return f"store version {store.current_version()} ready (loaded by another process)"

@@ -138,7 +138,7 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     "priority_scenarios": {
         "scenario": Str, "project_id": Str, "selected": Bool, "forced": Str, "cost": F64,
         "score": F64, "budget": F64, "weights": Str, "currency": Str, "saved_by": Str,
-        "saved_at": Str, "note": Str,
+        "saved_at": Str, "note": Str, "respect_capacity": Bool,
     },
     # PMO maturity self-assessment answers (issue 19, docs/maturity.md): one row per question of
     # an assessment, the level 0 (unknown) .. 5, evidence and who answered.

@@ -19,6 +19,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # `pmo ingest` builds the summary tables before it returns, so no background process writes into
 # a test's store after the test looked (tests/test_summary_tables.py tests the background mode).
 os.environ.setdefault("PMO_SUMMARIES", "now")
+# Pages skip checking their charts against the Vega-Lite schema at run time (pmo/ui/share.py
+# `_unvalidated`); under the tests every chart a page draws is checked.
+os.environ.setdefault("PMO_VALIDATE_CHARTS", "1")
 
 
 def pytest_report_header(config):
@@ -30,12 +33,16 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session")
 def sample_store_dir(tmp_path_factory) -> Path:
-    """A store holding every file in sample_data/ (built once per test session)."""
+    """A store holding every file in sample_data/ (built once per test session), with its summary
+    tables and saved results built, as `pmo ingest` leaves a store. Without them the first query
+    over the raw views plans the whole view stack at once: minutes, not seconds."""
+    from pmo import query
     from pmo.demo import load_demo
     from pmo.store import Store
 
     root = tmp_path_factory.mktemp("sample-store")
     load_demo(Store(root))
+    query.warm(Store(root))
     return root
 
 

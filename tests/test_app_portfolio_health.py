@@ -139,7 +139,7 @@ def test_project_page_from_the_url(app_env, sample_con):
     facts = query.run(sample_con, "project_facts", project_id="PRJ-1012", as_of=None, eac_method=None).row(0, named=True)
     assert at.title[0].value == f"{safe.md('PRJ-1012')} · {safe.md(facts['project_name'])}"   # escaped Markdown
     shown = metrics(at)
-    assert shown["CPI"] == fmt.ratio(facts["cpi"]) and shown["SPI"] == fmt.ratio(facts["spi"])
+    assert shown["CPI"] == fmt.text("cpi", facts["cpi"]) and shown["SPI"] == fmt.text("spi", facts["spi"])
     assert shown["BAC"] == fmt.money(facts["bac"])
     assert shown["EAC (earned value)"] == fmt.money(facts["eac"])
     captions = [c.value for c in at.caption]
@@ -158,7 +158,7 @@ def test_project_page_at_a_past_status_date(app_env, sample_con):
                     eac_method=None).row(0, named=True)
     assert facts["status_date"] == date(2026, 7, 31)
     assert any("Status date 31 Jul 2026" in c.value for c in at.caption)
-    assert metrics(at)["CPI"] == fmt.ratio(facts["cpi"])
+    assert metrics(at)["CPI"] == fmt.text("cpi", facts["cpi"])
     history = frame_with(at, "reported_scope_health")
     assert max(history["as_of"]).date() == date(2026, 7, 31) and len(history) == 2
     # a project that had not reported yet at that date says so instead of failing

@@ -44,6 +44,32 @@ def test_prioritisation_on_the_sample_store(sample_env):
     assert int(digital["Candidate projects"]) < 37
 
 
+def test_role_capacity_on_the_sample_store(sample_env):
+    """The sample's HR export and allocations: after the last logged day (20 Nov 2026) the two Scrum
+    Masters have 864 h in FY2027 Q1 (Dec-Feb, December fiscal year) while the open projects' plans
+    book 1,646 h on the role (806 h on the two people, the rest on unnamed Scrum Master placeholders):
+    the budget alone selects 35 projects, the capacity 32, leaving out Scrum Master-hungry ones."""
+    off = open_page(PRIORITY)
+    assert off.toggle(key="capacity").value is False
+    assert not [d for d in off.dataframe if "capacity_role" in d.value.columns]
+    at = open_page(PRIORITY, capacity="true")
+    assert not at.exception
+    assert at.toggle(key="capacity").value is True
+    before, after = cards(off), cards(at)
+    assert (before["Projects selected"], after["Projects selected"]) == ("35", "32")
+    assert float(after["Total score of the selection"].replace(",", "")) < \
+        float(before["Total score of the selection"].replace(",", ""))
+    table = next(d.value for d in at.dataframe if "selection_reason" in d.value.columns)
+    reasons = [r for r in table["selection_reason"] if "would need" in r]
+    assert len(reasons) == 4 and all("Scrum Master · FY2027 Q1 would need" in r for r in reasons)
+    assert all(r.endswith("of 864 h available") for r in reasons)
+    use = next(d.value for d in at.dataframe if "capacity_role" in d.value.columns)
+    sm = use[(use["capacity_role"] == "Scrum Master") & (use["capacity_period"] == "FY2027 Q1")].iloc[0]
+    assert (sm["role_capacity_hours"], sm["available_hours"]) == (864, 864)
+    assert sm["selected_demand_hours"] <= 864 and (use["spare_hours"] >= 0).all()
+    assert any("4 projects left out because a role would run short" in c.value for c in at.caption)
+
+
 def test_maturity_on_the_sample_store(sample_env):
     at = open_page(MATURITY)
     shown = cards(at)
@@ -106,6 +132,13 @@ def test_prioritisation_figures_worked_by_hand(hand_store):
     # portfolio Y alone: D and E are normalised between themselves (D 100, E 0)
     y = cards(open_page(PRIORITY, portfolio="Y"))
     assert (y["Candidate projects"], y["Projects selected"], y["Total score of the selection"]) == ("2", "1", "100.0")
+
+
+def test_without_capacity_data_the_switch_is_replaced_by_what_to_load(hand_store):
+    at = open_page(PRIORITY, capacity="true")
+    assert not at.exception and not [t for t in at.toggle if t.key == "capacity"]
+    assert any("no capacity data is loaded" in c.value and "HR export" in c.value for c in at.caption)
+    assert cards(at)["Projects selected"] == "2"          # the budget alone decides, as without the link
 
 
 def test_a_viewer_sees_no_save_forms(hand_store, monkeypatch):

@@ -170,6 +170,7 @@ def test_pmo_pay_by_company_has_its_own_chart_and_table_never_unused(app_env, sa
     assert "PMO pay by company (self-reported)" in [h.value for h in at.subheader]
     text = page_text(at)
     assert fmt.money(amazon["company_pay"], compact=False) in tables_text(at)
+    assert fmt.money(77_411, "USD", compact=False) in tables_text(at)      # as reported, with its currency
     assert "4 company figures, each the average of 2 self-reported salaries, reported 10 Nov 2020" in text
     assert "never as a band" in text
     assert "Benchmark titles no role uses" not in text

@@ -54,7 +54,7 @@ def test_health_page_kpis_and_drill_down_to_a_project(browser, server):
     assert f"project={red['project_id']}" in page.url
 
     facts = query.run(con, "project_facts", project_id=red["project_id"], as_of=None, eac_method=None).row(0, named=True)
-    assert metric_value(page, "CPI") == fmt.ratio(facts["cpi"])
+    assert metric_value(page, "CPI") == fmt.text("cpi", facts["cpi"])
     assert metric_value(page, "BAC") == fmt.money(facts["bac"])
     page.get_by_text(facts["cost_reason"]).first.wait_for(timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0

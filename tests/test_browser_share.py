@@ -91,6 +91,23 @@ def test_copied_link_opens_the_same_view_in_a_fresh_browser(browser, server):
     fresh.close()
 
 
+def test_a_filter_the_rerun_url_missed_still_reaches_the_link(browser, server):
+    """Streamlit's frontend can send a rerun with the URL as it was before a bound widget wrote its
+    new value there (seen under load). Here the address bar is held still during the pick, so the
+    server gets the old URL: the link and the address bar still carry the filter the page
+    applied."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = open_health(context, f"{server['url']}/Portfolio_Health?eac=plan")
+    page.evaluate("() => { window._replace = history.replaceState; history.replaceState = () => {}; }")
+    pick(page, "Portfolio", "Digital Channels")
+    expect(page.get_by_text("Portfolio: Digital Channels").first).to_be_visible(timeout=60_000)
+    page.evaluate("() => { history.replaceState = window._replace; }")
+    link = copied_link(page)
+    assert dict(parse_qsl(urlsplit(link).query)) == {"portfolio": "Digital Channels", "eac": "plan"}
+    assert dict(parse_qsl(urlsplit(page.url).query)) == {"portfolio": "Digital Channels", "eac": "plan"}
+    context.close()
+
+
 def test_presentation_mode_hides_sidebar_toolbar_and_downloads(browser, server):
     context = browser.new_context(viewport=VIEWPORT)
     page = open_health(context, f"{server['url']}/Portfolio_Health?portfolio=Digital+Channels")

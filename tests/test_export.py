@@ -14,6 +14,7 @@ import openpyxl
 import polars as pl
 import pytest
 from conftest import ROOT
+from helpers.slides import slide_texts
 from pptx import Presentation
 from pptx.util import Pt
 
@@ -232,13 +233,7 @@ def slide_title(slide) -> str:
 
 
 def slide_text(slide) -> str:
-    parts = []
-    for shape in slide.shapes:
-        if shape.has_text_frame:
-            parts.append(shape.text_frame.text)
-        if shape.has_table:
-            parts += [c.text for row in shape.table.rows for c in row.cells]
-    return "\n".join(parts)
+    return "\n".join(slide_texts(slide))
 
 
 def pdf_pages(raw: bytes) -> int:
@@ -274,9 +269,9 @@ def test_pack_slides_in_order_with_kpis_split_at_eight_and_the_table_paginated()
     # one-line rows are 0.403 in (14 pt × 1.25 + 0.16 in padding); 4.90 in below the header
     # holds 12 of them, so 25 rows take 12 + 12 + 1
     assert [slide_title(s) for s in prs.slides] == [
-        "Portfolio health", "Status at a glance", "Nine figures (1/2)", "Nine figures (2/2)",
-        "Computed health by portfolio", "Red projects and why (1/3)", "Red projects and why (2/3)",
-        "Red projects and why (3/3)"]
+        "Portfolio health", "Status at a glance", "Nine figures (1 of 2)", "Nine figures (2 of 2)",
+        "Computed health by portfolio", "Red projects and why (1 of 3)", "Red projects and why (2 of 3)",
+        "Red projects and why (3 of 3)"]
     assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.001
     title = slide_text(prs.slides[0])
     for expected in (META.filters, "20 Nov 2026", "store version 7", META.link, "ana@example.com"):
@@ -297,7 +292,7 @@ def test_a_long_table_stops_after_ten_slides_and_says_how_many_rows_are_left_out
     pack = hand_pack(130)       # 12 rows a slide: 10 slides hold 120
     prs = Presentation(io.BytesIO(export.pack_pptx(pack)))
     titles = [slide_title(s) for s in prs.slides]
-    assert titles[5:] == [f"Red projects and why ({i}/10)" for i in range(1, 11)] + ["Red projects and why: 10 more"]
+    assert titles[5:] == [f"Red projects and why ({i} of 10)" for i in range(1, 11)] + ["Red projects and why: 10 more"]
     last = slide_text(prs.slides[-1])
     assert "10 more rows are not in this pack (130 in all)" in last and "CSV or Excel download" in last
 
@@ -326,7 +321,7 @@ def test_pdf_has_the_same_pages_as_the_deck():
         return
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert "Portfolio health" in pages[0].extract_text()
-    assert "Red projects and why (3/3)" in pages[7].extract_text()
+    assert "Red projects and why (3 of 3)" in pages[7].extract_text()
     assert "PRJ-1025" in pages[7].extract_text()
     w, h = pages[0].mediabox.width, pages[0].mediabox.height
     assert abs(float(w) / float(h) - 16 / 9) < 0.001
@@ -370,13 +365,16 @@ def test_portfolio_health_pack_lists_the_samples_red_projects(sample_store_dir, 
     prs = Presentation(io.BytesIO(pptx))
     titles = [slide_title(s) for s in prs.slides]
     assert titles[:3] == ["Portfolio health", "Status at a glance", "Budget and earned value"]
-    assert titles[3:9] == ["Computed health by portfolio", "Cost vs schedule performance (CPI × SPI)",
-                           "Health over time", "Schedule slip by project", "Health history per project",
-                           "Milestone timeline"]
-    assert all(t.startswith("Red projects and why") for t in titles[9:]) and titles[9:]
+    # the 38 projects' health history takes three slides (13 + 13 + 12 rows), the 27 projects with
+    # a milestone in the timeline's window two (14 + 13)
+    assert titles[3:12] == ["Computed health by portfolio", "Cost vs schedule performance (CPI × SPI)",
+                            "Health over time", "Schedule slip by project", "Health history per project (1 of 3)",
+                            "Health history per project (2 of 3)", "Health history per project (3 of 3)",
+                            "Milestone timeline (1 of 2)", "Milestone timeline (2 of 2)"]
+    assert all(t.startswith("Red projects and why") for t in titles[12:]) and titles[12:]
     kpis = slide_text(prs.slides[1])
     assert "Active projects" in kpis and "Red (computed)" in kpis
-    listed = [c.text for s in list(prs.slides)[9:] for shape in s.shapes if shape.has_table
+    listed = [c.text for s in list(prs.slides)[12:] for shape in s.shapes if shape.has_table
               for row in list(shape.table.rows)[1:] for c in list(row.cells)[:1]]
     assert listed == SAMPLE_RED
     assert "Meeting pack · as of 20 Nov 2026" in slide_text(prs.slides[0])

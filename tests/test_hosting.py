@@ -369,3 +369,5 @@ def test_a_read_only_store_keeps_the_pages_up(sample_store_copy, browser):
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=20)
+        # shown only when the test fails: the server's own account of an error box
+        print((proc.stdout.read() or b"").decode(errors="replace")[-6000:])

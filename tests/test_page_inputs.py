@@ -106,6 +106,23 @@ def test_scenarios_save_replace_delete_and_scope(store):
     assert page_inputs.current(store, "priority_scenarios").is_empty()
 
 
+def test_a_scenario_keeps_its_role_capacity_switch_and_an_old_list_reads_as_off(store, tmp_path):
+    page_inputs.save_scenario(store, "Staffed", rows({"P1": True}), budget=10, weights="Value=100", currency="USD",
+                              note=None, role=ADMIN, user="ana", respect_capacity=True)
+    page_inputs.save_scenario(store, "Budget only", rows({"P1": True}), budget=10, weights="Value=100",
+                              currency="USD", note=None, role=ADMIN, user="ana")
+    df = page_inputs.current(store, "priority_scenarios")
+    assert dict(df.select("scenario", "respect_capacity").unique().iter_rows()) == {"Staffed": True,
+                                                                                   "Budget only": False}
+    # a list saved before the column existed (12 columns) still loads: no switch, read as off
+    old = tmp_path / "pmo-scenarios.csv"
+    old.write_text("Scenario,Project ID,Selected,Forced,Cost,Score,Budget,Weights,Currency,Saved by,Saved at,Note\n"
+                   "Old,P1,yes,,10,50,10,Value=100,USD,ana,2026-12-01T09:00:00,\n")
+    ingest_files(store, [old], user="ana")
+    got = page_inputs.current(store, "priority_scenarios")
+    assert got["scenario"].to_list() == ["Old"] and got["respect_capacity"].to_list() == [None]
+
+
 def test_assessments_keep_history_and_authors(store):
     page_inputs.save_assessment(store, "2026 H1", date(2026, 5, 15),
                                 [{"question_id": "REP-1", "level": 3, "evidence": "wiki"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -61,7 +62,9 @@ def test_summary_views_and_saved_queries_are_the_heavy_ones():
     assert set(cache.summary_views()) == {"_project_alias", "projects", "status_snapshots", "tasks",
                                           "ledger_monthly", "project_milestones", "project_health",
                                           "salary_positions", "resource_people", "resource_calendar",
-                                          "resource_capacity_days", "resource_demand_days"}
+                                          "resource_capacity_days", "resource_demand_days",
+                                          "raid_dependency_cycles", "raid_dependencies",
+                                          "governance_findings"}
     saved = {n for n in query.catalog.catalog() if "saved" in query.info(n).cache}
     assert saved == {"budget_lines", "portfolio_health_projects", "portfolio_health_history",
                      "portfolio_milestones"}
@@ -123,3 +126,27 @@ def test_per_project_query_under_a_filter_equals_its_unfiltered_rows_of_the_filt
 def test_check_returns_item_and_detail(sample_con, name):
     rows = sample_con.sql((QUERY_DIR / "checks" / f"{name}.sql").read_text()).pl()
     assert rows.columns == ["item", "detail"]
+
+
+def test_no_summary_view_reads_todays_date():
+    """A summary table is saved once per store version and read on every later day: nothing it is
+    made of may depend on the day it was computed (current_date, now(), today())."""
+    from pmo.query import cache
+
+    today = re.compile(r"\b(current_date|current_timestamp|now\s*\(|today\s*\(|get_current_timestamp)", re.I)
+
+    def closure(name: str, seen: set[str]) -> set[str]:
+        try:
+            q = query.info(name)
+        except query.QueryError:
+            return seen                         # a table (seg_*, settings_*): no SQL of ours
+        if name not in seen:
+            seen.add(name)
+            for r in q.reads:
+                closure(r, seen)
+        return seen
+
+    for view in cache.summary_views():
+        for name in sorted(closure(view, set())):
+            body = re.sub(r"--[^\n]*", "", query.info(name).body)      # comments may say "today"
+            assert not today.search(body), f"{view} reads {name}, which uses today's date"

@@ -98,7 +98,8 @@ def test_worst_projects_red_now_then_most_red_then_most_amber():
 def test_health_strip_sends_only_what_it_draws_in_the_given_order():
     history = _history({"P1": ["green"] * 3, "P2": ["red"] * 3})
     spec = health_charts.health_strip(history, order=["P2", "P1"]).to_dict()
-    assert spec["encoding"]["y"]["sort"] == ["P2 p2", "P1 p1"]
+    # the cells and their R/A/G letters are two layers, each with the same row order
+    assert [layer["encoding"]["y"]["sort"] for layer in spec["layer"]] == [["P2 p2", "P1 p1"]] * 2
     (rows,) = spec["datasets"].values()
     assert len(rows) == 6
 
@@ -110,7 +111,7 @@ def test_health_counts_are_counted_before_charting():
     (rows,) = spec["datasets"].values()
     got = {(r["status_date"], r["overall_health"]): r["projects"] for r in rows}
     assert got == {("30 Oct 2026", "green"): 3,
-                   ("06 Nov 2026", "red"): 1, ("06 Nov 2026", "green"): 2,
+                   ("6 Nov 2026", "red"): 1, ("6 Nov 2026", "green"): 2,
                    ("13 Nov 2026", "red"): 2, ("13 Nov 2026", "amber"): 1}
     assert spec["encoding"]["y"]["field"] == "projects" and spec["encoding"]["y"]["aggregate"] == "sum"
 

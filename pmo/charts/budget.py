@@ -9,8 +9,9 @@ from datetime import date
 import altair as alt
 import polars as pl
 
+from pmo import frames
 from pmo import metrics as fmt
-from pmo.charts import RAG_DOMAIN, RAG_RANGE
+from pmo.charts import NARROW, RAG_DOMAIN, RAG_RANGE, label_limit, legend, rag_letters, with_rag_letter
 
 FAVOURABLE = "#2e8b57"      # under budget
 UNFAVOURABLE = "#c0392b"    # over budget
@@ -67,9 +68,9 @@ def variance_by_group(summary: pl.DataFrame, group_label: str, measure: str = "f
         f"{title} by {group_label.lower()}", subtitle="Budget minus cost: below zero = over budget. "
         "Click a bar to drill in.")).mark_bar(cursor="pointer").encode(
         cat("label:N", title=group_label, sort=order,
-            axis=alt.Axis(labelLimit=260, labelAngle=-45 if time_axis else 0)),
+            axis=alt.Axis(labelLimit=label_limit(260), labelAngle=-45 if time_axis else 0)),
         val(f"{field}:Q", axis=_money_axis(f"{title} ({currency})", currency)),
-        color=alt.Color("direction:N", title=None, legend=alt.Legend(orient="top"),
+        color=alt.Color("direction:N", title=None, legend=legend(orient="top"),
                         scale=alt.Scale(domain=["Over budget", "Under or on budget"],
                                         range=[UNFAVOURABLE, FAVOURABLE])),
         opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.45)),
@@ -108,7 +109,7 @@ def monthly_bars(monthly: pl.DataFrame, close_month: date, currency: str = "USD"
         x=alt.X("yearmonth(period):T", title="Month", axis=alt.Axis(format="%b %y", labelAngle=-45)),
         xOffset=alt.XOffset("series:N", sort=SERIES),
         y=alt.Y("amount:Q", axis=_money_axis(f"Amount ({currency})", currency)),
-        color=alt.Color("series:N", title=None, sort=SERIES, legend=alt.Legend(orient="top"),
+        color=alt.Color("series:N", title=None, sort=SERIES, legend=legend(orient="top"),
                         scale=alt.Scale(domain=SERIES, range=SERIES_COLORS)),
         tooltip=[alt.Tooltip("yearmonth(period):T", title="Month", format="%b %Y"),
                  alt.Tooltip("series:N", title="Series"), _money_tip("amount", "Amount", currency)],
@@ -128,7 +129,7 @@ def s_curve(monthly: pl.DataFrame, close_month: date, currency: str = "USD") -> 
     lines = alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
         x=alt.X("period:T", title="Month", axis=alt.Axis(format="%b %y", labelAngle=-45)),
         y=alt.Y("amount:Q", axis=_money_axis(f"Cumulative ({currency})", currency)),
-        color=alt.Color("series:N", title=None, sort=domain, legend=alt.Legend(orient="top"),
+        color=alt.Color("series:N", title=None, sort=domain, legend=legend(orient="top"),
                         scale=alt.Scale(domain=domain, range=SERIES_COLORS)),
         strokeDash=alt.StrokeDash("series:N", sort=domain, legend=None,
                                   scale=alt.Scale(domain=domain, range=[[1, 0], [1, 0], [6, 3]])),
@@ -149,21 +150,24 @@ def waterfall_chart(steps: pl.DataFrame, by_label: str, currency: str = "USD") -
         pl.col("kind").replace_strict({"total": "Total", "over": "Over budget", "under": "Under budget"})
         .alias("kind_label"),
         pl.max_horizontal("start", "end").alias("top"),
-        pl.col("amount").map_elements(lambda v: fmt.money(v, currency), return_dtype=pl.String).alias("text"))
+        frames.each(steps, "amount", lambda v: fmt.money(v, currency), pl.String, name="text"))
     order = df["label"].to_list()
     base = alt.Chart(df).encode(x=alt.X("label:N", title=by_label, sort=order,
-                                        axis=alt.Axis(labelAngle=-30, labelLimit=180)))
+                                        axis=alt.Axis(labelAngle=-30, labelLimit=label_limit(180))))
     bars = base.mark_bar().encode(
         y=alt.Y("start:Q", axis=_money_axis(f"Amount ({currency})", currency)),
         y2="end:Q",
-        color=alt.Color("kind_label:N", title=None, legend=alt.Legend(orient="top"),
+        color=alt.Color("kind_label:N", title=None, legend=legend(orient="top"),
                         scale=alt.Scale(domain=["Total", "Over budget", "Under budget"],
                                         range=[TOTAL, UNFAVOURABLE, FAVOURABLE])),
         tooltip=[alt.Tooltip("label:N", title=by_label), alt.Tooltip("kind_label:N", title="Step"),
                  _money_tip("amount", "Total, or forecast variance", currency),
                  _money_tip("end", "Running total", currency)],
     )
-    text = base.mark_text(dy=-6, baseline="bottom", fontSize=11).encode(
+    # on a phone the step labels run into each other: hidden there (the tooltip and the table
+    # below have every figure); exports (no container) keep them
+    text = base.mark_text(dy=-6, baseline="bottom", fontSize=11,
+                          opacity=alt.ExprRef(expr=f"{NARROW} ? 0 : 1")).encode(
         y=alt.Y("top:Q"), text="text:N", color=alt.value("#333"))
     return _sized((bars + text).properties(
         title=alt.TitleParams(f"From budget to forecast at completion, by {by_label.lower()}",
@@ -177,14 +181,19 @@ def overruns_chart(overruns: pl.DataFrame, currency: str = "USD") -> alt.Chart:
     df = overruns.with_columns(
         pl.col("flag").fill_null("grey").alias("flag_color"),
         pl.concat_str("project_id", pl.lit(" · "), pl.col("project_name").fill_null("")).alias("label"))
-    chart = alt.Chart(df, title=alt.TitleParams(
+    bars = alt.Chart().mark_bar().encode(
+        color=alt.Color("flag_color:N", title="Flag", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE),
+                        legend=legend(labelExpr="(datum.label === 'red' ? 'R ' : datum.label === 'amber' ? "
+                                                "'A ' : datum.label === 'green' ? 'G ' : '– ') + datum.label")))
+    letters = alt.Chart().mark_text(
+        fontSize=11, fontWeight="bold", align=alt.ExprRef(expr="datum.overrun_amount < 0 ? 'left' : 'right'"),
+        dx=alt.ExprRef(expr="datum.overrun_amount < 0 ? 4 : -4")).encode(**rag_letters("flag_color"))
+    chart = with_rag_letter(alt.layer(bars, letters, data=df, title=alt.TitleParams(
         "Largest forecast overruns",
-        subtitle="FAC minus total budget; colour = flag (grey = below the thresholds).")
-    ).mark_bar().encode(
-        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=300)),
+        subtitle="FAC minus total budget; colour and letter = flag (grey = below the thresholds).")
+    ), "flag_color").resolve_scale(color="independent").encode(
+        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=label_limit(300))),
         x=alt.X("overrun_amount:Q", axis=_money_axis(f"{fmt.label('overrun_amount')} ({currency})", currency)),
-        color=alt.Color("flag_color:N", title="Flag", legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE)),
         tooltip=[alt.Tooltip("label:N", title="Project"),
                  _money_tip("overrun_amount", None, currency),
                  _pct_tip("overrun_pct"),
@@ -199,7 +208,7 @@ def heatmap_chart(cells: pl.DataFrame, currency: str = "USD") -> alt.Chart:
     order = (cells.group_by("project_label").agg(pl.col("variance").sum())
              .sort("variance")["project_label"].to_list())
     x = alt.X("yearmonth(period):O", title="Month", axis=alt.Axis(format="%b %y", labelAngle=-45))
-    y = alt.Y("project_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("project_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=label_limit(260)))
     tips = [alt.Tooltip("project_label:N", title="Project"),
             alt.Tooltip("yearmonth(period):O", title="Month", format="%b %Y"),
             _money_tip("budget", None, currency), _money_tip("actual", None, currency),
@@ -210,7 +219,7 @@ def heatmap_chart(cells: pl.DataFrame, currency: str = "USD") -> alt.Chart:
         x=x, y=y, tooltip=tips,
         color=alt.Color("variance_pct:Q", title=fmt.label("variance_pct"),
                         scale=alt.Scale(scheme="redblue", domain=HEAT_DOMAIN, clamp=True),
-                        legend=alt.Legend(format=".0%", orient="top")))
+                        legend=legend(format=".0%", orient="top")))
     return _sized((empty + colored).properties(
         title=alt.TitleParams(
             "Variance % by project and month",

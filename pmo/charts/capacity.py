@@ -9,8 +9,11 @@ from datetime import date
 import altair as alt
 import polars as pl
 
+from pmo.charts import label_limit, legend
+
 from pmo import capacity
 from pmo import metrics as fmt
+from pmo.metrics import DATE_D3, DAY_MONTH_D3
 
 CAPACITY_COLOR = "#1f1f1f"
 PLANNED, ACTUAL = "#9bb7d4", "#1f4e79"
@@ -26,7 +29,7 @@ def _hours_tip(field: str, title: str | None = None) -> alt.Tooltip:
 
 
 def _period_axis(bucket: str) -> alt.Axis:
-    return alt.Axis(title=capacity.BUCKETS[bucket], format="%b %Y" if bucket == "month" else "%d %b",
+    return alt.Axis(title=capacity.BUCKETS[bucket], format="%b %Y" if bucket == "month" else DAY_MONTH_D3,
                     labelAngle=0, labelOverlap=True)
 
 
@@ -47,14 +50,14 @@ def demand_vs_capacity(stacked: pl.DataFrame, line: pl.DataFrame, bucket: str, w
         y=alt.Y("forecast_hours:Q", title=fmt.label("forecast_hours"), stack="zero"),
         color=alt.Color("project_label:N", title=fmt.label("project_id"),
                         scale=alt.Scale(domain=domain, range=palette[:len(domain)]),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
+                        legend=legend(orient="bottom", wide_columns=2, labelLimit=label_limit(320))),
         order=alt.Order("order:Q", sort="descending"),
-        tooltip=[alt.Tooltip("bucket_start:T", title=capacity.BUCKETS[bucket], format="%d %b %Y"),
+        tooltip=[alt.Tooltip("bucket_start:T", title=capacity.BUCKETS[bucket], format=DATE_D3),
                  alt.Tooltip("project_label:N", title=fmt.label("project_id")), _hours_tip("forecast_hours")])
     cap = alt.Chart(line.to_pandas()).mark_line(color=CAPACITY_COLOR, strokeWidth=2.5, interpolate="step-after",
                                                 point=alt.OverlayMarkDef(color=CAPACITY_COLOR, size=25)).encode(
         x=x, y=alt.Y("capacity_hours:Q"),
-        tooltip=[alt.Tooltip("bucket_start:T", title=capacity.BUCKETS[bucket], format="%d %b %Y"),
+        tooltip=[alt.Tooltip("bucket_start:T", title=capacity.BUCKETS[bucket], format=DATE_D3),
                  _hours_tip("capacity_hours"), _hours_tip("forecast_hours"),
                  alt.Tooltip("utilisation:Q", title=fmt.label("utilisation"), format=".0%")])
     layers = [bars, cap]
@@ -62,7 +65,7 @@ def demand_vs_capacity(stacked: pl.DataFrame, line: pl.DataFrame, bucket: str, w
             and line["bucket_start"].min() <= actuals_through <= line["bucket_start"].max() + _span(bucket):
         rule = alt.Chart(pl.DataFrame({"day": [actuals_through]}).to_pandas()).mark_rule(
             strokeDash=[4, 4], color="#666").encode(x="day:T", tooltip=[alt.Tooltip(
-                "day:T", title=fmt.label("actuals_through"), format="%d %b %Y")])
+                "day:T", title=fmt.label("actuals_through"), format=DATE_D3)])
         layers.append(rule)
     return _sized(alt.layer(*layers).properties(
         title=alt.Title(f"Demand by project against capacity: {who}",
@@ -85,8 +88,8 @@ def planned_actual_timeline(tl: pl.DataFrame, bucket: str) -> alt.Chart:
         x=alt.X("bucket_start:T", axis=_period_axis(bucket)),
         y=alt.Y("hours:Q", title=fmt.label("hours")),
         color=alt.Color("measure:N", title=None, scale=alt.Scale(
-            domain=list(names.values()), range=[CAPACITY_COLOR, PLANNED, ACTUAL]), legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("bucket_start:T", title=capacity.BUCKETS[bucket], format="%d %b %Y"),
+            domain=list(names.values()), range=[CAPACITY_COLOR, PLANNED, ACTUAL]), legend=legend(orient="top")),
+        tooltip=[alt.Tooltip("bucket_start:T", title=capacity.BUCKETS[bucket], format=DATE_D3),
                  alt.Tooltip("measure:N", title=fmt.label("measure")),
                  alt.Tooltip("hours:Q", title=fmt.label("hours"), format=",.1f")],
     ).properties(title=alt.Title("Planned against actual hours, with capacity",
@@ -108,17 +111,17 @@ def heat_map(cells: pl.DataFrame, bucket: str, under_used_below: float) -> alt.C
     domain = list(capacity.BANDS)
     base = alt.Chart(df.to_pandas()).encode(
         x=alt.X("bucket_start:O", title=capacity.BUCKETS[bucket],
-                axis=alt.Axis(labelExpr="timeFormat(datum.value, '" + ("%b %y" if bucket == "month" else "%d %b")
+                axis=alt.Axis(labelExpr="timeFormat(datum.value, '" + ("%b %y" if bucket == "month" else DAY_MONTH_D3)
                               + "')", labelAngle=-45 if bucket == "week" else 0, orient="top")),
-        y=alt.Y("who:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("who:N", sort=order, title=None, axis=alt.Axis(labelLimit=label_limit(220))),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("utilisation_band:N", title=fmt.label("utilisation_band"),
                         scale=alt.Scale(domain=domain, range=[capacity.BAND_COLOURS[b] for b in domain]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=legend(orient="bottom")),
         tooltip=[alt.Tooltip("who:N", title=fmt.label("person_name")),
                  alt.Tooltip("role:N", title=fmt.label("role")),
-                 alt.Tooltip("bucket_start:T", title=capacity.BUCKETS[bucket], format="%d %b %Y"),
+                 alt.Tooltip("bucket_start:T", title=capacity.BUCKETS[bucket], format=DATE_D3),
                  _hours_tip("capacity_hours"), _hours_tip("forecast_hours"),
                  alt.Tooltip("utilisation:Q", title=fmt.label("utilisation"), format=".0%"),
                  alt.Tooltip("utilisation_band:N", title=fmt.label("utilisation_band")),
@@ -145,11 +148,11 @@ def role_deficit(deficit: pl.DataFrame) -> alt.Chart:
     colours = [c for i, _ in enumerate(labels) for c in ((SHORT, SPARE) if i == 0 else ("#e8a09a", "#9fd3b4"))]
     roles = df.group_by("role").agg(pl.col("deficit_hours").max()).sort("deficit_hours", descending=True)["role"]
     return _sized(alt.Chart(df.to_pandas()).mark_bar().encode(
-        y=alt.Y("role:N", sort=roles.to_list(), title=fmt.label("role"), axis=alt.Axis(labelLimit=200)),
+        y=alt.Y("role:N", sort=roles.to_list(), title=fmt.label("role"), axis=alt.Axis(labelLimit=label_limit(200))),
         yOffset=alt.YOffset("quarter_start:O"),
         x=alt.X("deficit_hours:Q", title=fmt.label("deficit_hours")),
         color=alt.Color("side:N", title=None, scale=alt.Scale(domain=domain, range=colours),
-                        legend=alt.Legend(orient="top")),
+                        legend=legend(orient="top")),
         tooltip=[alt.Tooltip("role:N", title=fmt.label("role")), alt.Tooltip("quarter:N", title=fmt.label("quarter")),
                  _hours_tip("demand_hours"), _hours_tip("unstaffed_hours"), _hours_tip("capacity_hours"),
                  _hours_tip("deficit_hours")],
@@ -167,12 +170,12 @@ def planned_vs_actual(pva: pl.DataFrame) -> alt.Chart:
     long = long.with_columns(pl.col("measure").replace_strict(names))
     return _sized(alt.Chart(long.to_pandas()).mark_bar().encode(
         y=alt.Y("label:N", sort=top["label"].to_list(), title=None,
-                axis=alt.Axis(labelLimit=260)),
+                axis=alt.Axis(labelLimit=label_limit(260))),
         yOffset="measure:N",
         x=alt.X("hours:Q", title=fmt.label("hours")),
         color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=list(names.values()),
                                                                  range=[PLANNED, ACTUAL]),
-                        legend=alt.Legend(orient="top")),
+                        legend=legend(orient="top")),
         tooltip=[alt.Tooltip("label:N", title=fmt.label("project_id")),
                  alt.Tooltip("measure:N", title=fmt.label("measure")),
                  alt.Tooltip("hours:Q", title=fmt.label("hours"), format=",.1f")],

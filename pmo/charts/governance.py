@@ -8,8 +8,11 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from pmo.charts import label_limit, legend
+
 from pmo import governance
 from pmo import metrics as fmt
+from pmo.metrics import DATE_D3, DAY_MONTH_D3
 
 PROJECT_PICK = "gov_project"          # name of the click selection on the check grid
 OUTCOMES = ["failed", "passed", "not measurable"]
@@ -25,12 +28,12 @@ def compliance_trend(trend: pl.DataFrame) -> alt.Chart:
     base = alt.Chart(trend, title=alt.TitleParams(
         f"{pct} by status date", subtitle="Checks passed ÷ checks judged, all checks and per group")
     ).encode(
-        x=alt.X("as_of:T", title=fmt.label("status_date"), axis=alt.Axis(format="%d %b %y", labelAngle=-30)),
+        x=alt.X("as_of:T", title=fmt.label("status_date"), axis=alt.Axis(format=DAY_MONTH_D3, labelAngle=-30)),
         y=alt.Y("compliance:Q", title=pct, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
         color=alt.Color("series:N", title=None, sort=SERIES,
                         scale=alt.Scale(domain=SERIES, range=SERIES_COLORS),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=200)),
-        tooltip=[alt.Tooltip("as_of:T", title=fmt.label("status_date"), format="%d %b %Y"),
+                        legend=legend(orient="bottom", wide_columns=2, labelLimit=label_limit(200))),
+        tooltip=[alt.Tooltip("as_of:T", title=fmt.label("status_date"), format=DATE_D3),
                  alt.Tooltip("series:N", title=fmt.label("check_group")),
                  alt.Tooltip("compliance:Q", title=pct, format=".0%"),
                  alt.Tooltip("checks_passed:Q", title=fmt.label("checks_passed")),
@@ -49,7 +52,7 @@ def compliance_by(groups: pl.DataFrame, by: str) -> alt.Chart:
         f"{pct} by {what.lower()}", subtitle="Checks passed ÷ checks judged over the projects judged")
     ).mark_bar(color="#4a6fa5").encode(
         y=alt.Y(f"{by}:N", title=None, sort=alt.EncodingSortField("compliance", order="ascending"),
-                axis=alt.Axis(labelLimit=240)),
+                axis=alt.Axis(labelLimit=label_limit(240))),
         x=alt.X("compliance:Q", title=pct, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
         tooltip=[alt.Tooltip(f"{by}:N", title=what),
                  alt.Tooltip("compliance:Q", title=pct, format=".0%"),
@@ -82,10 +85,10 @@ def check_grid(checks: pl.DataFrame, order: list[str] | None = None) -> alt.Char
         "measurable from the export (or nothing to judge). Hover for the value; click to open the project.")
     ).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X("check_name:N", title=None, sort=checks_order,
-                axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=220, labelOverlap=False)),
-        y=alt.Y("project:N", title=None, sort=projects, axis=alt.Axis(labelLimit=260)),
+                axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=label_limit(220), labelOverlap=False)),
+        y=alt.Y("project:N", title=None, sort=projects, axis=alt.Axis(labelLimit=label_limit(260))),
         color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=OUTCOMES, range=OUTCOME_COLORS),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=legend(orient="bottom")),
         tooltip=[alt.Tooltip("project:N", title=fmt.label("project_id")),
                  alt.Tooltip("check_name:N", title=fmt.label("check_name")),
                  alt.Tooltip("outcome:N", title=fmt.label("passed")),

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import altair as alt
 import polars as pl
 
-from pmo.charts import RAG_DOMAIN, RAG_RANGE, rag_color
+from pmo.charts import RAG_DOMAIN, RAG_RANGE, label_limit, legend, rag_color, rag_letters, rag_shape, with_rag_letter
+from pmo.metrics import DATE_D3, DATE_FORMAT, DAY_MONTH_D3, day
 
 PROJECT_PICK = "project"       # name of the click selection on the CPI x SPI chart
 INDEX_DOMAIN = [0.4, 2.0]      # widest CPI / SPI axes; values beyond sit on the edge
@@ -41,23 +42,34 @@ def _label(df: pl.DataFrame) -> pl.DataFrame:
                                          separator=" ").str.strip_chars().alias("project"))
 
 
+def _stack_ends(counts: pl.DataFrame, group: str) -> pl.DataFrame:
+    """Where each segment of a bar stacked by health (red first) ends: `stack_end` (for its letter)."""
+    return counts.sort([group, "health_rank"], descending=[False, True]).with_columns(
+        pl.col("projects").cum_sum().over(group).alias("stack_end"))
+
+
 def rag_by_portfolio(projects: pl.DataFrame) -> alt.Chart:
     """Stacked bars: active projects per portfolio by computed overall health. Counted here, so
     the chart receives one row per portfolio and colour, not one per project."""
     df = (projects.with_columns(pl.col("portfolio").fill_null("(no portfolio)"))
           .group_by("portfolio", "overall_health", maintain_order=True)
           .agg(pl.len().alias("projects"), pl.col("health_rank").first()))
-    return alt.Chart(df, title=alt.TitleParams(
-        "Computed health by portfolio", subtitle="Active projects, coloured by the worst dimension")
-    ).mark_bar().encode(
-        y=alt.Y("portfolio:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+    df = _stack_ends(df, "portfolio")
+    order = df.group_by("portfolio").agg(pl.col("projects").sum()).sort(
+        ["projects", "portfolio"], descending=[True, False])["portfolio"].to_list()
+    bars = alt.Chart().mark_bar().encode(color=rag_color("overall_health", "Health"))
+    letters = alt.Chart().mark_text(align="right", dx=-4, fontSize=11, fontWeight="bold").encode(
+        x=alt.X("stack_end:Q"), **rag_letters("overall_health"))
+    return with_rag_letter(alt.layer(bars, letters, data=df, title=alt.TitleParams(
+        "Computed health by portfolio", subtitle="Active projects, coloured by the worst dimension; "
+        "letter = health (R red, A amber, G green)")), "overall_health").encode(
+        y=alt.Y("portfolio:N", title=None, sort=order, axis=alt.Axis(labelLimit=label_limit(220))),
         x=alt.X("sum(projects):Q", title="Projects", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=rag_color("overall_health", "Health"),
         order=alt.Order("health_rank:Q", sort="descending"),
         tooltip=[alt.Tooltip("portfolio:N", title="Portfolio"),
                  alt.Tooltip("overall_health:N", title="Health"),
                  alt.Tooltip("sum(projects):Q", title="Projects")],
-    ).properties(height=alt.Step(34))
+    ).resolve_scale(color="independent").properties(height=alt.Step(34))
 
 
 def index_domain(df: pl.DataFrame) -> tuple[float, float]:
@@ -79,7 +91,9 @@ def cpi_spi_quadrant(projects: pl.DataFrame, currency: str = "USD", index_red: f
     pick = alt.selection_point(name=PROJECT_PICK, fields=["project_id"], on="click")
     lo, hi = index_domain(df)
     scale = alt.Scale(domain=[lo, hi], clamp=True)
-    points = alt.Chart(df).mark_circle(opacity=0.85, stroke="white", strokeWidth=1, cursor="pointer").encode(
+    points = alt.Chart(df).mark_point(filled=True, opacity=0.85, stroke="white", strokeWidth=1,
+                                      cursor="pointer").encode(
+        shape=rag_shape("overall_health", "Health"),
         x=alt.X("spi:Q", title="SPI (schedule performance: EV ÷ PV)",
                 scale=scale, axis=alt.Axis(format=".2f")),
         y=alt.Y("cpi:Q", title="CPI (cost performance: EV ÷ AC)", scale=scale,
@@ -114,22 +128,29 @@ def cpi_spi_quadrant(projects: pl.DataFrame, currency: str = "USD", index_red: f
     return alt.layer(one_x, one_y, *labels, points, title=alt.TitleParams(
         "Cost vs schedule performance (CPI × SPI)",
         subtitle=f"Bubble size = BAC; below {index_amber:.2f} is amber, below {index_red:.2f} red. "
-                 "Click a bubble to open the project.")).properties(height=420)
+                 "Click a bubble to open the project.")).properties(height=420, usermeta={"slide": {
+                     "caption": f"One bubble per project, sized by BAC; below {index_amber:.2f} is amber, "
+                                f"below {index_red:.2f} red. Dashed lines: on plan (1.00)."}})
 
 
 def schedule_slip(projects: pl.DataFrame) -> alt.Chart:
     """Bars: forecast finish minus baseline finish in days, per project with a baseline."""
     df = _label(projects.filter(pl.col("schedule_slip_days").is_not_null()))
-    return alt.Chart(df, title=alt.TitleParams(
+    bars = alt.Chart().mark_bar().encode(color=rag_color("schedule_health", "Schedule health"))
+    letters = alt.Chart().mark_text(
+        fontSize=11, fontWeight="bold",
+        align=alt.ExprRef(expr="datum.schedule_slip_days < 0 ? 'left' : 'right'"),
+        dx=alt.ExprRef(expr="datum.schedule_slip_days < 0 ? 4 : -4")).encode(**rag_letters("schedule_health"))
+    return with_rag_letter(alt.layer(bars, letters, data=df, title=alt.TitleParams(
         "Schedule slip by project", subtitle="Forecast finish minus baseline finish, in days "
-        "(right = late); colour = computed schedule health")).mark_bar().encode(
-        y=alt.Y("project:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        "(right = late); colour and letter = computed schedule health")), "schedule_health").resolve_scale(
+        color="independent").encode(
+        y=alt.Y("project:N", title=None, sort="-x", axis=alt.Axis(labelLimit=label_limit(260), labelOverlap=False)),
         x=alt.X("schedule_slip_days:Q", title="Slip (days)", axis=alt.Axis(format="d")),
-        color=rag_color("schedule_health", "Schedule health"),
         tooltip=[alt.Tooltip("project:N", title="Project"),
                  alt.Tooltip("schedule_slip_days:Q", title="Slip (days)", format="d"),
-                 alt.Tooltip("baseline_finish_date:T", title="Baseline finish", format="%d %b %Y"),
-                 alt.Tooltip("forecast_finish_date:T", title="Forecast finish", format="%d %b %Y"),
+                 alt.Tooltip("baseline_finish_date:T", title="Baseline finish", format=DATE_D3),
+                 alt.Tooltip("forecast_finish_date:T", title="Forecast finish", format=DATE_D3),
                  alt.Tooltip("schedule_reason:N", title="Why")],
     ).properties(height=alt.Step(22))
 
@@ -178,26 +199,26 @@ def milestone_timeline(milestones: pl.DataFrame, as_of: date, order: list[str] |
         "done_date", "days_late")
     points = alt.Chart(df).mark_point(filled=True, size=110).encode(
         x=alt.X("shown_date:T", title=None, scale=alt.Scale(domain=[first.isoformat(), last.isoformat()]),
-                axis=alt.Axis(format="%b %Y")),
-        y=alt.Y("project:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False),
+                axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1})),   # one label a month
+        y=alt.Y("project:N", title=None, axis=alt.Axis(labelLimit=label_limit(260), labelOverlap=False),
                 **({"sort": rows} if rows is not None else {})),
         color=alt.Color("milestone_status:N", title="Milestone",
                         scale=alt.Scale(domain=MILESTONE_DOMAIN, range=MILESTONE_RANGE),
-                        legend=alt.Legend(orient="top")),
+                        legend=legend(orient="top")),
         shape=alt.Shape("milestone_status:N", title="Milestone",
                         scale=alt.Scale(domain=MILESTONE_DOMAIN, range=["triangle-down", "diamond", "circle"])),
         tooltip=[alt.Tooltip("project:N", title="Project"),
                  alt.Tooltip("milestone:N", title="Milestone"),
                  alt.Tooltip("milestone_status:N", title="Status"),
-                 alt.Tooltip("committed_date:T", title="Committed (baseline)", format="%d %b %Y"),
-                 alt.Tooltip("forecast_date:T", title="Forecast", format="%d %b %Y"),
-                 alt.Tooltip("done_date:T", title="Done", format="%d %b %Y"),
+                 alt.Tooltip("committed_date:T", title="Committed (baseline)", format=DATE_D3),
+                 alt.Tooltip("forecast_date:T", title="Forecast", format=DATE_D3),
+                 alt.Tooltip("done_date:T", title="Done", format=DATE_D3),
                  alt.Tooltip("days_late:Q", title="Days late", format="d")],
     )
     today = alt.Chart(pl.DataFrame({"d": [as_of]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(
-        x="d:T", tooltip=[alt.Tooltip("d:T", title="Status date", format="%d %b %Y")])
+        x="d:T", tooltip=[alt.Tooltip("d:T", title="Status date", format=DATE_D3)])
     return alt.layer(today, points, title=alt.TitleParams(
-        "Milestone timeline", subtitle=f"{first:%d %b %Y} to {last:%d %b %Y}; dashed line = status date. "
+        "Milestone timeline", subtitle=f"{day(first)} to {day(last)}; dashed line = status date. "
         "Late = not done and the committed (baseline) date has passed.")).properties(height=alt.Step(20))
 
 
@@ -208,15 +229,18 @@ def health_counts_over_time(history: pl.DataFrame) -> alt.Chart:
           .with_columns(
               pl.col("overall_health").replace_strict({"red": 3, "amber": 2, "green": 1, "grey": 0},
                                                       default=0, return_dtype=pl.Int64).alias("health_rank"),
-              pl.col("as_of").dt.strftime("%d %b %Y").alias("status_date"))
+              pl.col("as_of").dt.strftime(DATE_FORMAT).alias("status_date"))
           .sort("as_of", "health_rank"))
     dates = df["status_date"].unique(maintain_order=True).to_list()
-    return alt.Chart(df.drop("as_of"), title=alt.TitleParams(
-        "Health over time", subtitle="Active projects by computed overall health at each status date")
-    ).mark_bar().encode(
+    df = _stack_ends(df, "status_date")
+    bars = alt.Chart().mark_bar().encode(color=rag_color("overall_health", "Health"))
+    letters = alt.Chart().mark_text(baseline="top", dy=3, fontSize=11, fontWeight="bold").encode(
+        y=alt.Y("stack_end:Q"), **rag_letters("overall_health"))
+    return with_rag_letter(alt.layer(bars, letters, data=df.drop("as_of"), title=alt.TitleParams(
+        "Health over time", subtitle="Active projects by computed overall health at each status date; "
+        "letter = health")), "overall_health").resolve_scale(color="independent").encode(
         x=alt.X("status_date:O", title="Status date", sort=dates, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(projects):Q", title="Projects", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=rag_color("overall_health", "Health"),
         order=alt.Order("health_rank:Q", sort="descending"),
         tooltip=[alt.Tooltip("status_date:O", title="Status date"),
                  alt.Tooltip("overall_health:N", title="Health"),
@@ -241,27 +265,44 @@ def worst_projects(history: pl.DataFrame, n: int) -> pl.DataFrame:
 def health_strip(history: pl.DataFrame, order: list[str] | None = None) -> alt.Chart:
     """One row per project, one cell per status date, coloured by computed health: the
     sparkline of each project's health. `order`: project ids top to bottom (default: by id)."""
-    df = _label(history).with_columns(pl.col("as_of").dt.strftime("%d %b %y").alias("status_date"))
+    df = _label(history).with_columns(pl.col("as_of").dt.strftime(DAY_MONTH_D3).alias("status_date"))
     dates = df.sort("as_of")["status_date"].unique(maintain_order=True).to_list()
     rows = None
     if order is not None:
         labels = dict(df.select("project_id", "project").unique("project_id").iter_rows())
         rows = [labels[p] for p in order if p in labels]
     df = df.select("project", "status_date", "as_of", "overall_health", "reported_health", "health_reason")
-    return alt.Chart(df, title=alt.TitleParams(
-        "Health history per project", subtitle="Computed overall health at each status date "
-        "(hover for the reason)")).mark_rect(stroke="white", strokeWidth=1).encode(
+    # x, y and tooltip on each layer, not on the parent: the meeting pack cuts a long heat map
+    # into slides by the rows of the view that holds them
+    shared = dict(
         x=alt.X("status_date:O", title=None, sort=dates,
                 axis=alt.Axis(labelAngle=-40, orient="top", labelOverlap=False)),
-        y=alt.Y("project:N", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False),
+        y=alt.Y("project:N", title=None, axis=alt.Axis(labelLimit=label_limit(260), labelOverlap=False),
                 **({"sort": rows} if rows is not None else {})),
-        color=rag_color("overall_health", "Health"),
         tooltip=[alt.Tooltip("project:N", title="Project"),
-                 alt.Tooltip("as_of:T", title="Status date", format="%d %b %Y"),
+                 alt.Tooltip("as_of:T", title="Status date", format=DATE_D3),
                  alt.Tooltip("overall_health:N", title="Computed health"),
                  alt.Tooltip("reported_health:N", title="Reported health"),
-                 alt.Tooltip("health_reason:N", title="Why")],
-    ).properties(height=alt.Step(20))
+                 alt.Tooltip("health_reason:N", title="Why")])
+    cells = alt.Chart().mark_rect(stroke="white", strokeWidth=1).encode(
+        color=rag_color("overall_health", "Health"), **shared)
+    letters = alt.Chart().mark_text(fontSize=10, fontWeight="bold").encode(**rag_letters("overall_health"), **shared)
+    return with_rag_letter(alt.layer(cells, letters, data=df, title=alt.TitleParams(
+        "Health history per project", subtitle="Computed overall health at each status date, "
+        "letter = health (hover for the reason)")).properties(usermeta={"slide": {
+            "caption": "Computed overall health at each status date, letter = health"
+                       + (", projects needing attention first" if order is not None else ""),
+            "rows": "project"}}), "overall_health").resolve_scale(color="independent").properties(height=alt.Step(20))
+
+
+def _month_ticks(dates: pl.Series) -> dict:
+    """Ticks for a "%b %Y" axis: whole months, 1, 3, 6 or 12 apart so about a dozen labels show
+    and none repeats (Vega's default puts weekly ticks on a short span: "Sep 2026 Sep 2026")."""
+    months = 1
+    if dates.len() and dates.min() is not None:
+        months = (dates.max().year - dates.min().year) * 12 + dates.max().month - dates.min().month + 1
+    step = next((s for s in (1, 3, 6) if months / s <= 14), 12)
+    return {"interval": "month", "step": step}
 
 
 def s_curve(evm: pl.DataFrame, as_of: date | None, currency: str = "USD") -> alt.LayerChart:
@@ -270,19 +311,19 @@ def s_curve(evm: pl.DataFrame, as_of: date | None, currency: str = "USD") -> alt
             .unpivot(index=["date", "is_status_date"], on=SERIES, variable_name="series", value_name="value")
             .drop_nulls("value"))
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=SERIES, range=SERIES_COLORS),
-                      legend=alt.Legend(orient="top"))
+                      legend=legend(orient="top"))
     base = alt.Chart(long).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", tickCount=_month_ticks(long["date"]))),
         y=alt.Y("value:Q", axis=_money_axis(f"Cumulative ({currency})", currency)),
         color=color,
         tooltip=[alt.Tooltip("series:N", title="Series"),
-                 alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                 alt.Tooltip("date:T", title="Date", format=DATE_D3),
                  _money_tip("value", "Cumulative", currency)])
     layers = [base.mark_line(strokeWidth=2.5), base.mark_point(filled=True, size=45)]
     if as_of is not None:
         layers.insert(0, alt.Chart(pl.DataFrame({"d": [as_of]})).mark_rule(
             color="#555", strokeDash=[4, 3]).encode(
-            x="d:T", tooltip=[alt.Tooltip("d:T", title="Status date", format="%d %b %Y")]))
+            x="d:T", tooltip=[alt.Tooltip("d:T", title="Status date", format=DATE_D3)]))
     return alt.layer(*layers, title=alt.TitleParams(
         "S-curve: planned value, earned value and actual cost",
         subtitle="PV by month over the plan; EV and AC at status dates; dashed = selected date"

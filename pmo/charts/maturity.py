@@ -8,7 +8,10 @@ import math
 import altair as alt
 import polars as pl
 
+from pmo.charts import label_limit, legend
+
 from pmo import metrics
+from pmo.metrics import DATE_D3
 
 
 def _xy(order: list[str], r: float, i: int) -> tuple[float, float]:
@@ -39,7 +42,7 @@ def radar(series: dict[str, dict[str, float]], names: dict[str, str]) -> alt.Lay
                          "x": _xy(order, float(v.get(f) or 0), i % len(order))[0],
                          "y": _xy(order, float(v.get(f) or 0), i % len(order))[1]}
                         for s, v in series.items() for i, f in enumerate(order + order[:1])])
-    colors = alt.Color("series:N", title=None, sort=list(series), legend=alt.Legend(orient="top"),
+    colors = alt.Color("series:N", title=None, sort=list(series), legend=legend(orient="top"),
                        scale=alt.Scale(domain=list(series), range=["#1f77b4", "#9e9e9e", "#f0a500"][:len(series)]))
     poly = alt.Chart(pts).mark_line(point=True, strokeWidth=2).encode(
         x=axis_x, y=axis_y, order="k:Q", color=colors,
@@ -61,9 +64,9 @@ def trend(levels: pl.DataFrame, order: list[str]) -> alt.Chart:
         x=alt.X("assessment:N", title=metrics.label("assessment"), sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("maturity_level:Q", title=metrics.label("maturity_level"), scale=alt.Scale(domain=[0, 5]),
                 axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("function_name:N", title=metrics.label("function_name"), legend=alt.Legend(orient="right")),
+        color=alt.Color("function_name:N", title=metrics.label("function_name"), legend=legend(orient="bottom", wide_columns=3)),
         tooltip=[alt.Tooltip("assessment:N", title=metrics.label("assessment")),
-                 alt.Tooltip("assessed_on:T", title=metrics.label("assessed_on"), format="%d %b %Y"),
+                 alt.Tooltip("assessed_on:T", title=metrics.label("assessed_on"), format=DATE_D3),
                  alt.Tooltip("function_name:N", title=metrics.label("function_name")),
                  alt.Tooltip("maturity_level:Q", title=metrics.label("maturity_level")),
                  alt.Tooltip("maturity_mean:Q", title=metrics.label("maturity_mean"), format=".2f")],

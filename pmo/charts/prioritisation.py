@@ -6,6 +6,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from pmo.charts import label_limit, legend
+
 from pmo import metrics
 
 DECISIONS = ["Selected", "Forced in", "Not selected", "Forced out", "Cannot be selected"]
@@ -23,7 +25,9 @@ def _money_tip(field: str, name: str, currency: str) -> alt.Tooltip:
 
 def _decision_color() -> alt.Color:
     return alt.Color("selection:N", title=metrics.label("selection"),
-                     scale=alt.Scale(domain=DECISIONS, range=DECISION_COLORS), legend=alt.Legend(orient="top"))
+                     scale=alt.Scale(domain=DECISIONS, range=DECISION_COLORS),
+                     # five decisions do not fit one line of a half-width chart: the last one was cut
+                     legend=legend(orient="top", wide_columns=3))
 
 
 def _label(df: pl.DataFrame) -> pl.DataFrame:
@@ -55,7 +59,7 @@ def frontier(front: pl.DataFrame, points: pl.DataFrame, currency: str = "USD") -
     (`points`: frontier_budget = frontier_cost = the point's cost, frontier_score, what)."""
     df = front.filter(pl.col("frontier_score").is_not_null())
     x = alt.X("frontier_budget:Q", title=f"{metrics.label('frontier_budget')} ({currency})", axis=_money_axis(currency))
-    y = alt.Y("frontier_score:Q", title=metrics.label("frontier_score"))
+    y = alt.Y("frontier_score:Q", title=metrics.label("frontier_score"), axis=alt.Axis(format=",.0f"))
     line = alt.Chart(df).mark_line(point=True, color="#1f77b4", interpolate="step-after").encode(
         x=alt.X("frontier_budget:Q", title=f"{metrics.label('frontier_budget')} ({currency})", axis=_money_axis(currency)),
         y=y, tooltip=[_money_tip("frontier_budget", "frontier_budget", currency),
@@ -64,7 +68,7 @@ def frontier(front: pl.DataFrame, points: pl.DataFrame, currency: str = "USD") -
                       alt.Tooltip("frontier_projects:Q", title=metrics.label("frontier_projects"))])
     marks = alt.Chart(points).mark_point(size=160, filled=True, shape="diamond").encode(
         x=x, y=y, color=alt.Color("what:N", title="Marked", scale=alt.Scale(range=["#c0392b", "#f0a500", "#2e8b57", "#6a3d9a"]),
-                                  legend=alt.Legend(orient="top")),
+                                  legend=legend(orient="top")),
         tooltip=[alt.Tooltip("what:N", title="Marked"), _money_tip("frontier_cost", "frontier_cost", currency),
                  alt.Tooltip("frontier_score:Q", title=metrics.label("frontier_score"), format=",.1f")])
     return alt.layer(line, marks, title=alt.Title(
@@ -80,8 +84,9 @@ def ranked(table: pl.DataFrame, budget: float, currency: str = "USD") -> alt.Lay
     cut = over["project"][0] if over.height else None
     order = df["project"].to_list()
     bars = alt.Chart(df).mark_bar().encode(
-        x=alt.X("project:N", sort=order, title=None, axis=alt.Axis(labelAngle=-60, labelLimit=140)),
-        y=alt.Y("priority_score:Q", title=metrics.label("priority_score")),
+        x=alt.X("project:N", sort=order, title=None, axis=alt.Axis(labelAngle=-60, labelLimit=label_limit(140))),
+        # whole-number ticks: scores run 0-100 (Vega's default reads "0.000000" when all are 0)
+        y=alt.Y("priority_score:Q", title=metrics.label("priority_score"), axis=alt.Axis(format=",.0f")),
         color=_decision_color(),
         tooltip=[alt.Tooltip("score_rank:Q", title=metrics.label("score_rank")), alt.Tooltip("project:N", title="Project"),
                  alt.Tooltip("priority_score:Q", title=metrics.label("priority_score"), format=".1f"),

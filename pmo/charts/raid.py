@@ -7,7 +7,10 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from pmo.charts import label_limit, legend
+
 from pmo import metrics, raid
+from pmo.metrics import DATE_D3
 
 CELL_PICK = "cell"          # the heat map's click selection
 # Plot area `height` px high and as wide as the container (Streamlit otherwise fits the whole chart,
@@ -21,7 +24,7 @@ def _band_scale(ranges: dict[str, str]) -> alt.Color:
     names = " ".join(f"datum.label == '{b}' ? '{b} {r}' :" for b, r in ranges.items())
     return alt.Color("exposure_band:N", title=metrics.label("exposure_band"),
                      scale=alt.Scale(domain=list(raid.BANDS), range=list(raid.BAND_COLORS)),
-                     legend=alt.Legend(orient="top", columns=2, labelExpr=f"{names} datum.label"))
+                     legend=legend(orient="top", wide_columns=2, labelExpr=f"{names} datum.label"))
 
 
 def heat_map(cells: pl.DataFrame, ranges: dict[str, str], selected: tuple[int, int] | None = None) -> alt.Chart:
@@ -68,7 +71,7 @@ def ageing(counts: pl.DataFrame) -> alt.Chart:
                 scale=alt.Scale(domain=order)),
         y=alt.Y("sum(items):Q", title="Open items", axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("kind:N", title="Kind", scale=alt.Scale(domain=list(raid.KINDS), range=list(KIND_COLORS)),
-                        legend=alt.Legend(orient="top")),
+                        legend=legend(orient="top")),
         order=alt.Order("kind:N"),
         tooltip=[alt.Tooltip("ageing_bucket:N", title=metrics.label("ageing_bucket")),
                  alt.Tooltip("kind:N", title="Kind"), alt.Tooltip("sum(items):Q", title="Open items")],
@@ -83,10 +86,10 @@ def issues(by_priority: pl.DataFrame, buckets: list[str]) -> alt.Chart:
     return alt.Chart(by_priority, title=alt.TitleParams(
         "Open issues by priority and age", subtitle="Priority as the tool writes it, most urgent first")
     ).mark_bar().encode(
-        y=alt.Y("priority:N", title=metrics.label("priority"), sort=order, axis=alt.Axis(labelLimit=200)),
+        y=alt.Y("priority:N", title=metrics.label("priority"), sort=order, axis=alt.Axis(labelLimit=label_limit(200))),
         x=alt.X("sum(items):Q", title="Open issues", axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("ageing_bucket:N", title=metrics.label("ageing_bucket"),
-                        scale=alt.Scale(domain=domain, range=shades[:len(domain)]), legend=alt.Legend(orient="top")),
+                        scale=alt.Scale(domain=domain, range=shades[:len(domain)]), legend=legend(orient="top")),
         order=alt.Order("ageing_bucket:N"),
         tooltip=[alt.Tooltip("priority:N", title=metrics.label("priority")),
                  alt.Tooltip("ageing_bucket:N", title=metrics.label("ageing_bucket")),
@@ -115,9 +118,9 @@ def dependency_graph(nodes: pl.DataFrame, edges: pl.DataFrame) -> alt.Chart:
     lines = base.mark_rule().encode(
         x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale), x2="x2:Q", y2="y2:Q",
         color=alt.Color("dependency_state:N", title=metrics.label("dependency_state"), scale=states,
-                        legend=alt.Legend(orient="top")),
+                        legend=legend(orient="top")),
         strokeWidth=alt.StrokeWidth("reach:N", title="Link", scale=alt.Scale(
-            domain=["cross-project", "same project"], range=[3.5, 1.5]), legend=alt.Legend(orient="top")),
+            domain=["cross-project", "same project"], range=[3.5, 1.5]), legend=legend(orient="top")),
         strokeDash=alt.StrokeDash("reach:N", scale=alt.Scale(domain=["cross-project", "same project"],
                                                              range=[[1, 0], [4, 3]]), legend=None),
         tooltip=tips)
@@ -149,11 +152,11 @@ def history_counts(trend: pl.DataFrame) -> alt.Chart:
     return alt.Chart(df, title=alt.TitleParams("Open RAID items per status date",
                                                subtitle="Each source counts with its newest export on or before the date")
                      ).mark_line(point=True).encode(
-        x=alt.X("as_of:T", title=metrics.label("as_of"), axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6)),
+        x=alt.X("as_of:T", title=metrics.label("as_of"), axis=alt.Axis(format=DATE_D3, labelAngle=0, tickCount=6)),
         y=alt.Y("items:Q", title="Open items", axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("what:N", title=None, scale=alt.Scale(domain=list(names.values()), range=list(KIND_COLORS)),
-                        legend=alt.Legend(orient="top", columns=2)),
-        tooltip=[alt.Tooltip("as_of:T", title=metrics.label("as_of"), format="%d %b %Y"),
+                        legend=legend(orient="top", wide_columns=2)),
+        tooltip=[alt.Tooltip("as_of:T", title=metrics.label("as_of"), format=DATE_D3),
                  alt.Tooltip("what:N", title="Count"), alt.Tooltip("items:Q", title="Open items")],
     ).properties(height=240, autosize=FIT_WIDTH)
 
@@ -163,9 +166,9 @@ def history_exposure(trend: pl.DataFrame) -> alt.Chart:
     return alt.Chart(trend, title=alt.TitleParams(
         "Open risk exposure per status date", subtitle="Σ probability × impact over open risks; hover a point for the counts per band")
     ).mark_line(point=True, color="#c0392b").encode(
-        x=alt.X("as_of:T", title=metrics.label("as_of"), axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6)),
+        x=alt.X("as_of:T", title=metrics.label("as_of"), axis=alt.Axis(format=DATE_D3, labelAngle=0, tickCount=6)),
         y=alt.Y("open_exposure:Q", title=metrics.label("open_exposure")),
-        tooltip=[alt.Tooltip("as_of:T", title=metrics.label("as_of"), format="%d %b %Y"),
+        tooltip=[alt.Tooltip("as_of:T", title=metrics.label("as_of"), format=DATE_D3),
                  alt.Tooltip("open_exposure:Q", title=metrics.label("open_exposure")),
                  alt.Tooltip("open_risks:Q", title=metrics.label("open_risks")),
                  alt.Tooltip("critical_risks:Q", title=metrics.label("critical_risks")),

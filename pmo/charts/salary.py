@@ -9,7 +9,9 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from pmo.metrics import CURRENCY_SYMBOLS, money, plural
+from pmo import frames
+from pmo.charts import label_limit, legend
+from pmo.metrics import CURRENCY_SYMBOLS, DATE_D3, money, plural
 
 # Where a person sits against their own band (the same words as salary_positions.pay_zone).
 ZONE_DOMAIN = ["below p25", "p25 to p75", "above p75"]
@@ -62,7 +64,7 @@ def band_chart(bands: pl.DataFrame, staff: pl.DataFrame | None = None, *, title:
                               (pl.col("p90").is_null() & pl.col("p50").is_not_null()
                                & (pl.col("top_coded").fill_null(False) if "top_coded" in bands.columns
                                   else pl.lit(False))).alias("open_end"))
-    y = alt.Y("label:N", title=y_title, sort=order, axis=alt.Axis(labelLimit=420, labelOverlap=False))
+    y = alt.Y("label:N", title=y_title, sort=order, axis=alt.Axis(labelLimit=label_limit(420), labelOverlap=False))
     tips = [alt.Tooltip("label:N", title="Band"), alt.Tooltip("source:N", title="Source"),
             alt.Tooltip("reference:N", title="Reference date"),
             *[_money_tip(p, p, currency) for p in ("p10", "p25", "p50", "p75", "p90")],
@@ -86,7 +88,7 @@ def band_chart(bands: pl.DataFrame, staff: pl.DataFrame | None = None, *, title:
         dots = alt.Chart(staff).mark_circle(size=70, opacity=0.9, stroke="white", strokeWidth=1).encode(
             x="base_salary:Q", y=alt.Y("label:N", sort=order),
             color=alt.Color("zone:N", title="Own staff", scale=alt.Scale(domain=ZONE_DOMAIN, range=ZONE_RANGE),
-                            legend=alt.Legend(orient="top")),
+                            legend=legend(orient="top")),
             tooltip=[alt.Tooltip("who:N", title="Person"), alt.Tooltip("label:N", title="Band"),
                      _money_tip("base_salary", "Annual FTE pay", currency),
                      alt.Tooltip("compa_ratio:Q", title="Compa-ratio", format=".2f"),
@@ -159,13 +161,13 @@ def gap_cost_chart(summary: pl.DataFrame, by: str, *, currency: str = "USD", by_
             .unpivot(index="group", variable_name="target", value_name="cost")
             .with_columns(pl.col("target").replace({"cost_to_p25": "Raise to p25",
                                                     "cost_to_p50": "Raise to p50"})))
-    y = alt.Y("group:N", title=by_title, sort=order, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("group:N", title=by_title, sort=order, axis=alt.Axis(labelLimit=label_limit(260)))
     bars = alt.Chart(long).mark_bar().encode(
         y=y, yOffset=alt.YOffset("target:N", sort=["Raise to p25", "Raise to p50"]),
         x=alt.X("cost:Q", axis=money_axis(currency, f"Yearly cost ({currency})")),
         color=alt.Color("target:N", title=None, scale=alt.Scale(domain=["Raise to p25", "Raise to p50"],
                                                               range=["#c0392b", "#e07b39"]),
-                        legend=alt.Legend(orient="top")),
+                        legend=legend(orient="top")),
         tooltip=[alt.Tooltip("group:N", title=by_title), alt.Tooltip("target:N", title="Target"),
                  _money_tip("cost", "Yearly cost", currency)])
     no_gap = ~pl.col("suppressed") & (pl.col("cost_to_p50").fill_null(0) == 0)
@@ -185,16 +187,16 @@ def company_pay_chart(pay: pl.DataFrame, *, currency: str = "USD", aged_to: str)
     its number of reports. `pay`: company, job_title, company_pay, sample_size, reference_date."""
     data = pay.with_columns(
         (pl.col("company") + " · " + pl.col("job_title")).alias("label"),
-        pl.struct("company_pay", "sample_size").map_elements(
-            lambda r: f"{money(r['company_pay'], currency)} ({plural(r['sample_size'] or 0, 'report')})",
-            return_dtype=pl.String).alias("figure"))
+        frames.each_row(pay, ("company_pay", "sample_size"),
+                        lambda r: f"{money(r['company_pay'], currency)} ({plural(r['sample_size'] or 0, 'report')})",
+                        pl.String, "figure"))
     order = data.sort("company_pay", descending=True)["label"].to_list()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=label_limit(260)))
     base = alt.Chart(data).encode(
         y=y, tooltip=[alt.Tooltip("company:N", title="Company"), alt.Tooltip("job_title:N", title="Title"),
                       _money_tip("company_pay", "Pay, aged", currency),
                       alt.Tooltip("sample_size:Q", title="Reports"),
-                      alt.Tooltip("reference_date:T", title="Reported", format="%d %b %Y")])
+                      alt.Tooltip("reference_date:T", title="Reported", format=DATE_D3)])
     bars = base.mark_bar(color=BAND_INNER).encode(
         x=alt.X("company_pay:Q", axis=money_axis(currency, f"Annual pay, aged to {aged_to} ({currency})")))
     text = base.mark_text(align="left", dx=4, color="#333").encode(x="company_pay:Q", text="figure:N")

@@ -16,8 +16,10 @@ One module per concern; every public name is re-exported here, so `from pmo impo
 
 - `meta.py`: what every export states (`Meta`: page, filters, as-of, version, link) and its file name.
 - `tables.py`: CSV and Excel, formula-injection escaping (`neutralise`), flat cells, page headers.
-- `charts.py`: a chart's Vega-Lite spec made ready for a file, PNG / SVG through vl-convert, the
-  Altair lock.
+- `charts.py`: a chart's Vega-Lite spec made ready for a file, PNG / SVG through vl-convert (each
+  picture rendered once: kept under a hash of its spec and scale), the Altair lock.
+- `slide_charts.py`: a chart made into slides: a caption without pointer wording, long heat maps and
+  timelines split at a readable row count, type of at least 12 pt at the placed size.
 - `pack.py`: the meeting pack: what goes in (`Pack`, `KpiRow`, `PackTable`), the slides (one layout
   for both files), PowerPoint and PDF.
 - `theme.py`: colours from .streamlit/config.toml and the fonts the PDF and text measurement use.
@@ -25,9 +27,30 @@ One module per concern; every public name is re-exported here, so `from pmo impo
 
 from __future__ import annotations
 
-from pmo.export.charts import EXPORT_WIDTH, chart_png, chart_spec, chart_svg, chart_title, png_size, use_altair_lock
+from pmo.export.charts import (
+    EXPORT_WIDTH,
+    chart_png,
+    chart_spec,
+    chart_svg,
+    chart_title,
+    png_size,
+    spec_png,
+    use_altair_lock,
+    warm_up,
+)
 from pmo.export.meta import Meta, file_name, slug
-from pmo.export.pack import Kpi, KpiRow, Pack, PackTable, meeting_pack, pack_pdf, pack_pptx, slides, to_pdf, to_pptx
+from pmo.export.pack import (
+    Kpi,
+    KpiRow,
+    Pack,
+    PackTable,
+    meeting_pack,
+    pack_pdf,
+    pack_pptx,
+    slides,
+    to_pdf,
+    to_pptx,
+)
 from pmo.export.tables import (
     FORMULA_START,
     NUMBER_FORMATS,
@@ -46,6 +69,6 @@ __all__ = [
     "EXPORT_WIDTH", "FORMULA_START", "NUMBER_FORMATS", "XLSX_MAX_ROWS", "Kpi", "KpiRow", "Meta", "Pack",
     "PackTable", "chart_png", "chart_spec", "chart_svg", "chart_title", "file_name", "flatten", "font_files",
     "headers", "meeting_pack", "money_format", "neutralise", "neutralise_frame", "pack_pdf", "pack_pptx",
-    "png_size", "slides", "slug", "theme", "to_csv_bytes", "to_pdf", "to_pptx", "to_xlsx_bytes",
-    "use_altair_lock",
+    "png_size", "slides", "slug", "spec_png", "theme", "to_csv_bytes", "to_pdf", "to_pptx", "to_xlsx_bytes",
+    "use_altair_lock", "warm_up",
 ]

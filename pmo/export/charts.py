@@ -6,11 +6,13 @@ Vega engine: no browser, no network).
 from __future__ import annotations
 
 import copy
-import functools
+import hashlib
 import json
 import re
 import threading
+from collections import OrderedDict
 
+from pmo.export.slide_charts import distinct_time_ticks, slide_caption
 from pmo.export.theme import MUTED, theme
 
 EXPORT_WIDTH = 960
@@ -30,8 +32,10 @@ def _to_dict(chart) -> dict:
         return copy.deepcopy(chart)
     import altair as alt
 
+    # validate=False: the page drew (and so validated) the chart already; checking the schema
+    # again is a third of the time of turning a chart into a spec
     with _altair_lock, alt.data_transformers.disable_max_rows():
-        return chart.to_dict()
+        return chart.to_dict(validate=False)
 
 
 def _title_parts(title) -> tuple[str, list[str]]:
@@ -54,12 +58,13 @@ def chart_title(chart) -> tuple[str, list[str]]:
         t = getattr(chart, "title", None)
         import altair as alt
         if t is not None and t is not alt.Undefined:
-            t = t.to_dict() if hasattr(t, "to_dict") else t
+            # validate=False: the title is read on every page run (download names), checked by tests
+            t = t.to_dict(validate=False) if hasattr(t, "to_dict") else t
             return _title_parts(t)
         for layer in getattr(chart, "layer", None) or []:
             lt = getattr(layer, "title", None)
             if lt is not None and lt is not alt.Undefined:
-                return _title_parts(lt.to_dict() if hasattr(lt, "to_dict") else lt)
+                return _title_parts(lt.to_dict(validate=False) if hasattr(lt, "to_dict") else lt)
         return "", []
     if "title" in spec:
         return _title_parts(spec["title"])
@@ -84,6 +89,10 @@ def chart_spec(chart, title: str | None = None, subtitle: str | list[str] | None
                 break
     if title is not None:
         text = title
+    # a picture cannot be clicked: the chart's caption for files and slides, else its subtitle
+    # without the pointer wording
+    caption = slide_caption(spec, own_sub)
+    own_sub = [caption] if caption else []
     extra = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
     if with_title:
         spec["title"] = {"text": text or " ", "subtitle": [*own_sub, *extra], "anchor": "start",
@@ -91,6 +100,7 @@ def chart_spec(chart, title: str | None = None, subtitle: str | list[str] | None
                          "subtitlePadding": 6, "offset": 14}
     if not any(k in spec for k in _CONCAT) and spec.get("width") in (None, "container"):
         spec["width"] = width
+    distinct_time_ticks(spec)
     spec.pop("usermeta", None)
     spec["background"] = "white"
     spec["padding"] = 16
@@ -130,12 +140,50 @@ def chart_svg(chart, title: str | None = None, subtitle: str | list[str] | None 
 def chart_png(chart, title: str | None = None, subtitle: str | list[str] | None = None, *,
               scale: float = 2.0, **kw) -> bytes:
     """The chart as PNG at `scale` × its pixel size (2 = sharp on a projector)."""
-    spec = chart_spec(chart, title, subtitle, **kw)
-    return _png(json.dumps(spec, sort_keys=True, default=str), scale)
+    return spec_png(chart_spec(chart, title, subtitle, **kw), scale)
 
 
-@functools.lru_cache(maxsize=64)
-def _png(spec_json: str, scale: float) -> bytes:
+_PNG_CACHE: OrderedDict[str, bytes] = OrderedDict()
+_PNG_CACHE_SIZE = 64
+_png_cache_lock = threading.Lock()
+
+
+def spec_png(spec: dict, scale: float = 2.0) -> bytes:
+    """A Vega-Lite spec (its data inline) as PNG, rendered once: the picture is kept under a hash
+    of the spec's JSON and the scale, so the PowerPoint and the PDF of a pack, a pack built again
+    and a PNG downloaded twice reuse it (the last _PNG_CACHE_SIZE pictures; a chart is ~0.1-1 MB)."""
+    text = json.dumps(spec, sort_keys=True, default=str)
+    key = f"{hashlib.sha256(text.encode()).hexdigest()}@{scale:g}"
+    with _png_cache_lock:
+        if key in _PNG_CACHE:
+            _PNG_CACHE.move_to_end(key)
+            return _PNG_CACHE[key]
+    png = _render_png(text, scale)
+    with _png_cache_lock:
+        _PNG_CACHE[key] = png
+        while len(_PNG_CACHE) > _PNG_CACHE_SIZE:
+            _PNG_CACHE.popitem(last=False)
+    return png
+
+
+_warm = threading.Event()
+
+
+def warm_up() -> None:
+    """Start the chart engine (vl-convert's JavaScript runtime, its Vega bundle and fonts: about
+    a second the first time in a process) by drawing one tiny chart; later calls return at once.
+    The share bar runs it in the background when a page records its first chart, so the first
+    meeting pack does not wait for it."""
+    if _warm.is_set():
+        return
+    _warm.set()
+    import vl_convert as vlc
+
+    vlc.vegalite_to_png({"data": {"values": [{"a": 1}]}, "mark": "point",
+                         "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+
+
+def _render_png(spec_json: str, scale: float) -> bytes:
     import vl_convert as vlc
 
     spec = json.loads(spec_json)

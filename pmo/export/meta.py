@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from pmo.metrics import day
+
 
 @dataclass
 class Meta:
@@ -23,7 +25,7 @@ class Meta:
     exported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def as_of_text(self) -> str:
-        return f"{self.as_of:%d %b %Y}" if self.as_of else "latest data"
+        return day(self.as_of) if self.as_of else "latest data"
 
     def version_text(self) -> str:
         return f"store version {self.version}" if self.version is not None else "store version unknown"

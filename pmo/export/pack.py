@@ -13,8 +13,18 @@ from datetime import UTC
 
 import polars as pl
 
-from pmo.export.charts import chart_png, chart_title, png_size
+from pmo import metrics
+from pmo.export.charts import _to_dict, chart_spec, chart_title, png_size, spec_png
 from pmo.export.meta import Meta
+from pmo.export.slide_charts import (
+    FONT_PX,
+    MIN_PT,
+    PX_PER_IN,
+    effective_pt,
+    for_slide,
+    slide_caption,
+    split_rows,
+)
 from pmo.export.tables import SLIDE_MAX_CHARS, flatten
 from pmo.export.theme import MUTED, PANEL, PPTX_FONT, RULE, TEXT, font_files, theme
 
@@ -98,6 +108,7 @@ class Text:
     color: str = TEXT
     align: str = "left"          # left | center | right
     valign: str = "top"          # top | middle | bottom
+    link: str | None = None      # every line opens this address
 
 
 @dataclass
@@ -107,6 +118,8 @@ class Image:
     w: float
     h: float
     png: bytes
+    spec: dict | None = None     # the Vega-Lite spec the picture was drawn from
+    min_pt: float | None = None  # its smallest type, in points, at the placed size
 
 
 @dataclass
@@ -174,6 +187,15 @@ def fit_size(text: str, width: float, size: float, minimum: float, bold: bool = 
     return size
 
 
+def ellipsize(text: str, width: float, size: float) -> str:
+    """`text` on one line of `width` inches, ending in "…" when cut (the title slide has it all)."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 # -- slides -----------------------------------------------------------------------------------
 def _frame(title: str, meta: Meta, subtitle: str | None = None) -> Slide:
     primary = theme()["primary"]
@@ -182,13 +204,66 @@ def _frame(title: str, meta: Meta, subtitle: str | None = None) -> Slide:
     s.elements.append(Text(MARGIN, 0.12, SLIDE_W - 2 * MARGIN, BAND_H - 0.24, title,
                            size=fit_size(title, SLIDE_W - 2 * MARGIN, 30, 20, bold=True),
                            bold=True, color="#ffffff", valign="middle"))
-    if subtitle:
-        s.elements.append(Text(MARGIN, BAND_H + 0.12, SLIDE_W - 2 * MARGIN, 0.5, subtitle, size=14, color=MUTED))
+    if subtitle:   # two lines at 14 pt, else three at 12 pt (the last cut with "…"): above the body
+        size, width = 14, SLIDE_W - 2 * MARGIN
+        lines = wrap(subtitle, width, size)
+        if len(lines) > 2:
+            size = 12
+            lines = wrap(subtitle, width, size)
+            if len(lines) > 3:
+                lines = [*lines[:2], ellipsize(" ".join(lines[2:]), width, size)]
+        s.elements.append(Text(MARGIN, BAND_H + 0.12, width, line_height(size) * len(lines), "\n".join(lines),
+                               size=size, color=MUTED))
     s.elements.append(Rect(MARGIN, FOOTER_Y - 0.08, SLIDE_W - 2 * MARGIN, 0.012, RULE))
-    footer = f"{meta.page} · {meta.summary()}"
+    footer = ellipsize(f"{meta.page} · {meta.summary()}", SLIDE_W - 2 * MARGIN - 1.2, 12)
     s.elements.append(Text(MARGIN, FOOTER_Y, SLIDE_W - 2 * MARGIN - 1.2, 0.35, footer,
-                           size=fit_size(footer, SLIDE_W - 2 * MARGIN - 1.2, 12, 9), color=MUTED))
+                           size=12, color=MUTED))
     return s
+
+
+LINK_LINES = 3          # lines of the link on the title slide; a longer one ends in "…" (the QR code holds it all)
+QR_SIZE = 2.3           # inches
+
+
+def wrap_link(url: str, width: float, size: float, max_lines: int = LINK_LINES) -> list[str]:
+    """A link (no spaces to break at) in lines no wider than `width` inches: broken after a
+    / ? & = or -, else between two letters; past `max_lines` the last line ends in "…"."""
+    lines: list[str] = []
+    rest = url
+    while rest:
+        lo, hi = 1, len(rest)              # the longest start of `rest` that fits (binary search)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if text_width(rest[:mid], size) <= width else (lo, mid - 1)
+        n = lo
+        if n < len(rest):
+            cut = max(rest.rfind(c, 0, n) for c in "/?&=-")
+            if cut >= n // 2:
+                n = cut + 1
+        lines.append(rest[:n])
+        rest = rest[n:]
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and text_width(last + "…", size) > width:
+            last = last[:-1]
+        lines = [*lines[:max_lines - 1], last + "…"]
+    return lines
+
+
+def qr_png(text: str) -> bytes:
+    """`text` as a QR code (segno: pure Python), dark modules in the slide's text colour."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(out, kind="png", scale=10, border=2, dark=TEXT)
+    return out.getvalue()
+
+
+def openable(link: str | None) -> bool:
+    """A link a reader can open from a file or a phone: an absolute http(s) address. (A page run
+    without a server, e.g. `pmo report`, knows only its relative path: shown, but no QR code or
+    clickable link.)"""
+    return bool(link) and link.lower().startswith(("http://", "https://"))
 
 
 def _title_slide(pack: Pack, contents: str) -> Slide:
@@ -200,20 +275,31 @@ def _title_slide(pack: Pack, contents: str) -> Slide:
                            color="#ffffff"))
     s.elements.append(Text(MARGIN + 0.1, 1.95, SLIDE_W - 2 * MARGIN, 0.6,
                            f"Meeting pack · as of {meta.as_of_text()}", size=22, color="#dbe7f3"))
-    y = 3.55
+    # the text column leaves room at the right for the QR code of the link
+    qr = openable(meta.link)
+    text_w = SLIDE_W - 2 * MARGIN - 2.0 - ((QR_SIZE + 0.4) if qr else 0)
+    y = 3.45
     for key, value, size in (("Filters", meta.filters, 20), ("As of", meta.as_of_text(), 20),
                              ("Data", f"{meta.version_text()}, prepared "
-                              f"{meta.exported_at.astimezone(UTC):%d %b %Y %H:%M} UTC"
+                              f"{metrics.day_time(meta.exported_at.astimezone(UTC))} UTC"
                               + (f" by {meta.user}" if meta.user else ""), 16),
                              ("In this pack", contents, 16), ("Link", meta.link or "", 14)):
         if not value:
             continue
-        lines = wrap(value, SLIDE_W - 2 * MARGIN - 2.0, size)[:3]
+        lines = wrap_link(value, text_w, size) if key == "Link" else wrap(value, text_w, size)
+        if len(lines) > 3:                 # a long filter list: cut with "…" (the link opens the view in full)
+            lines = [*lines[:2], ellipsize(" ".join(lines[2:]), text_w, size)]
         h = line_height(size) * len(lines)
         s.elements.append(Text(MARGIN + 0.1, y + (line_height(size) - line_height(16)) / 2, 1.9, h, key, size=16,
                                bold=True, color=primary))
-        s.elements.append(Text(MARGIN + 2.0, y, SLIDE_W - 2 * MARGIN - 2.0, h, "\n".join(lines), size=size))
+        s.elements.append(Text(MARGIN + 2.0, y, text_w, h, "\n".join(lines), size=size,
+                               link=value if key == "Link" and qr else None))
         y += h + 0.22
+    if qr:
+        x = SLIDE_W - MARGIN - QR_SIZE
+        s.elements.append(Image(x, 3.4, QR_SIZE, QR_SIZE, qr_png(meta.link)))
+        s.elements.append(Text(x - 0.2, 3.45 + QR_SIZE, QR_SIZE + 0.4, 0.3, "Scan to open this view", size=12,
+                               color=MUTED, align="center"))
     return s
 
 
@@ -222,7 +308,7 @@ def _kpi_slides(row: KpiRow, meta: Meta) -> list[Slide]:
     chunks = [row.items[i:i + MAX_KPIS] for i in range(0, len(row.items), MAX_KPIS)] or [[]]
     primary = theme()["primary"]
     for n_chunk, items in enumerate(chunks):
-        title = row.title + (f" ({n_chunk + 1}/{len(chunks)})" if len(chunks) > 1 else "")
+        title = row.title + (f" ({n_chunk + 1} of {len(chunks)})" if len(chunks) > 1 else "")
         s = _frame(title, meta, row.note)
         n = len(items)
         cols = n if n <= 4 else (3 if n in (5, 6) else 4)
@@ -243,35 +329,51 @@ def _kpi_slides(row: KpiRow, meta: Meta) -> list[Slide]:
                                    size=vsize, bold=True, color=primary))
             if k.delta:
                 s.elements.append(Text(x + 0.2, y + h - 0.55, w - 0.4, 0.4, k.delta,
-                                       size=fit_size(k.delta, w - 0.4, 15, 11), color=MUTED))
+                                       size=fit_size(k.delta, w - 0.4, 15, 12), color=MUTED))
         s.notes = "\n".join(f"{k.label}: {k.help}" for k in items if k.help)
         slides.append(s)
     return slides
 
 
-def _chart_slide(chart, meta: Meta) -> Slide:
-    title, sub = chart_title(chart)
-    s = _frame(title or "Chart", meta, " ".join(sub) or None)
-    top = BODY_TOP + (0.55 if sub else 0.1)
+SLIDE_PNG_SCALE = 2      # picture pixels per CSS pixel: 12 in at 90 px/in = 2,184 px, sharp on a projector
+
+
+def _chart_slides(chart, meta: Meta) -> list[Slide]:
+    """One slide per chart, or per part of a long heat map or timeline ("(1 of 3)"), with the
+    chart's slide caption (pmo/export/slide_charts.py) and type of at least MIN_PT points."""
+    raw = _to_dict(chart)
+    title, sub = chart_title(raw)
+    caption = slide_caption(raw, sub)
+    spec = chart_spec(raw, with_title=False)
+    parts = split_rows(spec)
+    top = BODY_TOP + (0.55 if caption else 0.1)
     box_w, box_h = SLIDE_W - 2 * MARGIN, FOOTER_Y - 0.2 - top
-    # Render once, then again at the width that gives the slide's aspect ratio: a short chart
-    # drawn narrower comes out with larger type, a tall one wider fills the slide.
-    first = 1000
-    png = chart_png(chart, with_title=False, width=first, large_text=True, scale=2)
-    pw, ph = (v / 2 for v in png_size(png))
-    extra = pw - first                                    # axis labels, legend, padding
-    target = int(min(max(ph * box_w / box_h, 760), 1500) - extra)
-    if abs(target - first) > 40 and target > 200:
-        png = chart_png(chart, with_title=False, width=target, large_text=True, scale=2)
-    pw, ph = png_size(png)
-    scale = min(box_w / pw, box_h / ph)
-    w, h = pw * scale, ph * scale
-    s.elements.append(Image(MARGIN + (box_w - w) / 2, top, w, h, png))
-    s.notes = " ".join(sub)
-    return s
+    slides = []
+    for i, part in enumerate(parts):
+        name = (title or "Chart") + (f" ({i + 1} of {len(parts)})" if len(parts) > 1 else "")
+        s = _frame(name, meta, caption or None)
+        # Drawn at PX_PER_IN CSS pixels per inch of the box, so FONT_PX type is FONT_PX × 72 /
+        # PX_PER_IN pt once placed (16 px -> 12.8 pt). A chart that does not fit its box (a
+        # concatenation) is shrunk to fit: then it is drawn again with type enlarged by as much.
+        font_px = FONT_PX
+        for _ in range(3):
+            slide_spec = for_slide(part, int(box_w * PX_PER_IN), int(box_h * PX_PER_IN), font_px)
+            png = spec_png(slide_spec, SLIDE_PNG_SCALE)
+            css_w, css_h = (v / SLIDE_PNG_SCALE for v in png_size(png))
+            fit = min(1.0, box_w * PX_PER_IN / css_w, box_h * PX_PER_IN / css_h)
+            w, h = css_w / PX_PER_IN * fit, css_h / PX_PER_IN * fit
+            pt = effective_pt(slide_spec, w, css_w)
+            if pt >= MIN_PT:
+                break
+            font_px = math.ceil(font_px * MIN_PT / pt + 0.5)
+        s.elements.append(Image(MARGIN + (box_w - w) / 2, top, w, h, png, spec=slide_spec, min_pt=pt))
+        s.notes = caption
+        slides.append(s)
+    return slides
 
 
 TABLE_SLIDES = 10     # slides per table at most
+TABLE_ROWS = 14       # rows per table slide at most (fewer when rows wrap: the slide's height decides)
 
 
 def _table_slides(t: PackTable, meta: Meta) -> list[Slide]:
@@ -297,7 +399,7 @@ def _table_slides(t: PackTable, meta: Meta) -> list[Slide]:
     used = 0.0
     for cells in text_rows:
         h = min(height(cells), room)
-        if pages[-1] and used + h > room:
+        if pages[-1] and (used + h > room or len(pages[-1]) >= TABLE_ROWS):
             pages.append([])
             used = 0.0
         pages[-1].append((cells, h))
@@ -308,7 +410,7 @@ def _table_slides(t: PackTable, meta: Meta) -> list[Slide]:
     pages = pages[:TABLE_SLIDES]
     slides = []
     for i, page in enumerate(pages):
-        title = t.title + (f" ({i + 1}/{len(pages)})" if len(pages) > 1 else "")
+        title = t.title + (f" ({i + 1} of {len(pages)})" if len(pages) > 1 else "")
         s = _frame(title, meta)
         s.elements.append(Table(MARGIN, BODY_TOP + 0.1, total_w, header, [c for c, _ in page], widths,
                                 [head_h, *[h for _, h in page]]))
@@ -331,7 +433,7 @@ def slides(pack: Pack) -> list[Slide]:
         if row.items:
             body += _kpi_slides(row, pack.meta)
     for chart in pack.charts:
-        body.append(_chart_slide(chart, pack.meta))
+        body += _chart_slides(chart, pack.meta)
     for t in pack.tables:
         body += _table_slides(t, pack.meta)
     n_kpi = sum(1 for r in pack.kpi_rows if r.items)
@@ -396,6 +498,8 @@ def to_pptx(deck: list[Slide], meta: Meta) -> bytes:
                     p.alignment = align[el.align]
                     style(p.add_run(), el.size, el.bold, el.color)
                     p.runs[0].text = line
+                    if el.link:
+                        p.runs[0].hyperlink.address = el.link
                 if el is sd.elements[1] and sd.elements and isinstance(sd.elements[0], Rect):
                     box.name = "Title"
             elif isinstance(el, Image):
@@ -459,7 +563,7 @@ def to_pdf(deck: list[Slide], meta: Meta) -> bytes:
         h = hex_colour.lstrip("#")
         return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
-    def write(x, y, w, h, text, size, bold, col, align="left", valign="top"):
+    def write(x, y, w, h, text, size, bold, col, align="left", valign="top", link=""):
         pdf.set_font(family, "B" if bold else "", size)
         pdf.set_text_color(*colour(col))
         lh = line_height(size)
@@ -471,7 +575,8 @@ def to_pdf(deck: list[Slide], meta: Meta) -> bytes:
             y += max(0.0, h - block)
         for line in lines:
             pdf.set_xy(x, y)
-            pdf.cell(w, lh, _pdf_text(line, bool(found)), align={"left": "L", "center": "C", "right": "R"}[align])
+            pdf.cell(w, lh, _pdf_text(line, bool(found)), align={"left": "L", "center": "C", "right": "R"}[align],
+                     link=link)
             y += lh
 
     for sd in deck:
@@ -489,7 +594,8 @@ def to_pdf(deck: list[Slide], meta: Meta) -> bytes:
                 lines = []
                 for line in el.text.split("\n"):
                     lines += wrap(line, el.w, el.size, el.bold)
-                write(el.x, el.y, el.w, el.h, "\n".join(lines), el.size, el.bold, el.color, el.align, el.valign)
+                write(el.x, el.y, el.w, el.h, "\n".join(lines), el.size, el.bold, el.color, el.align, el.valign,
+                      el.link or "")
             elif isinstance(el, Image):
                 pdf.image(io.BytesIO(el.png), x=el.x, y=el.y, w=el.w, h=el.h)
             elif isinstance(el, Table):

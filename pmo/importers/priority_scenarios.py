@@ -2,11 +2,13 @@
 ingested like any export, so a saved, replaced or deleted scenario is a new store version (kept,
 rolled back and replayed by `pmo rebuild`). One row per scenario and candidate project:
 
-    Scenario,Project ID,Selected,Forced,Cost,Score,Budget,Weights,Currency,Saved by,Saved at,Note
-    FY27 base,PRJ-1001,yes,,2400000,71.5,60000000,Strategic alignment=35; Financial value=30,USD,ana@example.com,2026-12-07T09:12:00,
+    Scenario,Project ID,Selected,Forced,Cost,Score,Budget,Weights,Currency,Saved by,Saved at,Note,Respect capacity
+    FY27 base,PRJ-1001,yes,,2400000,71.5,60000000,Strategic alignment=35; Financial value=30,USD,ana@example.com,2026-12-07T09:12:00,,yes
 
 Mapping to `priority_scenarios`: as written; Selected yes/no; Forced in / out / empty; Cost and
-Budget in the Currency stated (the reporting currency when saved); Weights `criterion=weight; ...`.
+Budget in the Currency stated (the reporting currency when saved); Weights `criterion=weight; ...`;
+Respect capacity yes/no (the selection also kept role capacity per quarter; lists saved before the
+column existed have none: read as no).
 Source: "scenarios", one list: every save publishes the whole list again.
 """
 
@@ -22,10 +24,11 @@ LABEL = "Prioritisation scenarios (saved on the Prioritisation page)"
 VERSION = "1"
 TABLES = ("priority_scenarios",)
 HEADER = ("Scenario", "Project ID", "Selected", "Forced", "Cost", "Score", "Budget", "Weights", "Currency",
-          "Saved by", "Saved at", "Note")
+          "Saved by", "Saved at", "Note", "Respect capacity")
 
 FINGERPRINT = Fingerprint(strong=("Scenario", "Project ID", "Selected", "Budget", "Weights"),
-                          weak=("Forced", "Cost", "Score", "Currency", "Saved by", "Saved at", "Note"), need=4)
+                          weak=("Forced", "Cost", "Score", "Currency", "Saved by", "Saved at", "Note",
+                                "Respect capacity"), need=4)
 
 
 def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
@@ -49,6 +52,7 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
             "forced": df["_f"], "cost": c.number("Cost"), "score": c.number("Score"), "budget": c.number("Budget"),
             "weights": c.text("Weights"), "currency": c.text("Currency"), "saved_by": c.text("Saved by"),
             "saved_at": c.text("Saved at").cast(pl.String), "note": c.text("Note"),
+            "respect_capacity": c.bool("Respect capacity"),
         }))
     result.tables["priority_scenarios"] = pl.concat(frames, how="diagonal_relaxed")
     return result

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pmo import frames
 from pmo.importers._common import Cells, tables_of, without_blank_rows
 from pmo.importers.base import Fingerprint, ImportResult, IngestContext, RawTable, reject_mask
 from pmo.prioritisation import rating_value
@@ -52,14 +53,14 @@ def as_text(s: pl.Series) -> pl.Series:
     if s.dtype == pl.Date:
         return s.dt.strftime("%Y-%m-%d")
     if isinstance(s.dtype, pl.Datetime):
-        return s.map_elements(lambda v: v.strftime("%Y-%m-%d") if (v.hour, v.minute, v.second) == (0, 0, 0)
-                              else v.isoformat(timespec="seconds"), return_dtype=pl.String, skip_nulls=True)
+        return frames.values(s, lambda v: v.strftime("%Y-%m-%d") if (v.hour, v.minute, v.second) == (0, 0, 0)
+                             else v.isoformat(timespec="seconds"), pl.String)
     return s.cast(pl.String)
 
 
 def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult:
     result = ImportResult(tables={}, source="scores")
-    frames = []
+    parts = []
     for t in tables_of(tables):
         t = without_blank_rows(t, result)
         result.rows_read += t.data.height
@@ -70,7 +71,7 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
                              _s=c.text(*ALIASES["Score"]).cast(pl.String).str.strip_chars().replace("", None))
         df = reject_mask(result, "project_scores", df, df["_p"].is_null(), "Project ID", "the row names no project")
         df = reject_mask(result, "project_scores", df, df["_c"].is_null(), "Criterion", "the row names no criterion")
-        value = df["_s"].map_elements(rating_value, return_dtype=pl.Float64, skip_nulls=True)
+        value = frames.values(df["_s"], rating_value, pl.Float64)
         df = df.with_columns(_v=value)
         df = reject_mask(result, "project_scores", df, df["_s"].is_not_null() & df["_v"].is_null(), "Score",
                          "the score is neither a number nor a rating (None, Low, Moderate, Strong, Extreme)",
@@ -79,10 +80,10 @@ def parse(tables: list[RawTable] | RawTable, ctx: IngestContext) -> ImportResult
         df = reject_mask(result, "project_scores", df, dup, "Criterion",
                          "the project is already scored on this criterion in an earlier row", raw=df["_c"])
         c = Cells(t, df, result, "project_scores", ctx)
-        frames.append(pl.DataFrame({
+        parts.append(pl.DataFrame({
             "_row": df["_row"], "project_id": df["_p"], "criterion": df["_c"], "score": df["_v"],
             "rating": df["_s"], "scored_by": c.text(*ALIASES["Scored by"]),
             "scored_at": as_text(c.text(*ALIASES["Scored at"])), "note": c.text(*ALIASES["Note"]),
         }))
-    result.tables["project_scores"] = pl.concat(frames, how="diagonal_relaxed")
+    result.tables["project_scores"] = pl.concat(parts, how="diagonal_relaxed")
     return result

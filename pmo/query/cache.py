@@ -34,7 +34,8 @@ CACHE_ROW_GROUP = 100_000
 # How each saved summary table is sorted: a query for one project reads only its row groups.
 ORDER = {"projects": "project_id", "status_snapshots": "project_id, as_of", "tasks": "project_id, task_id",
          "project_milestones": "project_id, task_id", "ledger_monthly": "project_id, period",
-         "project_health": "project_id, as_of", "salary_positions": "employee_id", "_project_alias": "alias"}
+         "project_health": "project_id, as_of", "salary_positions": "employee_id", "_project_alias": "alias",
+         "raid_dependencies": "project_id, item_id", "governance_findings": "project_id, check_id, as_of"}
 
 
 def summary_views() -> list[str]:

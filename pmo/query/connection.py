@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -108,25 +109,41 @@ def create_log(con: duckdb.DuckDBPyConnection, store: Store, manifest: Manifest)
         row_scope.table_from_frame(con, "seg_rejected_rows", pl.DataFrame(schema=schema.REJECTED_ROWS))
 
 
-def create_views(con: duckdb.DuckDBPyConnection, saved: dict[str, Path] | None = None) -> None:
-    """The canonical views, macros and analytic views, each after the files it reads. A summary
-    view with a saved file in `saved` is made a read of that file: DuckDB binds every view it
-    creates through all the views it reads, so the views after it bind against a file, not
-    against the whole tree below it (seconds per view otherwise)."""
+def create_views(con: duckdb.DuckDBPyConnection, saved: dict[str, Path] | None = None,
+                 names: Iterable[str] | None = None, created: set[str] | None = None) -> None:
+    """The canonical views, macros and analytic views, each after the files it reads: all of them,
+    or (`names`) only those and what they read, skipping those in `created` (which it updates).
+    A summary view with a saved file in `saved` is made a read of that file: DuckDB binds every
+    view it creates through all the views it reads, so the views after it bind against a file, not
+    against the whole tree below it (seconds per view otherwise), and nothing below it is needed."""
     saved = saved if saved is not None else {}
-    for q in catalog.in_order(*LAYERS):
-        if q.kind == "macros":
-            con.execute(q.body)
-            continue
-        if q.name in saved:
-            try:
-                con.execute(f"create or replace view {q.name} as "
-                            f"select * from read_parquet({quote(str(saved[q.name]))})")
-                continue
-            except duckdb.Error:
-                # a damaged saved file (derived data): computed again, and saved anew on first use
-                saved.pop(q.name).unlink(missing_ok=True)
-        con.execute(f"create or replace view {q.name} as {q.body}")
+    created = created if created is not None else set()
+    for name in (names if names is not None else [q.name for q in catalog.in_order(*LAYERS)]):
+        _create(con, name, saved, created)
+
+
+def _create(con: duckdb.DuckDBPyConnection, name: str, saved: dict[str, Path], created: set[str]) -> None:
+    if name in created:
+        return
+    try:
+        q = catalog.info(name)
+    except catalog.QueryError:
+        return                                   # a table: seg_*, settings_*, ingests ...
+    if q.kind not in LAYERS:
+        return
+    if q.name in saved:
+        try:
+            con.execute(f"create or replace view {q.name} as "
+                        f"select * from read_parquet({quote(str(saved[q.name]))})")
+            created.add(q.name)
+            return
+        except duckdb.Error:
+            # a damaged saved file (derived data): computed again, and saved anew on first use
+            saved.pop(q.name).unlink(missing_ok=True)
+    for r in q.reads:
+        _create(con, r, saved, created)
+    con.execute(q.body if q.kind == "macros" else f"create or replace view {q.name} as {q.body}")
+    created.add(q.name)
 
 
 SPILL_PREFIX = "pmo-spill-"
@@ -144,11 +161,13 @@ def remove_spill_dir(path: Path | None) -> None:
 
 def build(store: Store, manifest: Manifest, cfg: dict, settings: dict[str, pl.DataFrame],
           scope: Scope | None = None, *, spill: Path | None = None,
-          memory_limit: str | None = None, saved: dict[str, Path] | None = None) -> duckdb.DuckDBPyConnection:
+          memory_limit: str | None = None, saved: dict[str, Path] | None = None,
+          views: bool = True) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with every view of `manifest`'s version, limited to `scope`.
     `spill`: the connection's private spill directory (None: no spilling at all); `saved`: the
     summary views served from their saved files (never for a scoped connection; a damaged one is
-    removed from it and from the store's cache)."""
+    removed from it and from the store's cache). `views=False` (an unscoped connection): no view
+    yet, the caller creates them as queries need them (`create_views(names=...)`)."""
     con = duckdb.connect(":memory:")
     sec = cfg.get("security", {})
     con.execute(f"set memory_limit = {quote(memory_limit or str(sec.get('memory_limit', '4GB')))}")
@@ -160,7 +179,8 @@ def build(store: Store, manifest: Manifest, cfg: dict, settings: dict[str, pl.Da
     create_log(con, store, manifest)
     for name, frame in settings.items():
         row_scope.table_from_frame(con, name, frame)
-    create_views(con, saved)
+    if views or (scope is not None and scope.restricted):
+        create_views(con, saved)
     if scope is not None and scope.restricted:
         row_scope.apply(con, scope)
         _scope_ingest_log(con)

@@ -19,6 +19,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -58,16 +59,22 @@ class Runtime:
             v: self.cache_dir / f"{v}.parquet" for v in cache.summary_views()
             if (self.cache_dir / f"{v}.parquet").exists()}
         try:
-            self.con: duckdb.DuckDBPyConnection = connection.build(
+            # An unscoped connection creates its views as queries need them (binding all of them
+            # takes about 0.4 s at scale, most of a saved page's time); a scoped one has them all,
+            # since its row-scope tables are made through the canonical views.
+            self._con: duckdb.DuckDBPyConnection = connection.build(
                 store, manifest, self.cfg, self.settings, scope, spill=self.spill_dir, memory_limit=memory_limit,
-                saved=saved)
+                saved=saved, views=restricted)
         except BaseException:
             connection.remove_spill_dir(self.spill_dir)
             raise
         # a runtime dropped without close() (tests, `query.connect(...).con`) still removes it
         self._spill_cleanup = weakref.finalize(self, connection.remove_spill_dir, self.spill_dir)
         if harden:
-            connection.lock_down(self.con, store, files=not restricted)
+            connection.lock_down(self._con, store, files=not restricted)
+        self._saved = saved
+        self._saved_names = set(saved)
+        self._views: set[str] | None = None if restricted else set()     # None: every view exists
         self._summaries: set[str] = set(saved)
         self._lock = threading.RLock()
         self._results: OrderedDict[tuple, tuple[float, pl.DataFrame]] = OrderedDict()
@@ -77,8 +84,34 @@ class Runtime:
     def root(self) -> Path:
         return self.store.root
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection with every view (user SQL, checks, tests)."""
+        if self._views is not None:
+            with self._lock:
+                if self._views is not None:
+                    connection.create_views(self._con, self._saved, created=self._views)
+                    self._views = None
+                    self._forget_damaged()
+        return self._con
+
+    def _need(self, names: Iterable[str]) -> None:
+        """The views (and macros) `names` and what they read exist on the connection."""
+        if self._views is None:
+            return
+        with self._lock:
+            if self._views is not None:
+                connection.create_views(self._con, self._saved, names=names, created=self._views)
+                self._forget_damaged()
+
+    def _forget_damaged(self) -> None:
+        """A saved file found damaged while creating its view was removed from `_saved`: the table
+        is computed again (and saved anew) on first use."""
+        self._summaries -= self._saved_names - set(self._saved)
+        self._saved_names = set(self._saved)
+
     def close(self) -> None:
-        self.con.close()
+        self._con.close()
         self._spill_cleanup()
 
     # --- running queries ----------------------------------------------------------------------
@@ -112,7 +145,7 @@ class Runtime:
             if df is not None:
                 return df
         self.ensure_summaries(q.reads)
-        with self.con.cursor() as cur:
+        with self._con.cursor() as cur:
             df = cur.sql(q.sql, params=params or None).pl()
         if saved is not None:
             cache.save(df.to_arrow(), saved)
@@ -148,6 +181,10 @@ class Runtime:
         """Before a query that reads `reads`: every summary view it depends on is served from a
         table (read from the store's cache when saved there, else computed once). Lazy: a page
         that never reads a view never pays for it."""
+        self._need(reads)
+        self._ensure_summaries(reads)
+
+    def _ensure_summaries(self, reads: tuple[str, ...]) -> None:
         for name in reads:
             try:
                 q = catalog.info(name)
@@ -156,7 +193,7 @@ class Runtime:
             if "summary" in q.cache:
                 self._ensure(q)
             elif q.kind in ("canonical", "macros", "views"):
-                self.ensure_summaries(q.reads)
+                self._ensure_summaries(q.reads)
 
     def _ensure(self, q: catalog.QueryInfo) -> None:
         if q.name in self._summaries:
@@ -166,13 +203,17 @@ class Runtime:
                 return
             saved = self.cache_dir / f"{q.name}.parquet" if self.cache_dir else None
             if saved is None or not saved.exists():
-                self.ensure_summaries(q.reads)      # computed here: what it reads first
+                self._ensure_summaries(q.reads)     # computed here: what it reads first
             self._materialise(q.name, saved)
             self._summaries.add(q.name)
+            if self._views is not None:
+                self._views.add(q.name)     # served from its table or file: never created again
 
     def _materialise(self, view: str, saved: Path | None) -> None:
         """Serve `view` from its saved file, or compute it into a table and save it there."""
-        with self.con.cursor() as cur:
+        if saved is None or not saved.exists():
+            self._need((view,))
+        with self._con.cursor() as cur:
             if saved is None or not saved.exists():
                 order = cache.ORDER.get(view)
                 cur.execute(f"create table _summary_{view} as select * from {view}"

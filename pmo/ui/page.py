@@ -72,13 +72,14 @@ def no_data() -> None:
 
 
 def _load_sample_data(s: Store) -> None:
-    from pmo.demo import load_demo
+    from pmo.demo import build_summaries, load_demo
     from pmo.ingest import IngestFailed
 
     with st.spinner("First start: loading the sample data into an empty store..."):
         for _ in range(60):
             try:
                 load_demo(s)
+                build_summaries(s)      # so that no first page view computes them
                 return
             except StoreBusy:
                 time.sleep(1)          # another session is loading it right now

@@ -19,7 +19,10 @@ to the audit log with who, what, which filters and which store version.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,12 +30,14 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from pmo import audit, export, health, metrics, saved_views
-from pmo.ui import auth, data, nav, safe
+from pmo import audit, charts, export, health, metrics, saved_views
+from pmo.ui import auth, copy_link, data, nav, safe
 from pmo.ui.url import PRESENT, SHARE_VIEW_KEY, link, running_page, url_path
 
 _STATE = SHARE_VIEW_KEY
+LINK_BOX = "share_link"          # the fragment key of the link in the Copy link popover
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "png": "image/png", "svg": "image/svg+xml",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -78,7 +83,9 @@ class View:
     pack: export.Pack = None        # set in __post_init__
     keys: set = field(default_factory=set)
     link_slot: object = None        # where the link is shown (redrawn when the URL is corrected)
+    link_draws: int = 0             # how often it was drawn (each drawing's widget key)
     downloads: list = field(default_factory=list)   # (name, df, labels, meta) of each table offered as CSV
+    sections: dict = field(default_factory=dict)    # what each `section` recorded: {name: _Recorded}
 
     def __post_init__(self):
         if self.pack is None:
@@ -96,11 +103,20 @@ class View:
         return export.Meta(page=self.page, filters=self.filter_text(), as_of=self.as_of, version=self.version,
                            link=self.link, user=self.user, currency=self.currency, title=title)
 
-    def refresh_link(self) -> None:
-        """The URL changed during this run (a stale value dropped): show the corrected link."""
-        self.link = link(self.script)
+    def refresh_link(self, *, draw: bool = False) -> None:
+        """The URL may have changed during this run (a stale value dropped, a default written into
+        it): show the link as it is now (`draw`: show it even if unchanged)."""
+        new = link(self.script)
+        if new == self.link and not draw:
+            return
+        self.link = new
         if self.link_slot is not None:
-            self.link_slot.code(self.link, language=None, wrap_lines=True)
+            # a button that copies on click or tap, and the link itself, selectable; a key per
+            # drawing, since one run may draw the same link twice (A, then B, then A again)
+            self.link_draws += 1
+            with self.link_slot.container():
+                copy_link.copy_button(self.link, key=f"share_copy_{self.link_draws}")
+                st.code(self.link, language=None, wrap_lines=True)
 
     def key(self, base: str) -> str:
         """A widget key unique in this run."""
@@ -202,10 +218,10 @@ def share_bar(page_title: str, filters=None, as_of: date | None = None, version:
                        width="content"):
         with st.popover("Copy link", icon=":material/link:",
                         help="This view as a link: page, filters, as-of date and selections."):
-            st.caption("Copy this link (the icon at its right). Anyone allowed to see this data opens "
-                       "exactly this view: page, filters, as-of date and selections.")
-            view.link_slot = st.empty()
-            view.refresh_link()
+            st.caption("Anyone allowed to see this data opens exactly this view: page, filters, as-of "
+                       "date and selections. **Copy** puts the link on the clipboard; it is also below, "
+                       "to select.")
+            _link_box()
         with st.popover("Meeting pack", icon=":material/slideshow:",
                         help="This view as slides: a title slide with the filters and as-of date, one "
                              "slide per KPI row and chart, and the red projects with their reasons."):
@@ -225,6 +241,16 @@ def share_bar(page_title: str, filters=None, as_of: date | None = None, version:
                   args=(True,), help="A clean full-width view for screen sharing: no sidebar, toolbar or "
                                      "download buttons. The link keeps it (?present=1).")
     return view
+
+
+@st.fragment(key=LINK_BOX)
+def _link_box() -> None:
+    """The link and its Copy button. A fragment, so that a section whose widget is kept in the URL
+    (a grouping) reruns it with itself (`keep_link`) and the link shown stays exact."""
+    view = st.session_state.get(_STATE)
+    if view is not None:
+        view.link_slot = st.empty()
+        view.refresh_link(draw=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,13 +348,38 @@ def metric(label, value, delta=None, **kwargs):
 
 
 def chart(chart, *, name: str | None = None, key: str | None = None, **kwargs):
-    """st.altair_chart, then PNG / SVG downloads under it; recorded for the meeting pack."""
-    event = st.altair_chart(chart, key=key, **kwargs)
+    """st.altair_chart, then PNG / SVG downloads under it; recorded for the meeting pack. The chart
+    carries its text alternative (title and figures) as its Vega description: the SVG's aria-label."""
+    event = st.altair_chart(_unvalidated(chart.properties(description=charts.text_alternative(chart))),
+                            key=key, **kwargs)
     download_chart(chart, name or key)
     view = current()
     if view is not None:
         view.pack.charts.append(chart)
+        _warm_chart_engine()
     return event
+
+
+def _unvalidated(chart):
+    """The chart, converted by Streamlit without checking it against the Vega-Lite JSON schema
+    (Streamlit calls `to_dict()`, which validates: about a tenth of Portfolio health's server time
+    per run). Our charts are built by pmo/charts and validated there by the tests (tests that
+    call `to_dict()`, the exports, and every page under the test suite, which sets
+    PMO_VALIDATE_CHARTS=1); a page need not validate them again on every rerun."""
+    if os.environ.get("PMO_VALIDATE_CHARTS") != "1":
+        object.__setattr__(chart, "to_dict", functools.partial(type(chart).to_dict, chart, validate=False))
+    return chart
+
+
+def _warm_chart_engine() -> None:
+    """The chart engine's start (about a second, once per process) happens in the background
+    while the page is read, not when the first meeting pack is asked for."""
+    if not _engine_warming.is_set():
+        _engine_warming.set()
+        threading.Thread(target=export.warm_up, name="pmo-chart-engine-warm-up", daemon=True).start()
+
+
+_engine_warming = threading.Event()
 
 
 def pack_table(title: str, df: pl.DataFrame, *, labels: dict | None = None, widths: dict | None = None,
@@ -339,6 +390,91 @@ def pack_table(title: str, df: pl.DataFrame, *, labels: dict | None = None, widt
     if view is not None:
         titles = {c: metrics.label(c) for c in df.columns if metrics.is_defined(c)}
         view.pack.tables.append(export.PackTable(title, df, {**titles, **(labels or {})}, widths or {}, empty))
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections: parts of a page that rerun on their own (st.fragment)
+# ---------------------------------------------------------------------------------------------
+# The lists a section appends to while it draws, as (holder, attribute) getters.
+_RECORDS = {"charts": lambda v: v.pack, "tables": lambda v: v.pack, "downloads": lambda v: v}
+
+
+@dataclass
+class _Recorded:
+    """Where a section's entries sit in the view's lists ({list: (start, count)}) and the widget
+    keys it took, so that its next rerun replaces them in place."""
+    spans: dict
+    keys: set
+
+
+def _fragment_run() -> bool:
+    """True while Streamlit reruns only some fragments (a widget inside one was used)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def section(name: str):
+    """Decorator: the function draws one part of the page whose own widgets (a grouping, a heat
+    map's page) change nothing outside it. It runs as an st.fragment, so using such a widget reruns
+    this part only, not the page (shared filters still rerun the whole page). The charts, tables
+    and downloads it records for the meeting pack are replaced in place when it reruns, its
+    download keys stay the same, and the view's link follows the URL (a grouping is kept in it).
+
+    The part must not record KPI cards, nor change what the rest of the page shows."""
+    def decorate(func):
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            # on its own rerun no page frame is on the stack yet: the view is the session's last
+            view = st.session_state.get(_STATE) if _fragment_run() else current()
+            if view is None:
+                return func(*args, **kwargs)
+            if _fragment_run() and name in view.sections:
+                return _rerun_section(view, name, func, args, kwargs)
+            marks = {a: len(getattr(get(view), a)) for a, get in _RECORDS.items()}
+            keys = set(view.keys)
+            out = func(*args, **kwargs)
+            view.sections[name] = _Recorded(
+                {a: (marks[a], len(getattr(get(view), a)) - marks[a]) for a, get in _RECORDS.items()},
+                view.keys - keys)
+            return out
+        return st.fragment(run, key=_section_key(name))
+    return decorate
+
+
+def keep_link(name: str):
+    """on_change of a section's widget kept in the URL (a grouping): reruns the section `name` and
+    the share bar's link, so the link shown (and the meeting pack's) carries the new value."""
+    def rerun() -> None:
+        view = st.session_state.get(_STATE)
+        key = _section_key(name)
+        st.rerun([key, LINK_BOX] if view is not None and view.link_slot is not None else [key])
+    return rerun
+
+
+def _section_key(name: str) -> str:
+    return f"section_{name}"      # fragment keys apart from the widget keys of the same names
+
+
+def _rerun_section(view: View, name: str, func, args, kwargs):
+    rec = view.sections[name]
+    view.keys -= rec.keys                   # the same keys as before, not "<key>_2"
+    kept = {a: getattr(get(view), a) for a, get in _RECORDS.items()}
+    for a, get in _RECORDS.items():
+        setattr(get(view), a, [])
+    keys = set(view.keys)
+    try:
+        return func(*args, **kwargs)
+    finally:
+        for a, get in _RECORDS.items():
+            new, (start, count) = getattr(get(view), a), rec.spans[a]
+            setattr(get(view), a, kept[a][:start] + new + kept[a][start + count:])
+            rec.spans[a] = (start, len(new))
+            for other in view.sections.values():   # later sections' entries move with the splice
+                o_start, o_count = other.spans[a]
+                if other is not rec and o_start > start:
+                    other.spans[a] = (o_start + len(new) - count, o_count)
+        rec.keys = view.keys - keys
+        view.link = link(view.script)       # a grouping kept in the URL: the pack's link follows
 
 
 # ---------------------------------------------------------------------------------------------

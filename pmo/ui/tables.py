@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from pmo import metrics
+from pmo import frames, metrics
 from pmo.ui import safe
 
 # Streamlit number formats per unit (printf-style; "," = thousands separator)
@@ -29,6 +29,10 @@ def column(name: str, dtype: pl.DataType, currency: str = "USD", label: str | No
         return st.column_config.NumberColumn(title, help=m.help, format=f"{sym}%,.0f")
     if m.unit == "pct" and dtype.is_numeric():
         return st.column_config.NumberColumn(title, help=m.help, format="percent")
+    if m.unit == "ratio" and m.decimals is not None and dtype.is_numeric():
+        return st.column_config.NumberColumn(title, help=m.help, format=f"%.{m.decimals}f")
+    if m.unit == "hours" and m.decimals is not None and dtype.is_numeric():
+        return st.column_config.NumberColumn(title, help=m.help, format=f"%,.{m.decimals}f h")
     if m.unit == "number" and dtype.is_numeric():
         return st.column_config.NumberColumn(title, help=m.help, format=f"%,.{m.decimals or 0}f")
     if m.unit in NUMBER_FORMATS and dtype.is_numeric():
@@ -61,6 +65,8 @@ def show(df: pl.DataFrame, *, key: str | None = None, currency: str = "USD", lab
     """`overrides` replaces the derived config of some columns ({name: st.column_config...})."""
     overrides = overrides or {}
     cfg = {**column_config(df, currency, labels, skip=set(overrides)), **overrides}
+    # a missing value reads as a dash, as on the cards (Streamlit would print "None")
+    kwargs.setdefault("placeholder", metrics.MISSING)
     return st.dataframe(df, hide_index=True, column_config=cfg, key=key, height=height, **kwargs)
 
 
@@ -73,7 +79,7 @@ def rag_column(name: str, *, letters: bool = False):
     m = metrics.spec(name)
     return st.column_config.MultiselectColumn(
         m.label, options=RAG_DOMAIN, color=RAG_RANGE, help=m.help,
-        format_func=(lambda h: h[0].upper()) if letters else None)
+        format_func=(lambda h: h[0].upper()) if letters else str.capitalize)   # the word, never colour alone
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,7 +151,7 @@ def sort_rows(df: pl.DataFrame, how: tuple) -> pl.DataFrame:
 
 def paged(df: pl.DataFrame, *, key: str, noun: str = "rows", order: str | None = None,
           sort_options: dict[str, tuple] | None = None, size: int | None = None,
-          page: Paging | None = None, on_rows=None, **show_kwargs):
+          on_rows=None, **show_kwargs):
     """`show`, one page at a time: a frame of at most PAGE_SIZE rows (never above ROW_LIMIT) goes
     to the browser. A table that fits on one page looks exactly as `show` draws it; a longer one
     gets, under it, 'Rows a–b of N' with the order they are in, a page picker and, given
@@ -153,8 +159,20 @@ def paged(df: pl.DataFrame, *, key: str, noun: str = "rows", order: str | None =
     by' that orders all rows before paging (a click on a column header sorts only the page shown).
     The page's CSV / Excel download keeps every row. `on_rows(rows shown)` returns the table's
     on_select callback, for a selection that must know which rows are on the page (a selected row
-    is counted from the top of the page). Returns st.dataframe's event."""
-    p = page or paging(df.height, key, size)
+    is counted from the top of the page). Returns st.dataframe's event.
+
+    A table without a selection runs as an st.fragment: its page picker and sort rerun the table
+    only, not the page (a selection can change the rest of the page, so it reruns the page)."""
+    if on_rows is None and "on_select" not in show_kwargs:
+        return _paged_alone(df, key=key, noun=noun, order=order, sort_options=sort_options, size=size,
+                            **show_kwargs)
+    return _paged(df, key=key, noun=noun, order=order, sort_options=sort_options, size=size,
+                  on_rows=on_rows, **show_kwargs)
+
+
+def _paged(df: pl.DataFrame, *, key: str, noun: str, order: str | None, sort_options: dict | None,
+           size: int | None, on_rows=None, **show_kwargs):
+    p = paging(df.height, key, size)
     if not p.paged:
         if on_rows is not None:
             show_kwargs["on_select"] = on_rows(df)
@@ -185,6 +203,10 @@ def paged(df: pl.DataFrame, *, key: str, noun: str = "rows", order: str | None =
     return event
 
 
+# paging or sorting such a table reruns just the table (see `paged`)
+_paged_alone = st.fragment(_paged)
+
+
 def as_text(df: pl.DataFrame, currency: str = "USD") -> pl.DataFrame:
     """Every cell as it reads on the page (metrics' formats: whole units of money, dates as 5 Oct
     2026, a dash for nothing) under the metrics' labels; columns that are not metrics (a page's own
@@ -204,6 +226,6 @@ def static(df: pl.DataFrame, *, key: str, noun: str = "rows", **paged_kwargs) ->
     if df.height <= STATIC_ROWS:
         # st.table renders every cell as Markdown: cells are text from the data, shown as written
         text = as_text(df, paged_kwargs.get("currency", "USD"))
-        st.table(text.with_columns(pl.all().map_elements(safe.md, return_dtype=pl.String)), hide_index=True)
+        st.table(text.with_columns(frames.each(text, c, safe.md, pl.String) for c in text.columns), hide_index=True)
     else:
         paged(df, key=key, noun=noun, **paged_kwargs)

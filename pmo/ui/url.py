@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.state.query_params import _coerce_value_for_query_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PRESENT = "present"                  # presentation mode (?present=1): not part of the view
@@ -39,9 +41,51 @@ def url_path(script: str) -> str:
 
 def link(script: str) -> str:
     """The current URL with every parameter that shapes the view (not presentation mode)."""
+    sync_bound()
     base = st.context.url or ("./" + url_path(script))
     params = {k: v for k, v in st.query_params.to_dict().items() if k != PRESENT}
     return base + ("?" + urlencode(params) if params else "")
+
+
+def sync_bound() -> None:
+    """Make the server's copy of the URL hold what every URL-bound widget shows.
+
+    The browser sends its URL with each rerun, but Streamlit's frontend can read it just before it
+    writes a widget's new value there (seen under load: the filter applied, the copied link
+    without it). The server's copy then lacks the value, the share bar's link drops the filter, and
+    the next write to st.query_params pushes that copy back to the address bar. Streamlit's own
+    rules are used: a widget at its default has no parameter, any other value is written the way
+    its binding writes it. Only widgets already drawn in this run are read: one not drawn yet
+    still holds the last run's value, while the URL may be newer (the browser's Back button)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    state = ctx.session_state
+    try:
+        drawn = ctx.shared.widget_ids_this_run
+        with state.query_params() as qp:
+            inner = state._state
+            changed = False
+            for key, binding in list(qp._bindings_by_param.items()):
+                meta = inner._new_widget_state.widget_metadata.get(binding.widget_id)
+                if meta is None or binding.widget_id not in drawn or key not in state:
+                    continue
+                value = state[key]
+                wanted = (None if value == meta.deserializer(None) else
+                          _coerce_value_for_query_url(meta.serializer(value), binding.value_type))
+                if wanted == []:
+                    wanted = ""         # how the URL says "none chosen" where the default is some
+                have = qp._query_params.get(key)
+                if wanted is None and have is not None and have != "":
+                    del qp._query_params[key]
+                    changed = True
+                elif wanted is not None and have != wanted:
+                    qp._query_params[key] = wanted
+                    changed = True
+            if changed:
+                qp._send_query_param_msg()
+    except (AttributeError, KeyError, TypeError, ValueError):   # a Streamlit whose internals moved
+        return
 
 
 def shown_value(value: str, limit: int = 40) -> str:
@@ -88,9 +132,10 @@ def url_select(label: str, choices: dict, param: str, default: str, help: str | 
     code = requested or st.session_state.get(f"_{param}") or default
     code = code if code in choices else default
     st.session_state[f"_{param}"] = code
-    if code != default:
+    # written only when it differs: each write sends the server's copy of the URL to the browser
+    if code != default and st.query_params.get(param) != code:
         st.query_params[param] = code
-    elif param in st.query_params:
+    elif code == default and param in st.query_params:
         del st.query_params[param]
 
     def changed() -> None:

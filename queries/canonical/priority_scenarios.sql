@@ -4,6 +4,7 @@
 -- params: (none)
 -- reads: seg_priority_scenarios
 -- grain: scenario, project_id
--- columns: scenario, project_id, selected, forced, cost, score, budget, weights, currency, saved_by, saved_at, note
-select scenario, project_id, selected, forced, cost, score, budget, weights, currency, saved_by, saved_at, note
+-- columns: scenario, project_id, selected, forced, cost, score, budget, weights, currency, saved_by, saved_at, note, respect_capacity
+select scenario, project_id, selected, forced, cost, score, budget, weights, currency, saved_by, saved_at, note,
+       respect_capacity
 from seg_priority_scenarios

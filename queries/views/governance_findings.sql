@@ -12,6 +12,7 @@
 -- value = numerator / denominator for shares, else days (status_stale, gate_overdue), a report
 -- count (health_mismatch) or the index (dcma_bei). Compared after rounding to 6 decimals.
 -- params: (none)
+-- cache: summary
 -- reads: governance_checks, project_health, projects, schedule_task_flags, settings_governance, stage_gates, status_dates, status_snapshots, task_links, tasks
 -- grain: project_id, check_id, as_of
 -- columns: project_id, as_of, check_id, check_group, check_name, measurable, passed, numerator, denominator, value, threshold, rule, export, note, offending, offending_count, check_order, project_name, portfolio, program, department, manager, stage

@@ -375,7 +375,9 @@ fragments as (
             when t.spi is null then 'SPI — (' || coalesce(t.ev_missing, t.pv_missing, 'no planned value') || ')'
             else 'SPI ' || case when round(t.spi, 2) in (t.index_amber, t.index_red)
                                             and round(t.spi, 6) not in (t.index_amber, t.index_red)
-                                       then printf('%.4f', t.spi) else printf('%.2f', t.spi) end ||
+                                       then (case when round(t.spi, 3) in (t.index_amber, t.index_red) then printf('%.4f', t.spi)
+                                             else printf('%.3f', t.spi) end)
+                                       else printf('%.2f', t.spi) end ||
                 case t.spi_rag when 'red' then ' is below ' || t.index_red_text
                                when 'amber' then ' is below ' || t.index_amber_text
                                else ' is at or above ' || t.index_amber_text end
@@ -384,7 +386,9 @@ fragments as (
             when t.cpi is null then 'CPI — (' || coalesce(t.ev_missing, t.ac_missing, 'no actual cost') || ')'
             else 'CPI ' || case when round(t.cpi, 2) in (t.index_amber, t.index_red)
                                             and round(t.cpi, 6) not in (t.index_amber, t.index_red)
-                                       then printf('%.4f', t.cpi) else printf('%.2f', t.cpi) end ||
+                                       then (case when round(t.cpi, 3) in (t.index_amber, t.index_red) then printf('%.4f', t.cpi)
+                                             else printf('%.3f', t.cpi) end)
+                                       else printf('%.2f', t.cpi) end ||
                 case t.cpi_rag when 'red' then ' is below ' || t.index_red_text
                                when 'amber' then ' is below ' || t.index_amber_text
                                else ' is at or above ' || t.index_amber_text end

@@ -8,6 +8,7 @@
 -- blocker was found in no project. An end is a task (tasks), a RAID item (risks) or, without an
 -- item, the whole project (open until its actual finish; due at its finish date).
 -- params: (none)
+-- cache: summary
 -- reads: dependencies, projects, raid_dependency_cycles, raid_is_open, risks, tasks
 -- grain: project_id, item_id, blocker_project_id, blocker_id
 -- columns: project_id, item_id, item_title, item_open, dependent_start, blocker_project_id, blocker_id, blocker_title, blocker_open, blocker_due, link_type, is_blocked, is_at_risk, is_cross_project, in_cycle, is_unresolved, slip_days, source, as_of, portfolio, blocker_portfolio
@@ -26,7 +27,9 @@ task_nodes as (
 item_nodes as (
     select
         project_id, item_id as id, title,
-        raid_is_open(status_category, status, closed_date, coalesce(as_of, current_date)) as is_open,
+        -- an undated export: judged at its own closed date (closed when it has one), never at
+        -- today's date, so the table saved for a version reads the same on every day
+        raid_is_open(status_category, status, closed_date, coalesce(as_of, closed_date)) as is_open,
         due_date as start_at,
         due_date as due_at
     from risks

@@ -6,6 +6,7 @@
 -- without an incoming or an outgoing link are pruned first (they cannot be on a cycle); paths are
 -- followed up to 50 links.
 -- params: (none)
+-- cache: summary
 -- reads: dependencies, projects
 -- grain: cycle_id
 -- columns: cycle_id, members, member_count, projects, cycle_text

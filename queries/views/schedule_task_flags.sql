@@ -73,7 +73,7 @@ plan_links as (
 judged as (
     select
         t.project_id, t.task_id, t.task_name, t.source, p.export, p.fields,
-        coalesce(p.as_of, t.as_of, current_date) as as_of,
+        coalesce(p.as_of, t.as_of) as as_of,     -- never NULL: ingest dates every row
         coalesce(t.is_milestone, false) as is_milestone,
         coalesce(t.status_category = 'done' or t.percent_complete >= 1, false) as is_done,
         exists (select 1 from plan_links l where l.project_id = t.project_id and l.task_id = t.task_id)

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from pmo import inbox
+from pmo import inbox, metrics
 from pmo.ingest import current_user
 from pmo.store import Store
 from pmo.ui import inbox_watcher, safe
@@ -18,7 +18,7 @@ from pmo.ui.data_page.upload import file_size
 
 def _when(p: Path) -> str:
     t = inbox.moved_at(p)
-    return f"{t:%d %b %Y %H:%M:%S}" if t else "—"
+    return metrics.day_time(t, seconds=True)
 
 
 def drop_folder_view(store: Store) -> None:
@@ -53,7 +53,7 @@ def drop_folder_view(store: Store) -> None:
     if waiting:
         # st.table cells are Markdown: file names shown as written
         st.table(pl.DataFrame([{"File": safe.md(p.name), "Size": file_size(p.stat().st_size),
-                                "Modified": f"{datetime.fromtimestamp(p.stat().st_mtime):%d %b %Y %H:%M:%S}",
+                                "Modified": metrics.day_time(datetime.fromtimestamp(p.stat().st_mtime), seconds=True),
                                 "State": "being written" if inbox.is_partial(p.name) else "ready"}
                                for p in waiting]), hide_index=True)
     else:

@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from pmo import audit, uploads
+from pmo import metrics as fmt
 from pmo.ingest import IngestFailed, current_user, remove_ingest, rollback
 from pmo.readiness import write_state
 from pmo.store import Store, StoreBusy
@@ -43,7 +44,7 @@ def history_view(store: Store) -> None:
     st.caption("Every publish, rollback and removal is a version; the dashboard serves the one marked "
                "serving. Rolling back publishes a new version with the rows of an earlier one, so it "
                "can itself be undone.")
-    st.dataframe(versions, hide_index=True, key="data_versions", column_config={
+    st.dataframe(versions, hide_index=True, key="data_versions", placeholder=fmt.MISSING, column_config={
         "version": st.column_config.NumberColumn("Version", format="%d"),
         "serving": st.column_config.TextColumn("Serving"),
         "created_at": st.column_config.DatetimeColumn("Made at (UTC)", format="D MMM YYYY HH:mm"),
@@ -65,7 +66,7 @@ def history_view(store: Store) -> None:
                "other files in use, as if it had never been loaded.")
     st.dataframe(ingests.select("ingest_id", "in_use", "file_name", "tool", "as_of", "rows_accepted",
                                 "rows_rejected", "cells_cleared", "user", "ingested_at", "version"),
-                 hide_index=True, key="data_ingests", column_config={
+                 hide_index=True, key="data_ingests", placeholder=fmt.MISSING, column_config={
                      "ingest_id": st.column_config.NumberColumn("Ingest", format="%d"),
                      "in_use": st.column_config.CheckboxColumn("In use"),
                      "file_name": "File", "tool": "Tool",

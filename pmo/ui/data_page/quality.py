@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from pmo import frames
 from pmo import metrics as fmt
 from pmo.ingest import counts_text
 from pmo.store import Store
@@ -29,12 +30,12 @@ def quality_view(store: Store) -> None:
     st.subheader("Store-wide checks", anchor=False)
     summary = pl.DataFrame({"check": [f.title for f in findings], "found": [f.rows.height for f in findings]},
                            schema={"check": pl.String, "found": pl.Int64})
-    st.table(summary.with_columns(pl.col("found").map_elements(fmt.count, return_dtype=pl.String)).rename(
+    st.table(summary.with_columns(frames.each(summary, "found", fmt.count, pl.String)).rename(
         {"check": "Check", "found": "Found"}), hide_index=True)
     for f in with_findings:
         with st.expander(f"{f.title.rstrip('.')}: {f.rows.height:,} found", icon=":material/rule:"):
             st.dataframe(f.rows.rename({"item": "Item", "detail": "Detail"}), hide_index=True,
-                         key=f"data_check_{f.check}")
+                         key=f"data_check_{f.check}", placeholder=fmt.MISSING)
             share.download_table(f.rows, f.title.rstrip("."))
     st.subheader("Rejected rows and cleared cells", anchor=False)
     if rejected.height == 0:
@@ -44,7 +45,7 @@ def quality_view(store: Store) -> None:
     st.caption(f"{counts_text(int(in_use['rows_rejected'].sum()), int(in_use['cells_cleared'].fill_null(0).sum()))}"
                f" in the files in use; {total:,} entries, newest ingest first"
                + (f"; the first {rejected.height:,} shown" if total > rejected.height else "") + ".")
-    st.dataframe(rejected.drop("rejected_total"), hide_index=True, key="data_rejected", column_config={
+    st.dataframe(rejected.drop("rejected_total"), hide_index=True, key="data_rejected", placeholder=fmt.MISSING, column_config={
         "ingest_id": st.column_config.NumberColumn("Ingest", format="%d"), "file_name": "File",
         "table_name": "Table", "row_number": st.column_config.NumberColumn("Row", format="%d"),
         "kind": "What happened", "column_name": "Column", "value": "Value", "reason": "Reason"})

@@ -222,8 +222,12 @@ def _outcome_body(e: Staged, manifest: Manifest) -> None:
             shown = o.preview(table, PREVIEW_ROWS).rename({"_row": "file_row"})
             shown = shown.select("file_row", *[c for c in shown.columns if c != "file_row"])
             st.caption(f"The first {shown.height:,} of {o.tables[table]:,} rows as they will be stored in "
-                       f"`{table}` (file_row = the row in the file).")
-            st.dataframe(shown, hide_index=True, key=f"data_preview_{fid}_{table}")
+                       f"`{table}` (Row in file = the row in the file).")
+            # the columns under their labels (metrics/*.toml), a dash for an empty cell
+            labels = {c: fmt.label(c) for c in shown.columns if fmt.is_defined(c)}
+            st.dataframe(shown, hide_index=True, key=f"data_preview_{fid}_{table}", placeholder=fmt.MISSING,
+                         column_config={**labels, "file_row": st.column_config.NumberColumn("Row in file",
+                                                                                              format="%d")})
     with tabs[-1]:
         _findings(o)
 
@@ -242,7 +246,9 @@ def _findings(o: FileOutcome) -> None:
     st.caption(f"{counts_text(o.rows_rejected, o.cells_cleared).capitalize()}. A rejected row is not stored "
                "(the raw file keeps it); a cleared cell's row is stored with that value empty. Fix them in "
                "the tool and export again, or publish as it is.")
-    st.dataframe(rej, hide_index=True, key=f"data_rejects_{o.sha256[:12]}")
+    st.dataframe(rej, hide_index=True, key=f"data_rejects_{o.sha256[:12]}", placeholder=fmt.MISSING,
+                 column_config={"row": st.column_config.NumberColumn("Row", format="%d"), "what": "What happened",
+                                "table": "Table", "column": "Column", "value": "Value", "reason": "Reason"})
 
 
 def publish_bar(store: Store, entries: list[Staged]) -> None:
