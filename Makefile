@@ -19,9 +19,11 @@ venv: $(BIN)/pmo
 run: venv
 	$(BIN)/pmo serve --port $(PORT)
 
+# One pytest worker per core (at most 4; pytest-xdist), each test file kept on one worker so a
+# file's module fixtures (stores, servers) are built once.
 test: venv
 	@command -v chromium >/dev/null 2>&1 || ./.ci/install-chromium
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --maxprocesses 4 --dist loadfile
 
 bench: venv
 	$(BIN)/python benchmarks/run.py

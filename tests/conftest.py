@@ -58,6 +58,15 @@ def sample_con(sample_store_dir):
     return rt.con
 
 
+@pytest.fixture(autouse=True)
+def _sample_con_idle(request):
+    """A test that stops reading a result early (`execute(...).fetchone()`) leaves the shared
+    connection busy for the next one in DuckDB 2.0, so each test that uses it starts with nothing
+    pending, whatever order the tests run in (pytest-xdist changes it)."""
+    if "sample_con" in request.fixturenames:
+        request.getfixturevalue("sample_con").abort()
+
+
 @pytest.fixture()
 def sample_store_copy(sample_store_dir, tmp_path) -> Path:
     """A private copy of the sample store, for tests that change it."""
