@@ -58,13 +58,13 @@ class Runtime:
         saved = {} if self.cache_dir is None else {
             v: self.cache_dir / f"{v}.parquet" for v in cache.summary_views()
             if (self.cache_dir / f"{v}.parquet").exists()}
+        # The views are created as queries need them (binding all of them takes about 0.4 s at
+        # scale, most of a saved page's time), after the summary tables below them.
+        self._views: set[str] | None = set()     # None: every view exists
         try:
-            # An unscoped connection creates its views as queries need them (binding all of them
-            # takes about 0.4 s at scale, most of a saved page's time); a scoped one has them all,
-            # since its row-scope tables are made through the canonical views.
             self._con: duckdb.DuckDBPyConnection = connection.build(
                 store, manifest, self.cfg, self.settings, scope, spill=self.spill_dir, memory_limit=memory_limit,
-                saved=saved, views=restricted)
+                saved=saved, created=self._views)
         except BaseException:
             connection.remove_spill_dir(self.spill_dir)
             raise
@@ -74,7 +74,6 @@ class Runtime:
             connection.lock_down(self._con, store, files=not restricted)
         self._saved = saved
         self._saved_names = set(saved)
-        self._views: set[str] | None = None if restricted else set()     # None: every view exists
         self._summaries: set[str] = set(saved)
         self._lock = threading.RLock()
         self._results: OrderedDict[tuple, tuple[float, pl.DataFrame]] = OrderedDict()
@@ -90,6 +89,8 @@ class Runtime:
         if self._views is not None:
             with self._lock:
                 if self._views is not None:
+                    # summary tables first, so every other view binds against tables
+                    self._ensure_summaries(tuple(cache.summary_views()))
                     connection.create_views(self._con, self._saved, created=self._views)
                     self._views = None
                     self._forget_damaged()
@@ -180,9 +181,10 @@ class Runtime:
     def ensure_summaries(self, reads: tuple[str, ...]) -> None:
         """Before a query that reads `reads`: every summary view it depends on is served from a
         table (read from the store's cache when saved there, else computed once). Lazy: a page
-        that never reads a view never pays for it."""
-        self._need(reads)
+        that never reads a view never pays for it. The summary tables come first: a view created
+        after them binds against their tables, not against the whole tree of views below them."""
         self._ensure_summaries(reads)
+        self._need(reads)
 
     def _ensure_summaries(self, reads: tuple[str, ...]) -> None:
         for name in reads:

@@ -99,6 +99,12 @@ def table_from_frame(con: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame
     con.unregister("_frame")
 
 
+def reads() -> tuple[str, ...]:
+    """The views and tables the row-scope tables are made from (over every row, before `apply`)."""
+    names = [r for q in catalog.in_order("scope") for r in q.reads] + list(RESOLVED_FIRST.values())
+    return tuple(dict.fromkeys(names))
+
+
 def apply(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     """Replace every `seg_<table>` of `con` by a table of the rows `scope` allows."""
     missing = set(schema.TABLES) - set(ROW_TEST)
