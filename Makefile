@@ -20,10 +20,10 @@ run: venv
 	$(BIN)/pmo serve --port $(PORT)
 
 # One pytest worker per core (at most 4; pytest-xdist), each test file kept on one worker so a
-# file's module fixtures (stores, servers) are built once.
+# file's module fixtures (stores, servers) are built once; the 15 slowest tests are listed.
 test: venv
 	@command -v chromium >/dev/null 2>&1 || ./.ci/install-chromium
-	$(BIN)/pytest -q -n auto --maxprocesses 4 --dist loadfile
+	$(BIN)/pytest -q -n auto --maxprocesses 4 --dist loadfile --durations=15
 
 bench: venv
 	$(BIN)/python benchmarks/run.py

@@ -272,15 +272,14 @@ def own_staff() -> None:
     if by == "benchmark_role":
         order = {r: i for i, r in enumerate(role_options)}
         summary = summary.sort(pl.col(by).replace_strict(order, default=999, return_dtype=pl.Int64))
-    left, right = st.columns(2)
-    with left:
-        if placed.height < small_group:
-            st.info(f"Compa-ratio distribution: {salaries.suppressed_label(small_group)}.")
-        else:
-            share.chart(charts.compa_histogram(placed, min_people=small_group), key="compa_chart")
-    with right:
-        share.chart(charts.gap_cost_chart(summary, by, currency=currency, by_title=group_label),
-                    key="gap_chart")
+    # One above the other, each the page's width: in half a column the cost chart's group names
+    # (departments, 'Senior Project Manager') were cut to a few letters.
+    if placed.height < small_group:
+        st.info(f"Compa-ratio distribution: {salaries.suppressed_label(small_group)}.")
+    else:
+        share.chart(charts.compa_histogram(placed, min_people=small_group), key="compa_chart")
+    share.chart(charts.gap_cost_chart(summary, by, currency=currency, by_title=group_label),
+                key="gap_chart")
     table = summary.select(
         pl.col(by).fill_null("—").alias(group_label),
         pl.when(pl.col("suppressed")).then(pl.col("note"))

@@ -445,3 +445,16 @@ def test_gap_chart_marks_suppressed_groups_and_groups_without_gap():
     bars = spec["datasets"][spec["layer"][0]["data"]["name"]]
     assert {(r["group"], r["target"], r["cost"]) for r in bars} == {
         ("Paid", "Raise to p25", 0.0), ("Paid", "Raise to p50", 0.0)}
+
+
+def test_compa_histogram_ticks_every_tenth_across_its_bins():
+    """Bins 0.05 wide on multiples of 0.05: 0.47 falls in [0.45, 0.50), 1.12 in [1.10, 1.15); the
+    axis is labelled every 0.10 from 0.4 to 1.2, not on every bin edge."""
+    from pmo.charts import salary as salary_charts
+
+    staff = pl.DataFrame({"compa_ratio": [0.47, 0.81, 0.83, 1.0, 1.12, None]})
+    bins = salary_charts.compa_bins(staff)
+    assert bins.rows() == [(0.45, 0.5, 1), (0.8, 0.85, 2), (1.0, 1.05, 1), (1.1, 1.15, 1)]
+    spec = salary_charts.compa_histogram(staff, min_people=1).to_dict()
+    axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["values"] == [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2]

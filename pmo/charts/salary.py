@@ -6,6 +6,8 @@ currency; every chart says what it shows in its title.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import polars as pl
 
@@ -135,9 +137,14 @@ def compa_histogram(staff: pl.DataFrame, *, min_people: int = 5,
     """Histogram of compa-ratios (0.05 wide bins, bins under `min_people` merged with their
     neighbours) with a rule at 1.00 (paid at the market median). Counted here (`compa_bins`): the
     chart gets one row per bin, whatever the head count."""
-    bars = alt.Chart(compa_bins(staff, min_people=min_people)).mark_bar(color="#1f4e79").encode(
+    bins = compa_bins(staff, min_people=min_people)
+    # a tick every 0.10 (a "binned" axis would put one on every 0.02 across the page)
+    ticks = ([round(t / 10, 1) for t in range(math.floor(bins["bin_start"].min() * 10),
+                                              math.ceil(bins["bin_end"].max() * 10) + 1)]
+             if bins.height else None)
+    bars = alt.Chart(bins).mark_bar(color="#1f4e79").encode(
         x=alt.X("bin_start:Q", bin="binned", title="Compa-ratio (1.00 = market median)",
-                axis=alt.Axis(format=".2f")),
+                axis=alt.Axis(format=".2f", values=ticks) if ticks else alt.Axis(format=".2f")),
         x2="bin_end:Q",
         y=alt.Y("people:Q", title="People", axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=[alt.Tooltip("bin_start:Q", title="Compa-ratio from", format=".2f"),
