@@ -32,7 +32,7 @@ def compliance_trend(trend: pl.DataFrame) -> alt.Chart:
         y=alt.Y("compliance:Q", title=pct, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
         color=alt.Color("series:N", title=None, sort=SERIES,
                         scale=alt.Scale(domain=SERIES, range=SERIES_COLORS),
-                        legend=legend(orient="bottom", wide_columns=2, labelLimit=label_limit(200))),
+                        legend=legend(2, 3, orient="bottom", labelLimit=label_limit(200))),
         tooltip=[alt.Tooltip("as_of:T", title=fmt.label("status_date"), format=DATE_D3),
                  alt.Tooltip("series:N", title=fmt.label("check_group")),
                  alt.Tooltip("compliance:Q", title=pct, format=".0%"),
