@@ -83,6 +83,11 @@ MEASURE = """() => {
     for (const legend of svg.querySelectorAll('g.role-legend'))
       within(`legend of "${name(svg)}" cut off`, legend.getBoundingClientRect(), svg.getBoundingClientRect());
   }
+  for (const sub of document.querySelectorAll('[data-testid="stVegaLiteChart"] svg .role-title-subtitle text'))
+    if ((sub.textContent || '').endsWith('\u2026')) cut.push(`chart subtitle "${sub.textContent}" cut`);
+  // a card alone on its line stays a card (pmo.ui.page.KPI_CSS: at most 22rem)
+  for (const card of document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetric"]'))
+    if (card.getBoundingClientRect().width > 353) cut.push(`card "${name(card)}" stretched to ${px(card.getBoundingClientRect().width)} px`);
   for (const label of document.querySelectorAll('[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div'))
     if (label.scrollWidth > label.clientWidth + 1) cut.push(`card label "${label.textContent}" truncated`);
   // a text alternative (pmo.charts.text_alternative): Vega's aria-label, starting with the title

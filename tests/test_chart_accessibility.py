@@ -97,3 +97,27 @@ def test_text_alternative_lists_fifteen_rows_then_says_how_many_more():
                          "health_rank": [3] * 20})
     text = text_alternative(health_charts.rag_by_portfolio(many))
     assert text.count("Health: red") == 15 and "and 5 more rows" in text
+
+
+def test_a_long_subtitle_is_shown_in_lines_and_the_chart_itself_is_unchanged():
+    """Vega cuts a one-line subtitle at the chart's width: the page shows it in lines of at most
+    60 characters, broken between words; exports keep the chart as built."""
+    import altair as alt
+    import polars as pl
+
+    from pmo import charts
+
+    sub = ("Bubble size = BAC; below 0.95 is amber, below 0.90 red. "       # 56 characters
+           "Click a bubble to open the project.")
+    bars = alt.Chart(pl.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q")
+    layered = alt.layer(bars, bars, title=alt.TitleParams("CPI × SPI", subtitle=sub))
+    shown = charts.wrapped_subtitle(layered).to_dict()["title"]
+    assert shown == {"text": "CPI × SPI", "subtitle": [
+        "Bubble size = BAC; below 0.95 is amber, below 0.90 red.", "Click a bubble to open the project."]}
+    assert layered.to_dict()["title"]["subtitle"] == sub
+    # a title on the first layer, and a short subtitle left as it is
+    inner = alt.layer(bars.properties(title=alt.TitleParams("T", subtitle=sub)), bars)
+    assert charts.wrapped_subtitle(inner).to_dict()["layer"][0]["title"]["subtitle"][1] == \
+        "Click a bubble to open the project."
+    short = bars.properties(title=alt.TitleParams("T", subtitle="Short."))
+    assert charts.wrapped_subtitle(short) is short

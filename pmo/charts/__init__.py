@@ -1,6 +1,8 @@
 """Altair chart builders, one module per page topic. Builders are pure: data in, `alt.Chart` out,
 no Streamlit; every chart has a title saying what it shows, formatted axes and titled tooltips."""
 
+import textwrap
+
 import altair as alt
 
 RAG_DOMAIN = ["green", "amber", "red", "grey"]
@@ -66,6 +68,32 @@ def with_rag_letter(chart: alt.Chart, field: str) -> alt.Chart:
 
 
 ALT_TEXT_ROWS = 15      # rows of figures a chart's text alternative lists before "and N more"
+
+
+SUBTITLE_CHARS = 60     # a subtitle line on the page: about 330 px, inside half a wide page or a phone
+
+
+def wrapped_subtitle(chart):
+    """`chart` with its subtitle in lines of at most SUBTITLE_CHARS characters (a copy; the chart
+    itself is unchanged). Vega cuts a one-line subtitle at the chart's width with '…', so in half a
+    wide page or on a phone the end of the sentence was lost."""
+    for i, part in enumerate([chart, *(chart.layer if isinstance(chart, alt.LayerChart) else [])]):
+        title = part.title
+        if not isinstance(title, alt.TitleParams):
+            continue
+        if isinstance(title.subtitle, str) and len(title.subtitle) > SUBTITLE_CHARS:
+            title = title.copy(deep=False)
+            title.subtitle = textwrap.wrap(title.subtitle, SUBTITLE_CHARS)
+            out = chart.copy(deep=False)
+            if i == 0:
+                out.title = title
+            else:
+                out.layer = list(out.layer)
+                out.layer[i - 1] = part.copy(deep=False)
+                out.layer[i - 1].title = title
+            return out
+        return chart
+    return chart
 
 
 def _titles(spec: dict) -> list[str]:

@@ -25,10 +25,17 @@ SHARE_VIEW_KEY = "_share_view"    # pmo/ui/share.py: the view the page's share b
 WITHOUT_DATA = {"4_Data.py", "7_Audit.py"}
 
 
+# A KPI card alone on the last line of its row would stretch across the page (a 1,000 px card
+# holding "0"): no card grows past 22rem. Style only: Streamlit gives it no place on the page.
+KPI_CSS = ("<style>[data-testid='stHorizontalBlock'] > [data-testid='stElementContainer']"
+           ":has(> [data-testid='stMetric']) { max-width: 22rem; }</style>")
+
+
 def start() -> None:
     """Sign in (or stop), draw the menu, handle an empty / damaged / read-only store (saying so
     on screen), start the drop-folder watcher."""
     st.session_state.pop(SHARE_VIEW_KEY, None)   # no view until the page draws its share bar
+    st.html(KPI_CSS)
     auth.gate()          # sign-in, role, page permission; stops here if not allowed
     nav.sidebar()
     s = data.store()
