@@ -83,8 +83,14 @@ MEASURE = """() => {
     for (const legend of svg.querySelectorAll('g.role-legend'))
       within(`legend of "${name(svg)}" cut off`, legend.getBoundingClientRect(), svg.getBoundingClientRect());
   }
-  for (const sub of document.querySelectorAll('[data-testid="stVegaLiteChart"] svg .role-title-subtitle text'))
-    if ((sub.textContent || '').endsWith('\u2026')) cut.push(`chart subtitle "${sub.textContent}" cut`);
+  // a title or subtitle in several lines is one <text> with a <tspan> per line
+  const lines = el => el ? ([...el.querySelectorAll('tspan')].map(t => t.textContent).filter(t => t).length
+    ? [...el.querySelectorAll('tspan')].map(t => t.textContent) : [el.textContent || '']) : [];
+  const oneLine = el => lines(el).join(' ');
+  for (const [role, what] of [['role-title-text', 'title'], ['role-title-subtitle', 'subtitle']])
+    for (const text of document.querySelectorAll(`[data-testid="stVegaLiteChart"] svg .${role} text`))
+      for (const line of lines(text))
+        if (line.endsWith('\u2026')) cut.push(`chart ${what} "${oneLine(text)}" cut`);
   // a card alone on its line stays a card (pmo.ui.page.KPI_CSS: at most 22rem)
   for (const card of document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetric"]'))
     if (card.getBoundingClientRect().width > 353) cut.push(`card "${name(card)}" stretched to ${px(card.getBoundingClientRect().width)} px`);
@@ -93,8 +99,8 @@ MEASURE = """() => {
   // a text alternative (pmo.charts.text_alternative): Vega's aria-label, starting with the title
   const unlabelled = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
     .filter(c => !(c.getAttribute('aria-label') || '').startsWith(
-      (c.querySelector('.role-title-text')?.textContent || '').replace(/\u2026$/, '')))
-    .map(c => c.querySelector('.role-title-text')?.textContent || '(untitled chart)');
+      oneLine(c.querySelector('.role-title-text text')).replace(/\u2026$/, '')))
+    .map(c => oneLine(c.querySelector('.role-title-text text')) || '(untitled chart)');
   return {overflow: document.documentElement.scrollWidth - W, cut, unlabelled};
 }"""
 

@@ -111,13 +111,19 @@ def test_a_long_subtitle_is_shown_in_lines_and_the_chart_itself_is_unchanged():
            "Click a bubble to open the project.")
     bars = alt.Chart(pl.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q")
     layered = alt.layer(bars, bars, title=alt.TitleParams("CPI × SPI", subtitle=sub))
-    shown = charts.wrapped_subtitle(layered).to_dict()["title"]
+    shown = charts.wrapped_titles(layered).to_dict()["title"]
     assert shown == {"text": "CPI × SPI", "subtitle": [
         "Bubble size = BAC; below 0.95 is amber, below 0.90 red.", "Click a bubble to open the project."]}
     assert layered.to_dict()["title"]["subtitle"] == sub
     # a title on the first layer, and a short subtitle left as it is
     inner = alt.layer(bars.properties(title=alt.TitleParams("T", subtitle=sub)), bars)
-    assert charts.wrapped_subtitle(inner).to_dict()["layer"][0]["title"]["subtitle"][1] == \
+    assert charts.wrapped_titles(inner).to_dict()["layer"][0]["title"]["subtitle"][1] == \
         "Click a bubble to open the project."
+    # a title over 40 characters: in lines of 40 when the chart is narrow, one line otherwise
+    long = bars.properties(title="PMO Analyst: market bands (annual, USD) with own staff")
+    text = charts.wrapped_titles(long).to_dict()["title"]["text"]["expr"]
+    assert text == (f'{charts.NARROW} ? ["PMO Analyst: market bands (annual, USD)", "with own staff"] '
+                    ': "PMO Analyst: market bands (annual, USD) with own staff"')
+    assert long.to_dict()["title"] == "PMO Analyst: market bands (annual, USD) with own staff"
     short = bars.properties(title=alt.TitleParams("T", subtitle="Short."))
-    assert charts.wrapped_subtitle(short) is short
+    assert charts.wrapped_titles(short) is short

@@ -1,6 +1,7 @@
 """Altair chart builders, one module per page topic. Builders are pure: data in, `alt.Chart` out,
 no Streamlit; every chart has a title saying what it shows, formatted axes and titled tooltips."""
 
+import json
 import textwrap
 
 import altair as alt
@@ -71,28 +72,38 @@ ALT_TEXT_ROWS = 15      # rows of figures a chart's text alternative lists befor
 
 
 SUBTITLE_CHARS = 60     # a subtitle line on the page: about 330 px, inside half a wide page or a phone
+TITLE_CHARS = 40        # a bold title line in a narrow chart (a phone, half a wide page)
 
 
-def wrapped_subtitle(chart):
-    """`chart` with its subtitle in lines of at most SUBTITLE_CHARS characters (a copy; the chart
-    itself is unchanged). Vega cuts a one-line subtitle at the chart's width with '…', so in half a
-    wide page or on a phone the end of the sentence was lost."""
+def wrapped_titles(chart):
+    """`chart` as a page shows it (a copy; the chart itself is unchanged): its subtitle in lines of
+    at most SUBTITLE_CHARS characters, and a title longer than TITLE_CHARS in lines of that size
+    when the chart is narrow (one line otherwise). Vega cuts a title or subtitle line at the
+    chart's width with '…', so on a phone or in half a wide page the end of the sentence was lost."""
     for i, part in enumerate([chart, *(chart.layer if isinstance(chart, alt.LayerChart) else [])]):
         title = part.title
-        if not isinstance(title, alt.TitleParams):
+        if isinstance(title, str):
+            title = alt.TitleParams(title)
+        if not isinstance(title, alt.TitleParams) or not isinstance(title.text, str):
             continue
-        if isinstance(title.subtitle, str) and len(title.subtitle) > SUBTITLE_CHARS:
-            title = title.copy(deep=False)
+        long_title = len(title.text) > TITLE_CHARS
+        long_sub = isinstance(title.subtitle, str) and len(title.subtitle) > SUBTITLE_CHARS
+        if not (long_title or long_sub):
+            return chart
+        title = title.copy(deep=False)
+        if long_title:
+            lines = json.dumps(textwrap.wrap(title.text, TITLE_CHARS))
+            title.text = alt.ExprRef(expr=f"{NARROW} ? {lines} : {json.dumps(title.text)}")
+        if long_sub:
             title.subtitle = textwrap.wrap(title.subtitle, SUBTITLE_CHARS)
-            out = chart.copy(deep=False)
-            if i == 0:
-                out.title = title
-            else:
-                out.layer = list(out.layer)
-                out.layer[i - 1] = part.copy(deep=False)
-                out.layer[i - 1].title = title
-            return out
-        return chart
+        out = chart.copy(deep=False)
+        if i == 0:
+            out.title = title
+        else:
+            out.layer = list(out.layer)
+            out.layer[i - 1] = part.copy(deep=False)
+            out.layer[i - 1].title = title
+        return out
     return chart
 
 

@@ -350,7 +350,7 @@ def metric(label, value, delta=None, **kwargs):
 def chart(chart, *, name: str | None = None, key: str | None = None, **kwargs):
     """st.altair_chart, then PNG / SVG downloads under it; recorded for the meeting pack. The chart
     carries its text alternative (title and figures) as its Vega description: the SVG's aria-label."""
-    shown = charts.wrapped_subtitle(chart).properties(description=charts.text_alternative(chart))
+    shown = charts.wrapped_titles(chart).properties(description=charts.text_alternative(chart))
     event = st.altair_chart(_unvalidated(shown), key=key, **kwargs)
     download_chart(chart, name or key)
     view = current()
