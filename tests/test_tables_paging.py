@@ -228,6 +228,8 @@ def chart_datasets(at: AppTest) -> dict[str, list[list[dict]]]:
         spec = json.loads(el.proto.spec)
         title = spec.get("title")
         title = title.get("text") if isinstance(title, dict) else title
+        if isinstance(title, dict):    # a long title: lines when narrow, else one line (pmo.charts.wrapped_titles)
+            title = json.loads(title["expr"].rsplit(" : ", 1)[1])
         sets = [pa.ipc.open_stream(ds.data.data).read_all().to_pylist() for ds in el.proto.datasets
                 if ds.data.data]
         if el.proto.data.data:
