@@ -67,6 +67,21 @@ def _sample_con_idle(request):
         request.getfixturevalue("sample_con").abort()
 
 
+def use_store(monkeypatch, root: Path) -> None:
+    """Point the dashboard (AppTest pages) at the store in `root`, run from the repository, with
+    no role forced from the environment."""
+    monkeypatch.setenv("PMO_DATA_DIR", str(root))
+    monkeypatch.delenv("PMO_ROLE", raising=False)
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture()
+def app_env(sample_store_dir, monkeypatch) -> Path:
+    """AppTest pages over the sample store (a test file may define its own over another store)."""
+    use_store(monkeypatch, sample_store_dir)
+    return sample_store_dir
+
+
 @pytest.fixture()
 def sample_store_copy(sample_store_dir, tmp_path) -> Path:
     """A private copy of the sample store, for tests that change it."""

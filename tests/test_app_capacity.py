@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, use_store
 from helpers.app import metrics as kpis
 from helpers.app import open_page, plain
 from helpers.canonical import make_store
@@ -100,9 +100,7 @@ def hand_store(tmp_path_factory):
 
 @pytest.fixture()
 def hand_env(hand_store, monkeypatch):
-    monkeypatch.setenv("PMO_DATA_DIR", str(hand_store))
-    monkeypatch.delenv("PMO_ROLE", raising=False)
-    monkeypatch.chdir(ROOT)
+    use_store(monkeypatch, hand_store)
     return hand_store
 
 

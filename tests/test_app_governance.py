@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from conftest import ROOT
+from conftest import ROOT, use_store
 from helpers.app import metrics as cards
 from helpers.app import open_page
 from helpers.canonical import make_store
@@ -31,11 +31,7 @@ def run(**query_params) -> AppTest:
 
 @pytest.fixture()
 def app_env(monkeypatch):
-    def use(store_dir):
-        monkeypatch.setenv("PMO_DATA_DIR", str(store_dir))
-        monkeypatch.delenv("PMO_ROLE", raising=False)
-        monkeypatch.chdir(ROOT)
-    return use
+    return lambda store_dir: use_store(monkeypatch, store_dir)
 
 
 def frame(at, column: str) -> pl.DataFrame:

@@ -26,12 +26,6 @@ PROJECT = "pages/6_Project.py"
 ALL = {"portfolio": None, "program": None, "department": None, "manager": None, "stage": None}
 
 
-@pytest.fixture()
-def app_env(sample_store_dir, monkeypatch):
-    monkeypatch.setenv("PMO_DATA_DIR", str(sample_store_dir))
-    monkeypatch.chdir(ROOT)
-
-
 def open_page(page: str, **query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     for key, value in query.items():

@@ -28,13 +28,6 @@ def run(**query_params) -> AppTest:
     return open_page(PAGE, **query_params)
 
 
-@pytest.fixture()
-def app_env(sample_store_dir, monkeypatch):
-    monkeypatch.setenv("PMO_DATA_DIR", str(sample_store_dir))
-    monkeypatch.delenv("PMO_ROLE", raising=False)
-    monkeypatch.chdir(ROOT)
-
-
 def tables_text(at) -> str:
     """The st.table cells as they read (cells are Markdown, escaped by the page: unescaped here)."""
     return re.sub(r"\\(.)", r"\1", "\n".join(t.value.to_csv() for t in at.table))

@@ -13,12 +13,6 @@ pytestmark = pytest.mark.app
 PAGES = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
 
 
-@pytest.fixture()
-def app_env(sample_store_dir, monkeypatch):
-    monkeypatch.setenv("PMO_DATA_DIR", str(sample_store_dir))
-    monkeypatch.chdir(ROOT)
-
-
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_without_exception(app_env, page):
     at = AppTest.from_file(str(ROOT / page), default_timeout=60).run()

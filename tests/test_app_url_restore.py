@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import polars as pl
 import pytest
-from conftest import ROOT
+from conftest import ROOT, use_store
 from streamlit.testing.v1 import AppTest
 
 from pmo import budget, config, health
@@ -31,9 +31,7 @@ EARLIER = "2026-10-30"
 
 @pytest.fixture()
 def app_env(sample_store_dir, monkeypatch):
-    monkeypatch.setenv("PMO_DATA_DIR", str(sample_store_dir))
-    monkeypatch.delenv("PMO_ROLE", raising=False)
-    monkeypatch.chdir(ROOT)
+    use_store(monkeypatch, sample_store_dir)
     monkeypatch.setattr("pmo.ui.data.today", lambda: TODAY)
     return sample_store_dir
 

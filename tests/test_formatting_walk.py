@@ -141,14 +141,6 @@ def export_slips(df: pl.DataFrame, labels, meta) -> list[str]:
     return out
 
 
-@pytest.fixture()
-def app_env(sample_store_dir, monkeypatch):
-    monkeypatch.setenv("PMO_DATA_DIR", str(sample_store_dir))
-    monkeypatch.delenv("PMO_ROLE", raising=False)
-    monkeypatch.chdir(ROOT)
-    return sample_store_dir
-
-
 @pytest.mark.parametrize("page", PAGES)
 def test_page_and_its_exports_are_formatted(app_env, page):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=240)

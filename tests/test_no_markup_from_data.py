@@ -18,7 +18,7 @@ import zipfile
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, use_store
 from helpers.hostile import PAYLOADS, hostile_store
 
 pytestmark = pytest.mark.app
@@ -47,10 +47,8 @@ def hostile(tmp_path_factory):
 
 @pytest.fixture()
 def app_env(hostile, monkeypatch):
-    monkeypatch.setenv("PMO_DATA_DIR", str(hostile.root))
+    use_store(monkeypatch, hostile.root)
     monkeypatch.setenv("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
-    monkeypatch.delenv("PMO_ROLE", raising=False)
-    monkeypatch.chdir(ROOT)
     return hostile
 
 
