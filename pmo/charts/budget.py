@@ -12,6 +12,7 @@ import polars as pl
 from pmo import frames
 from pmo import metrics as fmt
 from pmo.charts import NARROW, RAG_DOMAIN, RAG_RANGE, label_limit, legend, rag_letters, with_rag_letter
+from pmo.charts.memo import memo
 
 FAVOURABLE = "#2e8b57"      # under budget
 UNFAVOURABLE = "#c0392b"    # over budget
@@ -50,6 +51,7 @@ def _pct_tip(field: str) -> alt.Tooltip:
     return alt.Tooltip(f"{field}:Q", title=fmt.label(field), format=".1%")
 
 
+@memo
 def variance_by_group(summary: pl.DataFrame, group_label: str, measure: str = "forecast",
                       currency: str = "USD", time_axis: bool = False) -> alt.Chart:
     """One bar per group: forecast variance (total budget - FAC) or the window's variance
@@ -102,6 +104,7 @@ def _close_rule(close_month: date) -> alt.Chart:
             .encode(text="note:N", y=alt.value(0)))
 
 
+@memo
 def monthly_bars(monthly: pl.DataFrame, close_month: date, currency: str = "USD") -> alt.Chart:
     """Budget, actual and forecast per month as side-by-side bars, whole life."""
     df = _long(monthly, {"budget": "Budget", "actual": "Actual", "forecast_remaining": "Forecast"})
@@ -121,6 +124,7 @@ def monthly_bars(monthly: pl.DataFrame, close_month: date, currency: str = "USD"
         260)
 
 
+@memo
 def s_curve(monthly: pl.DataFrame, close_month: date, currency: str = "USD") -> alt.Chart:
     """Cumulative budget, actual and FAC path (actual, then forecast) per month."""
     names = {"cum_budget": "Budget", "cum_actual": "Actual", "cum_fac": "Forecast (FAC path)"}
@@ -143,6 +147,7 @@ def s_curve(monthly: pl.DataFrame, close_month: date, currency: str = "USD") -> 
         260)
 
 
+@memo
 def waterfall_chart(steps: pl.DataFrame, by_label: str, currency: str = "USD") -> alt.Chart:
     """The ledger budget, then one step per group (up = over budget, adding cost; down = under), then
     FAC. Each step is labelled with that group's forecast variance (budget - FAC)."""
@@ -176,6 +181,7 @@ def waterfall_chart(steps: pl.DataFrame, by_label: str, currency: str = "USD") -
                                        "over budget, green is a saving.")), 300)
 
 
+@memo
 def overruns_chart(overruns: pl.DataFrame, currency: str = "USD") -> alt.Chart:
     """The largest forecast overruns (FAC - budget), coloured by flag."""
     df = overruns.with_columns(
@@ -203,6 +209,7 @@ def overruns_chart(overruns: pl.DataFrame, currency: str = "USD") -> alt.Chart:
     return _sized(chart, max(90, 26 * df.height))
 
 
+@memo
 def heatmap_chart(cells: pl.DataFrame, currency: str = "USD") -> alt.Chart:
     """Project x month variance %: red = over budget that month, blue = under; capped at ±30%."""
     order = (cells.group_by("project_label").agg(pl.col("variance").sum())

@@ -14,6 +14,7 @@ from pmo.charts import label_limit, legend
 from pmo import capacity
 from pmo import metrics as fmt
 from pmo.metrics import DATE_D3, DAY_MONTH_D3
+from pmo.charts.memo import memo
 
 CAPACITY_COLOR = "#1f1f1f"
 PLANNED, ACTUAL = "#9bb7d4", "#1f4e79"
@@ -33,6 +34,7 @@ def _period_axis(bucket: str) -> alt.Axis:
                     labelAngle=0, labelOverlap=True)
 
 
+@memo
 def demand_vs_capacity(stacked: pl.DataFrame, line: pl.DataFrame, bucket: str, who: str,
                        actuals_through: date | None) -> alt.LayerChart:
     """Forecast demand per period stacked by project, the capacity as a line; a rule at the last
@@ -78,6 +80,7 @@ def _span(bucket: str):
     return timedelta(days=31 if bucket == "month" else 7)
 
 
+@memo
 def planned_actual_timeline(tl: pl.DataFrame, bucket: str) -> alt.Chart:
     """Planned, actual and capacity hours per period: how planned hours compare with hours logged."""
     long = tl.unpivot(index="bucket_start", on=["capacity_hours", "planned_hours", "actual_hours"],
@@ -96,6 +99,7 @@ def planned_actual_timeline(tl: pl.DataFrame, bucket: str) -> alt.Chart:
                                  subtitle="Actual stops at the last day any timesheet covers")), 240)
 
 
+@memo
 def heat_map(cells: pl.DataFrame, bucket: str, under_used_below: float) -> alt.Chart:
     """One row per person (worst first), one cell per period, coloured by utilisation band;
     the % in the cell; grey with the reason where capacity is 0."""
@@ -137,6 +141,7 @@ def heat_map(cells: pl.DataFrame, bucket: str, under_used_below: float) -> alt.C
                                  f"{under_used_below:.0%} · brown: no demand · grey: no capacity (see the reason)"))
 
 
+@memo
 def role_deficit(deficit: pl.DataFrame) -> alt.Chart:
     """Demand minus capacity per role and quarter: right (red) = short, left (green) = spare."""
     df = deficit.with_columns(
@@ -161,6 +166,7 @@ def role_deficit(deficit: pl.DataFrame) -> alt.Chart:
                                           "people; right of 0 = short")), max(120, 26 * len(roles)))
 
 
+@memo
 def planned_vs_actual(pva: pl.DataFrame) -> alt.Chart:
     """Planned (to date) and actual hours per project, the largest gaps first."""
     top = pva.head(15).with_columns(label=capacity.project_label(pva))

@@ -13,6 +13,7 @@ from pmo.charts import label_limit, legend
 from pmo import governance
 from pmo import metrics as fmt
 from pmo.metrics import DATE_D3, DAY_MONTH_D3
+from pmo.charts.memo import memo
 
 PROJECT_PICK = "gov_project"          # name of the click selection on the check grid
 OUTCOMES = ["failed", "passed", "not measurable"]
@@ -21,6 +22,7 @@ SERIES = [governance.ALL_CHECKS, *governance.GROUPS.values()]
 SERIES_COLORS = ["#1f3b57", "#4a6fa5", "#8e6bb0", "#e08e2b", "#2a9d8f"]
 
 
+@memo
 def compliance_trend(trend: pl.DataFrame) -> alt.Chart:
     """Lines: compliance per status date, all checks and each check group (a group starts at the
     first date it is judged: task checks at the plan export's date)."""
@@ -44,6 +46,7 @@ def compliance_trend(trend: pl.DataFrame) -> alt.Chart:
     return base.mark_line(strokeWidth=2, point=alt.OverlayMarkDef(filled=True, size=45)).properties(height=460)
 
 
+@memo
 def compliance_by(groups: pl.DataFrame, by: str) -> alt.Chart:
     """Bars: compliance per value of `by`, the least compliant first, with the failed checks in
     the tooltip."""
@@ -63,6 +66,7 @@ def compliance_by(groups: pl.DataFrame, by: str) -> alt.Chart:
     ).properties(height=alt.Step(30))
 
 
+@memo
 def check_grid(checks: pl.DataFrame, order: list[str] | None = None) -> alt.Chart:
     """A cell per project and check: failed (red), passed (green), not measurable (grey), with the
     value against the limit or the reason in the tooltip; click a project to open it."""

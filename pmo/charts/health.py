@@ -11,6 +11,7 @@ import polars as pl
 
 from pmo.charts import RAG_DOMAIN, RAG_RANGE, label_limit, legend, rag_color, rag_letters, rag_shape, with_rag_letter
 from pmo.metrics import DATE_D3, DATE_FORMAT, DAY_MONTH_D3, day
+from pmo.charts.memo import memo
 
 PROJECT_PICK = "project"       # name of the click selection on the CPI x SPI chart
 INDEX_DOMAIN = [0.4, 2.0]      # widest CPI / SPI axes; values beyond sit on the edge
@@ -48,6 +49,7 @@ def _stack_ends(counts: pl.DataFrame, group: str) -> pl.DataFrame:
         pl.col("projects").cum_sum().over(group).alias("stack_end"))
 
 
+@memo
 def rag_by_portfolio(projects: pl.DataFrame) -> alt.Chart:
     """Stacked bars: active projects per portfolio by computed overall health. Counted here, so
     the chart receives one row per portfolio and colour, not one per project."""
@@ -82,6 +84,7 @@ def index_domain(df: pl.DataFrame) -> tuple[float, float]:
     return round(lo, 1) if round(lo, 1) <= lo else round(lo - 0.05, 1), round(hi + 0.049, 1)
 
 
+@memo
 def cpi_spi_quadrant(projects: pl.DataFrame, currency: str = "USD", index_red: float = 0.90,
                      index_amber: float = 0.95) -> alt.LayerChart:
     """CPI against SPI, one bubble per project (size = BAC, colour = computed health); a click
@@ -133,6 +136,7 @@ def cpi_spi_quadrant(projects: pl.DataFrame, currency: str = "USD", index_red: f
                                 f"below {index_red:.2f} red. Dashed lines: on plan (1.00)."}})
 
 
+@memo
 def schedule_slip(projects: pl.DataFrame) -> alt.Chart:
     """Bars: forecast finish minus baseline finish in days, per project with a baseline."""
     df = _label(projects.filter(pl.col("schedule_slip_days").is_not_null()))
@@ -183,6 +187,7 @@ def timeline_projects(milestones: pl.DataFrame, as_of: date, n: int) -> tuple[li
     return top["project_id"].to_list(), per.height
 
 
+@memo
 def milestone_timeline(milestones: pl.DataFrame, as_of: date, order: list[str] | None = None
                        ) -> alt.LayerChart:
     """Milestones on a time axis, one row per project: done (at the done date), late (at the
@@ -222,6 +227,7 @@ def milestone_timeline(milestones: pl.DataFrame, as_of: date, order: list[str] |
         "Late = not done and the committed (baseline) date has passed.")).properties(height=alt.Step(20))
 
 
+@memo
 def health_counts_over_time(history: pl.DataFrame) -> alt.Chart:
     """Stacked bars: active projects by computed overall health at each status date. Counted
     here: one row per status date and colour reaches the browser, whatever the project count."""
@@ -262,6 +268,7 @@ def worst_projects(history: pl.DataFrame, n: int) -> pl.DataFrame:
             .head(n).with_row_index("rank", offset=1).select("project_id", "rank"))
 
 
+@memo
 def health_strip(history: pl.DataFrame, order: list[str] | None = None) -> alt.Chart:
     """One row per project, one cell per status date, coloured by computed health: the
     sparkline of each project's health. `order`: project ids top to bottom (default: by id)."""
@@ -305,6 +312,7 @@ def _month_ticks(dates: pl.Series) -> dict:
     return {"interval": "month", "step": step}
 
 
+@memo
 def s_curve(evm: pl.DataFrame, as_of: date | None, currency: str = "USD") -> alt.LayerChart:
     """Cumulative PV over the plan, EV and AC at each status date; a rule marks the status date."""
     long = (evm.rename({"pv": SERIES[0], "ev": SERIES[1], "ac": SERIES[2]})

@@ -12,6 +12,7 @@ from pmo.charts import label_limit, legend
 
 from pmo import metrics
 from pmo.metrics import DATE_D3
+from pmo.charts.memo import memo
 
 
 def _xy(order: list[str], r: float, i: int) -> tuple[float, float]:
@@ -19,6 +20,7 @@ def _xy(order: list[str], r: float, i: int) -> tuple[float, float]:
     return r * math.sin(a), r * math.cos(a)
 
 
+@memo
 def radar(series: dict[str, dict[str, float]], names: dict[str, str]) -> alt.LayerChart:
     """`series`: name -> {function: level}; drawn as closed polygons on a 0-5 web (Vega-Lite has
     no polar line, so the points are placed by angle here)."""
@@ -55,6 +57,7 @@ def radar(series: dict[str, dict[str, float]], names: dict[str, str]) -> alt.Lay
         height=420, width=460)
 
 
+@memo
 def trend(levels: pl.DataFrame, order: list[str]) -> alt.Chart:
     """Each function's level per assessment, assessments in date order (`order`); `levels`:
     assessed_on, assessment, function_name, maturity_level, maturity_mean."""

@@ -9,6 +9,7 @@ import polars as pl
 from pmo.charts import label_limit, legend
 
 from pmo import metrics
+from pmo.charts.memo import memo
 
 DECISIONS = ["Selected", "Forced in", "Not selected", "Forced out", "Cannot be selected"]
 DECISION_COLORS = ["#1f77b4", "#0b4f8a", "#b0b7c3", "#c0392b", "#7f7f7f"]
@@ -35,6 +36,7 @@ def _label(df: pl.DataFrame) -> pl.DataFrame:
                            .str.strip_chars().alias("project"))
 
 
+@memo
 def bubbles(table: pl.DataFrame, currency: str = "USD") -> alt.Chart:
     """Cost against weighted score per candidate; bubble size = open risk exposure, colour = in or out."""
     df = _label(table.filter(pl.col("priority_cost").is_not_null())).with_columns(
@@ -54,6 +56,7 @@ def bubbles(table: pl.DataFrame, currency: str = "USD") -> alt.Chart:
     ).properties(height=360)
 
 
+@memo
 def frontier(front: pl.DataFrame, points: pl.DataFrame, currency: str = "USD") -> alt.LayerChart:
     """The best total score at each budget (line), with marked points placed at their cost
     (`points`: frontier_budget = frontier_cost = the point's cost, frontier_score, what)."""
@@ -76,6 +79,7 @@ def frontier(front: pl.DataFrame, points: pl.DataFrame, currency: str = "USD") -
         subtitle="A marked point below the line could score more for the same money")).properties(height=360)
 
 
+@memo
 def ranked(table: pl.DataFrame, budget: float, currency: str = "USD") -> alt.LayerChart:
     """Weighted score per project, highest first; the rule marks where funding in rank order runs
     out of budget (the projects after it would not fit if chosen by rank alone)."""

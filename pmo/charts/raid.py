@@ -11,6 +11,7 @@ from pmo.charts import label_limit, legend
 
 from pmo import metrics, raid
 from pmo.metrics import DATE_D3
+from pmo.charts.memo import memo
 
 CELL_PICK = "cell"          # the heat map's click selection
 # Plot area `height` px high and as wide as the container (Streamlit otherwise fits the whole chart,
@@ -27,6 +28,7 @@ def _band_scale(ranges: dict[str, str]) -> alt.Color:
                      legend=legend(orient="top", wide_columns=2, labelExpr=f"{names} datum.label"))
 
 
+@memo
 def heat_map(cells: pl.DataFrame, ranges: dict[str, str], selected: tuple[int, int] | None = None) -> alt.Chart:
     """25 cells, impact across and probability up, coloured by the band of probability x impact,
     each with its count of open risks; click a cell to list them (selection CELL_PICK)."""
@@ -61,6 +63,7 @@ def heat_map(cells: pl.DataFrame, ranges: dict[str, str], selected: tuple[int, i
     return (rects + text).properties(height=300, autosize=FIT_WIDTH)
 
 
+@memo
 def ageing(counts: pl.DataFrame) -> alt.Chart:
     """Stacked bars: open items per ageing bucket, coloured by kind."""
     df = counts.filter(pl.col("items") > 0)
@@ -78,6 +81,7 @@ def ageing(counts: pl.DataFrame) -> alt.Chart:
     ).properties(height=240, autosize=FIT_WIDTH)
 
 
+@memo
 def issues(by_priority: pl.DataFrame, buckets: list[str]) -> alt.Chart:
     """Horizontal stacked bars: open issues per priority (most urgent on top), by ageing bucket."""
     order = by_priority.sort("priority_rank", "priority")["priority"].unique(maintain_order=True).to_list()
@@ -97,6 +101,7 @@ def issues(by_priority: pl.DataFrame, buckets: list[str]) -> alt.Chart:
     ).properties(height=alt.Step(30), autosize=FIT_WIDTH)
 
 
+@memo
 def dependency_graph(nodes: pl.DataFrame, edges: pl.DataFrame) -> alt.Chart:
     """Items clustered by project; an arrow from each blocker to what it blocks, coloured by the
     link's state (cycle = data error, at risk, blocked, blocker not found, clear); cross-project
@@ -143,6 +148,7 @@ def dependency_graph(nodes: pl.DataFrame, edges: pl.DataFrame) -> alt.Chart:
     ).properties(height=480, autosize=FIT_WIDTH).configure_view(strokeWidth=0)
 
 
+@memo
 def history_counts(trend: pl.DataFrame) -> alt.Chart:
     """Open risks, issues, assumptions and dependency items per status date."""
     cols = ["open_risks", "open_issues", "open_assumptions", "open_dependencies"]
@@ -161,6 +167,7 @@ def history_counts(trend: pl.DataFrame) -> alt.Chart:
     ).properties(height=240, autosize=FIT_WIDTH)
 
 
+@memo
 def history_exposure(trend: pl.DataFrame) -> alt.Chart:
     """Open risk exposure per status date (the counts per band in the tooltip)."""
     return alt.Chart(trend, title=alt.TitleParams(

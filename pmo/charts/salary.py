@@ -14,6 +14,7 @@ import polars as pl
 from pmo import frames
 from pmo.charts import label_limit, legend
 from pmo.metrics import CURRENCY_SYMBOLS, DATE_D3, money, plural
+from pmo.charts.memo import memo
 
 # Where a person sits against their own band (the same words as salary_positions.pay_zone).
 ZONE_DOMAIN = ["below p25", "p25 to p75", "above p75"]
@@ -47,6 +48,7 @@ def _money_tip(field: str, title: str, currency: str) -> alt.Tooltip:
     return alt.Tooltip(f"{field}:Q", title=f"{title} ({currency})", format=",.0f")
 
 
+@memo
 def band_chart(bands: pl.DataFrame, staff: pl.DataFrame | None = None, *, title: str,
                currency: str = "USD", y_title: str | None = "Band") -> alt.LayerChart:
     """Market bands as rows: p10-p90 bar, p25-p75 box, p50 tick; own staff as dots on their band.
@@ -132,6 +134,7 @@ def compa_bins(staff: pl.DataFrame, step: float = BIN, min_people: int = 1) -> p
     return pl.DataFrame(merged, schema=bins.schema, orient="row")
 
 
+@memo
 def compa_histogram(staff: pl.DataFrame, *, min_people: int = 5,
                     title: str = "Compa-ratio distribution: pay ÷ market median") -> alt.LayerChart:
     """Histogram of compa-ratios (0.05 wide bins, bins under `min_people` merged with their
@@ -156,6 +159,7 @@ def compa_histogram(staff: pl.DataFrame, *, min_people: int = 5,
     return alt.layer(bars, rule).properties(title=title, height=260)
 
 
+@memo
 def gap_cost_chart(summary: pl.DataFrame, by: str, *, currency: str = "USD", by_title: str,
                    title: str = "Yearly cost of raising pay to the market p25 and p50") -> alt.LayerChart:
     """Cost to p25 and to p50 per group (bars); suppressed groups, and groups with no gap, say so.
@@ -189,6 +193,7 @@ def gap_cost_chart(summary: pl.DataFrame, by: str, *, currency: str = "USD", by_
                                             autosize=FIT_WIDTH)
 
 
+@memo
 def company_pay_chart(pay: pl.DataFrame, *, currency: str = "USD", aged_to: str) -> alt.LayerChart:
     """Self-reported pay by company as bars (highest first), each labelled with its figure and
     its number of reports. `pay`: company, job_title, company_pay, sample_size, reference_date."""

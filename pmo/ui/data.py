@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pmo import config, integrity
 from pmo.query import Runtime, connect
@@ -44,8 +45,20 @@ def settings_stamp(root: Path) -> tuple:
 
 def serving() -> integrity.Serving:
     """Which version this run serves: the current one when its files are whole, else the newest
-    whole one before it (None when there is none)."""
-    return integrity.serving(store())
+    whole one before it (None when there is none). Checked once per script run and current
+    version (a page asks a dozen times; each check reads the manifest and stats every file); a
+    version published or rolled back during the run is checked afresh."""
+    s = store()
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return integrity.serving(s)
+    key = (ctx.cursors, str(s.root), s.current_version())     # ctx.cursors: a new dict each run
+    held = getattr(ctx, "_pmo_serving", None)
+    if held is not None and held[0][0] is key[0] and held[0][1:] == key[1:]:
+        return held[1]
+    out = integrity.serving(s)
+    ctx._pmo_serving = (key, out)
+    return out
 
 
 def runtime(scope: Scope | None = None) -> Runtime:

@@ -23,6 +23,7 @@ import functools
 import os
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,11 @@ try:   # exports convert charts under the same lock Streamlit uses for Altair's 
     export.use_altair_lock(_altair_globals_lock)
 except ImportError:  # pragma: no cover - a Streamlit without it: export keeps its own lock
     pass
+
+try:   # the conversion st.altair_chart does (theme, Arrow datasets), kept per chart: see _page_spec
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as _convert_altair
+except ImportError:  # pragma: no cover - a Streamlit without it: st.altair_chart on every run
+    _convert_altair = None
 
 PRESENT_CSS = """
 <style>
@@ -350,14 +356,50 @@ def metric(label, value, delta=None, **kwargs):
 def chart(chart, *, name: str | None = None, key: str | None = None, **kwargs):
     """st.altair_chart, then PNG / SVG downloads under it; recorded for the meeting pack. The chart
     carries its text alternative (title and figures) as its Vega description: the SVG's aria-label."""
-    shown = charts.wrapped_titles(chart).properties(description=charts.text_alternative(chart))
-    event = st.altair_chart(_unvalidated(shown), key=key, **kwargs)
+    spec = _page_spec(chart)
+    if spec is not None:
+        event = st.vega_lite_chart(spec=dict(spec), key=key, **kwargs)
+    else:
+        event = st.altair_chart(_unvalidated(_as_shown(chart)), key=key, **kwargs)
     download_chart(chart, name or key)
     view = current()
     if view is not None:
         view.pack.charts.append(chart)
         _warm_chart_engine()
     return event
+
+
+def _as_shown(chart):
+    """The chart as the page shows it: titles wrapped for narrow screens, and its text alternative
+    (title and figures) as its Vega description, the SVG's aria-label."""
+    return charts.wrapped_titles(chart).properties(description=charts.text_alternative(chart))
+
+
+# Each chart object's Vega-Lite spec as Streamlit sends it (datasets already Arrow), so a chart
+# that pmo/charts hands back again for the same figures (pmo/charts/memo.py) is converted once,
+# not on every rerun of every session. Keyed by id(chart); the entry holds the chart, so the id
+# cannot be reused while it is kept.
+_SPECS: OrderedDict = OrderedDict()
+_SPECS_LOCK = threading.Lock()
+_MAX_SPECS = 512
+
+
+def _page_spec(chart) -> dict | None:
+    """The chart's spec as the page shows it, converted once per chart object; None when this
+    Streamlit has no converter to reuse (then st.altair_chart converts it on every run)."""
+    if _convert_altair is None:
+        return None
+    with _SPECS_LOCK:
+        hit = _SPECS.get(id(chart))
+        if hit is not None and hit[0] is chart:
+            _SPECS.move_to_end(id(chart))
+            return hit[1]
+    spec = _convert_altair(_unvalidated(_as_shown(chart)))
+    with _SPECS_LOCK:
+        _SPECS[id(chart)] = (chart, spec)
+        while len(_SPECS) > _MAX_SPECS:
+            _SPECS.popitem(last=False)
+    return spec
 
 
 def _unvalidated(chart):

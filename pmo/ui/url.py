@@ -8,6 +8,7 @@ the rest.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -22,15 +23,22 @@ PRESENT = "present"                  # presentation mode (?present=1): not part 
 SHARE_VIEW_KEY = "_share_view"       # the view pmo/ui/share.py's share bar draws, per run
 
 
+_PAGES_DIR = str(ROOT / "pages") + os.sep
+_HOME = str(ROOT / "dashboard.py")
+
+
 def running_page() -> str:
-    """The page being run: the outermost frame in pages/ or dashboard.py, relative to the repo."""
+    """The page being run: the outermost frame in pages/ or dashboard.py, relative to the repo.
+    (Plain string tests: a page run asks this a few dozen times.)"""
     frame, found = sys._getframe(1), None
     while frame is not None:
-        p = Path(frame.f_code.co_filename)
-        if p.parent == ROOT / "pages" or p == ROOT / "dashboard.py":
-            found = p
+        f = frame.f_code.co_filename
+        if f == _HOME or (f.startswith(_PAGES_DIR) and os.sep not in f[len(_PAGES_DIR):]):
+            found = f
         frame = frame.f_back
-    return str(found.relative_to(ROOT)) if found else "dashboard.py"
+    if found is None or found == _HOME:
+        return "dashboard.py"
+    return "pages/" + found[len(_PAGES_DIR):]
 
 
 def url_path(script: str) -> str:
