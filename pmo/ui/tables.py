@@ -18,15 +18,24 @@ NUMBER_FORMATS = {"pct": "percent", "ratio": "%.2f", "days": "%,d", "count": "%,
                   "hours": "%,.1f h", "points": "%,.1f"}
 
 
+# Streamlit's own currency formats (sign before the symbol), by reporting currency
+MONEY_FORMATS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}
+
+
 def column(name: str, dtype: pl.DataType, currency: str = "USD", label: str | None = None):
     """The st.column_config of one column: its metric's label, help and format (`label`: a label
     chosen by the page for a column whose meaning depends on a selection, such as "the grouping")."""
     m = metrics.spec(name)
     title = label or m.label
     if m.unit == "money" and dtype.is_numeric():
-        # whole units of the reporting currency in tables (cards use $1.2M)
-        sym = metrics.CURRENCY_SYMBOLS.get(currency, currency + " ")
-        return st.column_config.NumberColumn(title, help=m.help, format=f"{sym}%,.0f")
+        # Whole units of the reporting currency in tables (cards use $1.2M), the sign before the
+        # symbol: -$567,535. A printf format can only put the symbol first ($-567,535), so the
+        # currencies Streamlit has a format for use it (step=1: no cents; `show` rounds the
+        # values, since that format truncates), and the others name the currency in the header.
+        if currency in MONEY_FORMATS:
+            return st.column_config.NumberColumn(title, help=m.help, format=MONEY_FORMATS[currency], step=1)
+        sym = metrics.CURRENCY_SYMBOLS.get(currency, currency).strip()
+        return st.column_config.NumberColumn(f"{title} ({sym})", help=m.help, format="%,.0f")
     if m.unit == "pct" and dtype.is_numeric():
         return st.column_config.NumberColumn(title, help=m.help, format="percent")
     if m.unit == "ratio" and m.decimals is not None and dtype.is_numeric():
@@ -67,7 +76,15 @@ def show(df: pl.DataFrame, *, key: str | None = None, currency: str = "USD", lab
     cfg = {**column_config(df, currency, labels, skip=set(overrides)), **overrides}
     # a missing value reads as a dash, as on the cards (Streamlit would print "None")
     kwargs.setdefault("placeholder", metrics.MISSING)
-    return st.dataframe(df, hide_index=True, column_config=cfg, key=key, height=height, **kwargs)
+    return st.dataframe(whole_money(df), hide_index=True, column_config=cfg, key=key, height=height, **kwargs)
+
+
+def whole_money(df: pl.DataFrame) -> pl.DataFrame:
+    """Money columns rounded to whole units, as the table shows them: Streamlit's currency formats
+    cut the cents off (1,234,567.80 would read $1,234,567)."""
+    money = [c for c, t in df.schema.items() if t.is_float() and metrics.is_defined(c)
+             and metrics.spec(c).unit == "money"]
+    return df.with_columns(pl.col(money).round(0)) if money else df
 
 
 def rag_column(name: str, *, letters: bool = False):
