@@ -49,9 +49,11 @@ def one_process(code: Path, store: Path, runs: int) -> dict:
     at.switch_page(PAGE).run()
     if at.exception:
         raise SystemExit(f"{PAGE} failed: {at.exception[0].message}")
-    for t in threading.enumerate():          # what the page started in the background (chart engine)
+    for t in threading.enumerate():          # what the page started in the background (older code)
         if t.name == "pmo-chart-engine-warm-up":
             t.join()
+    if hasattr(export, "warm_up"):
+        export.warm_up()                     # as server.py does before its first request
     view = at.session_state["_share_view"]
     pack = view.pack
     pack.meta = view.meta()

@@ -172,8 +172,8 @@ _warm = threading.Event()
 def warm_up() -> None:
     """Start the chart engine (vl-convert's JavaScript runtime, its Vega bundle and fonts: about
     a second the first time in a process) by drawing one tiny chart; later calls return at once.
-    The share bar runs it in the background when a page records its first chart, so the first
-    meeting pack does not wait for it."""
+    The server runs it at start-up (server.py), before its first request, so the first meeting
+    pack does not wait for it and no page run shares the CPU with it."""
     if _warm.is_set():
         return
     _warm.set()

@@ -365,7 +365,6 @@ def chart(chart, *, name: str | None = None, key: str | None = None, **kwargs):
     view = current()
     if view is not None:
         view.pack.charts.append(chart)
-        _warm_chart_engine()
     return event
 
 
@@ -411,17 +410,6 @@ def _unvalidated(chart):
     if os.environ.get("PMO_VALIDATE_CHARTS") != "1":
         object.__setattr__(chart, "to_dict", functools.partial(type(chart).to_dict, chart, validate=False))
     return chart
-
-
-def _warm_chart_engine() -> None:
-    """The chart engine's start (about a second, once per process) happens in the background
-    while the page is read, not when the first meeting pack is asked for."""
-    if not _engine_warming.is_set():
-        _engine_warming.set()
-        threading.Thread(target=export.warm_up, name="pmo-chart-engine-warm-up", daemon=True).start()
-
-
-_engine_warming = threading.Event()
 
 
 def pack_table(title: str, df: pl.DataFrame, *, labels: dict | None = None, widths: dict | None = None,
