@@ -150,6 +150,9 @@ def preimport() -> float:
     import pmo.page_inputs  # noqa: F401
     import pmo.prioritisation  # noqa: F401
     import pmo.raid  # noqa: F401
+    # what server.py loads at start-up, before its first request (the importers' labels)
+    from pmo.importers import registry
+    registry.modules()
     AppTest.from_string(WARM_UP).run()      # Streamlit's one-time set-up (lazy imports on first use)
     return time.perf_counter() - t0
 

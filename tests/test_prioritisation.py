@@ -288,3 +288,26 @@ def test_role_capacity_and_demand_queries_on_a_hand_made_store(tmp_path):
     assert plan.available == {"Developer · FY2027 Q1": 160.0, "Developer · FY2027 Q2": 256.0}
     assert plan.demand == {"P2": {"Developer · FY2027 Q1": 10.0}}
     assert plan.unconstrained == {"Tester · FY2027 Q1": 30.0} and plan.unmatched_hours == 10
+
+
+def test_a_first_solution_does_not_change_the_answer():
+    # A + D (70) fits 10 and is a poor start: the solver still finds B + C (90)
+    assert pr.select(FOUR, 10, start=("A", "D")).selected == ("B", "C")
+    assert pr.select(FOUR, 10, start=()).selected == ("B", "C")
+
+
+def test_the_frontier_is_the_same_solved_side_by_side(monkeypatch):
+    import random
+
+    rng = random.Random(7)
+    cands = [Candidate(f"P{i:02d}", rng.randint(1, 40), round(rng.uniform(1, 100), 3)) for i in range(60)]
+    deps = [(f"P{a:02d}", f"P{b:02d}") for a, b in ((3, 7), (7, 11), (20, 21), (40, 2))]
+    grid = pr.budget_grid(sum(c.cost for c in cands), 12)
+    two = pr.frontier(cands, grid, depends_on=deps)
+    monkeypatch.setattr(pr, "FRONTIER_WORKERS", 1)
+    one = pr.frontier(cands, grid, depends_on=deps)
+    assert [s.selected for s in two] == [s.selected for s in one]
+    assert [s.total_score for s in two] == sorted(s.total_score for s in two)
+    # and each point fits its budget
+    for s, b in zip(two, grid):
+        assert s.total_cost <= b
