@@ -2,6 +2,7 @@
 -- Per selected project, its open critical risks at the selected date (raid_items_at; band from
 -- config [raid], default exposure 16-25): how many and the one with the highest exposure, so
 -- Portfolio health's reasons can cite it.
+-- cache: saved, per project (every figure is counted within one project's own RAID items)
 -- params: $portfolio VARCHAR (NULL = all), $program VARCHAR (NULL = all), $department VARCHAR (NULL = all), $manager VARCHAR (NULL = all), $stage VARCHAR (NULL = all), $as_of DATE (NULL = the newest exports)
 -- reads: filtered_projects, raid_items_at
 -- grain: project_id

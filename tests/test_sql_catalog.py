@@ -67,7 +67,7 @@ def test_summary_views_and_saved_queries_are_the_heavy_ones():
                                           "governance_findings"}
     saved = {n for n in query.catalog.catalog() if "saved" in query.info(n).cache}
     assert saved == {"budget_lines", "portfolio_health_projects", "portfolio_health_history",
-                     "portfolio_milestones"}
+                     "portfolio_milestones", "portfolio_critical_risks"}
 
 
 def test_a_query_called_with_a_missing_or_unknown_parameter_is_an_error(sample_con):
