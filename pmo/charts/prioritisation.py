@@ -28,7 +28,7 @@ def _decision_color() -> alt.Color:
     return alt.Color("selection:N", title=metrics.label("selection"),
                      scale=alt.Scale(domain=DECISIONS, range=DECISION_COLORS),
                      # five decisions do not fit one line of a half-width chart: the last one was cut
-                     legend=legend(orient="top", wide_columns=3))
+                     legend=legend(narrow_columns=2, wide_columns=3, orient="top"))
 
 
 def _label(df: pl.DataFrame) -> pl.DataFrame:
@@ -53,7 +53,9 @@ def bubbles(table: pl.DataFrame, currency: str = "USD") -> alt.Chart:
                  _money_tip("priority_cost", "priority_cost", currency),
                  alt.Tooltip("risk_exposure:Q", title=metrics.label("risk_exposure"), format=",.0f"),
                  alt.Tooltip("selection_reason:N", title=metrics.label("selection_reason"))],
-    ).properties(height=360)
+    # the height holds the legends and axes too (Streamlit fits the whole chart in it): 440 leaves
+    # the plot about 250 px under a legend of three lines
+    ).properties(height=440)
 
 
 @memo
@@ -76,7 +78,7 @@ def frontier(front: pl.DataFrame, points: pl.DataFrame, currency: str = "USD") -
                  alt.Tooltip("frontier_score:Q", title=metrics.label("frontier_score"), format=",.1f")])
     return alt.layer(line, marks, title=alt.Title(
         "Efficient frontier: the best total score at each budget",
-        subtitle="A marked point below the line could score more for the same money")).properties(height=360)
+        subtitle="A marked point below the line could score more for the same money")).properties(height=440)
 
 
 @memo
@@ -105,4 +107,4 @@ def ranked(table: pl.DataFrame, budget: float, currency: str = "USD") -> alt.Lay
             x=alt.X("project:N", sort=order, bandPosition=0), y=alt.value(12), text="text:N"))
     return alt.layer(*layers, title=alt.Title(
         "Projects ranked by weighted score, with the budget cut-off",
-        subtitle="Colour = the optimal selection: it can differ from the rank order")).properties(height=380)
+        subtitle="Colour = the optimal selection: it can differ from the rank order")).properties(height=500)
