@@ -82,7 +82,7 @@ def test_a_call_that_cannot_be_keyed_is_built_each_time():
 
 
 def test_the_cache_is_bounded(monkeypatch):
-    monkeypatch.setattr(memo, "MAX_CHARTS", 3)
+    monkeypatch.setattr(memo._charts, "size", 3)
     memo.clear()
 
     @memo.memo

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
-from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import polars as pl
+
+from pmo.lru import Lru
 
 MAX_CHARTS = 512            # charts kept per process (each holds its frames: small, a chart's rows)
 MAX_ROWS = 50_000           # a frame longer than this is not worth keeping twice: build afresh
@@ -54,8 +54,7 @@ def fingerprint(value) -> object:
     raise _NoKey
 
 
-_charts: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+_charts = Lru(MAX_CHARTS)
 
 
 def memo(builder):
@@ -70,16 +69,10 @@ def memo(builder):
             hash(key)
         except (_NoKey, TypeError):
             return builder(*args, **kwargs)
-        with _lock:
-            chart = _charts.get(key)
-            if chart is not None:
-                _charts.move_to_end(key)
-                return chart
-        chart = builder(*args, **kwargs)        # outside the lock: sessions build side by side
-        with _lock:
-            _charts[key] = chart
-            while len(_charts) > MAX_CHARTS:
-                _charts.popitem(last=False)
+        chart = _charts.get(key)
+        if chart is None:
+            chart = builder(*args, **kwargs)        # unlocked: sessions build side by side
+            _charts.put(key, chart)
         return chart
 
     remembered.uncached = builder
@@ -88,5 +81,4 @@ def memo(builder):
 
 def clear() -> None:
     """Forget every chart (tests)."""
-    with _lock:
-        _charts.clear()
+    _charts.clear()

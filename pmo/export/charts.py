@@ -10,10 +10,10 @@ import hashlib
 import json
 import re
 import threading
-from collections import OrderedDict
 
 from pmo.export.slide_charts import distinct_time_ticks, slide_caption
 from pmo.export.theme import MUTED, theme
+from pmo.lru import Lru
 
 EXPORT_WIDTH = 960
 _altair_lock: threading.Lock | threading.RLock = threading.RLock()
@@ -143,9 +143,8 @@ def chart_png(chart, title: str | None = None, subtitle: str | list[str] | None 
     return spec_png(chart_spec(chart, title, subtitle, **kw), scale)
 
 
-_PNG_CACHE: OrderedDict[str, bytes] = OrderedDict()
 _PNG_CACHE_SIZE = 64
-_png_cache_lock = threading.Lock()
+_PNG_CACHE = Lru(_PNG_CACHE_SIZE)
 
 
 def spec_png(spec: dict, scale: float = 2.0) -> bytes:
@@ -154,15 +153,10 @@ def spec_png(spec: dict, scale: float = 2.0) -> bytes:
     and a PNG downloaded twice reuse it (the last _PNG_CACHE_SIZE pictures; a chart is ~0.1-1 MB)."""
     text = json.dumps(spec, sort_keys=True, default=str)
     key = f"{hashlib.sha256(text.encode()).hexdigest()}@{scale:g}"
-    with _png_cache_lock:
-        if key in _PNG_CACHE:
-            _PNG_CACHE.move_to_end(key)
-            return _PNG_CACHE[key]
-    png = _render_png(text, scale)
-    with _png_cache_lock:
-        _PNG_CACHE[key] = png
-        while len(_PNG_CACHE) > _PNG_CACHE_SIZE:
-            _PNG_CACHE.popitem(last=False)
+    png = _PNG_CACHE.get(key)
+    if png is None:
+        png = _render_png(text, scale)
+        _PNG_CACHE.put(key, png)
     return png
 
 

@@ -52,12 +52,12 @@ def serving() -> integrity.Serving:
     ctx = get_script_run_ctx(suppress_warning=True)
     if ctx is None:
         return integrity.serving(s)
-    key = (ctx.cursors, str(s.root), s.current_version())     # ctx.cursors: a new dict each run
+    run, where = ctx.cursors, (str(s.root), s.current_version())   # ctx.cursors: a new dict each run
     held = getattr(ctx, "_pmo_serving", None)
-    if held is not None and held[0][0] is key[0] and held[0][1:] == key[1:]:
-        return held[1]
+    if held is not None and held[0] is run and held[1] == where:
+        return held[2]
     out = integrity.serving(s)
-    ctx._pmo_serving = (key, out)
+    ctx._pmo_serving = (run, where, out)
     return out
 
 

@@ -22,8 +22,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,6 +32,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pmo import audit, charts, export, health, metrics, saved_views
+from pmo.lru import Lru
 from pmo.ui import auth, copy_link, data, nav, safe
 from pmo.ui.url import PRESENT, SHARE_VIEW_KEY, link, running_page, url_path
 
@@ -378,9 +377,7 @@ def _as_shown(chart):
 # that pmo/charts hands back again for the same figures (pmo/charts/memo.py) is converted once,
 # not on every rerun of every session. Keyed by id(chart); the entry holds the chart, so the id
 # cannot be reused while it is kept.
-_SPECS: OrderedDict = OrderedDict()
-_SPECS_LOCK = threading.Lock()
-_MAX_SPECS = 512
+_SPECS = Lru(512)
 
 
 def _page_spec(chart) -> dict | None:
@@ -388,16 +385,11 @@ def _page_spec(chart) -> dict | None:
     Streamlit has no converter to reuse (then st.altair_chart converts it on every run)."""
     if _convert_altair is None:
         return None
-    with _SPECS_LOCK:
-        hit = _SPECS.get(id(chart))
-        if hit is not None and hit[0] is chart:
-            _SPECS.move_to_end(id(chart))
-            return hit[1]
+    hit = _SPECS.get(id(chart))
+    if hit is not None and hit[0] is chart:
+        return hit[1]
     spec = _convert_altair(_unvalidated(_as_shown(chart)))
-    with _SPECS_LOCK:
-        _SPECS[id(chart)] = (chart, spec)
-        while len(_SPECS) > _MAX_SPECS:
-            _SPECS.popitem(last=False)
+    _SPECS.put(id(chart), (chart, spec))
     return spec
 
 
